@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// Owns the command line: wires the commands, and maps every usage or input error to one line on stderr
+// and exit code 2 (0 = all hold, 1 = an invariant failed, 2 = bad usage or bad input).
+import { Command, CommanderError } from 'commander';
+import { UsageError } from '../model/variants';
+import { exploreCommand, verifyCommand } from './explore';
+import { listCommand } from './list';
+import { replayCommand } from './replay';
+
+export function program(): Command {
+  const p = new Command('iommu-check')
+    .description('model checker and fuzzer for the concurrency and lifetime protocols of an IOMMU stack')
+    .version('0.1.0')
+    .showSuggestionAfterError()
+    .exitOverride();
+  for (const c of [exploreCommand(), verifyCommand(), listCommand(), replayCommand()]) p.addCommand(c.exitOverride());
+  return p;
+}
+
+export function main(argv: string[]): void {
+  try {
+    program().parse(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode === 0 ? 0 : 2; // commander already printed the message
+      return;
+    }
+    if (e instanceof UsageError) {
+      process.stderr.write(`iommu-check: ${e.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw e;
+  }
+}
+
+if (require.main === module) main(process.argv);

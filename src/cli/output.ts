@@ -1,0 +1,36 @@
+// Owns writing a run's results to disk: JSON + Markdown report and one counterexample file per violation.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { JobResult } from '../explorer/job';
+import type { Counterexample } from '../explorer/counterexample';
+import { makeReport, type Report } from '../report/report';
+import { renderMarkdown } from '../report/markdown';
+
+export interface Written {
+  report: Report;
+  json: string;
+  markdown: string;
+}
+
+function fileNameOf(r: JobResult): string {
+  return `${r.scenario}--${r.variants.join('+') || 'default'}.json`.replace(/[^a-zA-Z0-9.+_-]/g, '_');
+}
+
+export function writeRun(outDir: string, name: string, command: string, options: Record<string, unknown>, startedAt: Date, results: JobResult[]): Written {
+  mkdirSync(join(outDir, 'counterexamples'), { recursive: true });
+  const cxs = new Map<string, Counterexample>();
+  const jobs = results.map((result) => {
+    if (!result.counterexample) return { result };
+    const path = join(outDir, 'counterexamples', fileNameOf(result));
+    writeFileSync(path, JSON.stringify(result.counterexample, null, 1) + '\n');
+    const rel = relative(process.cwd(), path) || path;
+    cxs.set(rel, result.counterexample);
+    return { result, file: rel };
+  });
+  const report = makeReport(command, options, startedAt, jobs);
+  const json = join(outDir, `${name}.json`);
+  const markdown = join(outDir, `${name}.md`);
+  writeFileSync(json, JSON.stringify(report, null, 1) + '\n');
+  writeFileSync(markdown, renderMarkdown(report, cxs));
+  return { report, json, markdown };
+}

@@ -1,0 +1,72 @@
+// Owns the breadth-first search: slower and hungrier than depth-first, but the first violation it meets
+// is reached by a shortest schedule; used for --shortest and to shorten a depth-first counterexample.
+import type { Model } from '../model/model';
+import { VisitedSet } from './visited';
+import { deadlockIn } from './deadlock';
+import { statsOf, type ExploreOptions, type ExploreResult, type Schedule } from './result';
+
+export function exploreBfs(m: Model, opts: ExploreOptions = {}): ExploreResult {
+  const t0 = performance.now();
+  const maxStates = opts.maxStates ?? Infinity;
+  const maxDepth = opts.maxDepth ?? Infinity;
+  const checkDeadlock = opts.deadlock !== false;
+  const visited = new VisitedSet();
+  const states: Int32Array[] = [];
+  const parent: number[] = [];
+  const via: number[] = []; // actor, choice per node
+  const depthOf: number[] = [];
+  let transitions = 0, deepest = 0;
+  let bound: string | undefined;
+  const schedule = (node: number): Schedule => {
+    const out: Schedule = [];
+    for (let n = node; n > 0; n = parent[n]) out.push([via[2 * n], via[2 * n + 1]]);
+    return out.reverse();
+  };
+  const finish = (extra: Partial<ExploreResult>): ExploreResult => ({
+    verdict: extra.violation ? 'violation' : bound ? 'bounded' : 'clean',
+    ...(bound && !extra.violation ? { bound } : {}),
+    ...extra,
+    stats: statsOf(visited.size, transitions, deepest, t0, visited.bytes, visited.omissionProbability),
+  });
+  const init = m.initial();
+  visited.add(init);
+  const v0 = m.check(init);
+  if (v0) return finish({ violation: v0, schedule: [] });
+  states.push(init);
+  parent.push(-1);
+  via.push(-1, -1);
+  depthOf.push(0);
+  const list: number[] = [];
+  for (let head = 0; head < states.length; head++) {
+    const s = states[head];
+    list.length = 0;
+    m.steps(s, list);
+    if (list.length === 0 && checkDeadlock) {
+      const dl = deadlockIn(m, s);
+      if (dl) return finish({ violation: dl, schedule: schedule(head) });
+    }
+    if (depthOf[head] >= maxDepth) {
+      if (list.length > 0) bound ??= `depth ${maxDepth}`;
+      continue;
+    }
+    for (let k = 0; k < list.length; k += 2) {
+      const n = m.apply(s, list[k], list[k + 1]);
+      transitions++;
+      if (!visited.add(n)) continue;
+      const node = states.length;
+      states.push(n);
+      parent.push(head);
+      via.push(list[k], list[k + 1]);
+      depthOf.push(depthOf[head] + 1);
+      if (depthOf[node] > deepest) deepest = depthOf[node];
+      const v = m.check(n);
+      if (v) return finish({ violation: v, schedule: schedule(node) });
+      if (visited.size >= maxStates) {
+        bound = `${maxStates} states`;
+        return finish({});
+      }
+    }
+    states[head] = undefined as unknown as Int32Array; // expanded: free it
+  }
+  return finish({});
+}

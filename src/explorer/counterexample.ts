@@ -1,0 +1,70 @@
+// Owns the counterexample file: scenario (embedded in full, so it replays even if the built-in changes),
+// variants, the violation and the schedule that reaches it, plus the readable trace; and its validation.
+import { readFileSync } from 'node:fs';
+import type { Violation } from '../model/model';
+import type { ScenarioSpec } from '../model/scenario';
+import { validateScenario } from '../model/scenario';
+import { UsageError } from '../model/variants';
+import type { Schedule } from './result';
+import type { TraceStep } from './trace';
+
+export const FORMAT = 'iommu-check/counterexample';
+export const VERSION = 1;
+
+export interface Counterexample {
+  format: typeof FORMAT;
+  version: number;
+  scenario: ScenarioSpec;
+  variants: string[];
+  /** null for a recorded clean run of the same program (corpus cases keep both verdicts) */
+  violation: Violation | null;
+  schedule: Schedule;
+  trace: TraceStep[];
+  /** how it was found: explorer strategy or fuzzer seed */
+  foundBy?: string;
+}
+
+export class CounterexampleError extends UsageError {}
+
+export function makeCounterexample(scenario: ScenarioSpec, variants: readonly string[], violation: Violation | null,
+  schedule: Schedule, trace: TraceStep[], foundBy?: string): Counterexample {
+  return { format: FORMAT, version: VERSION, scenario, variants: [...variants], violation, schedule, trace, ...(foundBy ? { foundBy } : {}) };
+}
+
+export function parseCounterexample(text: string, file: string): Counterexample {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new CounterexampleError(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  const bad = (what: string): never => {
+    throw new CounterexampleError(`${file}: not a counterexample: ${what}`);
+  };
+  if (typeof raw !== 'object' || raw === null) bad('expected a JSON object');
+  const o = raw as Record<string, unknown>;
+  if (o.format !== FORMAT) bad(`"format" must be "${FORMAT}"`);
+  if (o.version !== VERSION) bad(`unsupported version ${JSON.stringify(o.version)} (this build reads ${VERSION})`);
+  if (!Array.isArray(o.variants) || !o.variants.every((v) => typeof v === 'string')) bad('"variants" must be a list of names');
+  if (!Array.isArray(o.schedule) || !o.schedule.every((p) => Array.isArray(p) && p.length === 2 && p.every(Number.isInteger)))
+    bad('"schedule" must be a list of [actor, choice] integer pairs');
+  const v = o.violation;
+  if (v !== null && (typeof v !== 'object' || typeof (v as Violation).invariant !== 'string')) bad('"violation" must be null or {invariant, message}');
+  let scenario: ScenarioSpec;
+  try {
+    scenario = validateScenario(o.scenario);
+  } catch (e) {
+    throw new CounterexampleError(`${file}: ${(e as Error).message}`);
+  }
+  return { ...(o as unknown as Counterexample), scenario };
+}
+
+export function loadCounterexample(file: string): Counterexample {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new CounterexampleError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  return parseCounterexample(text, file);
+}

@@ -1,0 +1,28 @@
+// Owns replaying a counterexample: rebuild the model from the embedded scenario and variants, re-execute
+// the schedule exactly, and say whether the recorded verdict was reproduced.
+import { buildModel } from '../model/model';
+import type { Violation } from '../model/model';
+import type { Counterexample } from './counterexample';
+import { CounterexampleError } from './counterexample';
+import { UsageError } from '../model/variants';
+import { replaySchedule, ScheduleError, type TraceStep } from './trace';
+
+export interface ReplayOutcome {
+  violation: Violation | null;
+  steps: TraceStep[];
+  /** the replay met the same invariant as recorded (or, for a recorded clean run, none) */
+  reproduced: boolean;
+}
+
+export function replayCounterexample(cx: Counterexample, file = 'counterexample'): ReplayOutcome {
+  let r;
+  try {
+    r = replaySchedule(buildModel(cx.scenario, cx.variants), cx.schedule);
+  } catch (e) {
+    if (e instanceof ScheduleError || (e instanceof UsageError && !(e instanceof CounterexampleError)))
+      throw new CounterexampleError(`${file}: ${e.message}`);
+    throw e;
+  }
+  const reproduced = (r.violation?.invariant ?? null) === (cx.violation?.invariant ?? null);
+  return { violation: r.violation, steps: r.steps, reproduced };
+}

@@ -1,0 +1,57 @@
+// Owns traces: re-executing a schedule on the model, step by step, naming each step's thread, operation,
+// atomic step, the shared fields it changed and what a completed operation returned.
+import type { Model, Violation } from '../model/model';
+import type { Schedule } from './result';
+import { deadlockIn } from './deadlock';
+
+export interface TraceStep {
+  n: number;
+  thread: string;
+  op: string;
+  step: string;
+  changes: string[];
+  returned?: string;
+}
+
+export interface Replayed {
+  steps: TraceStep[];
+  /** the first violation met while replaying (a deadlock counts at the end) */
+  violation: Violation | null;
+  /** the schedule prefix actually executed up to the violation */
+  executed: number;
+}
+
+export class ScheduleError extends Error {}
+
+/** Re-executes a schedule exactly; stops at the first violation. Throws ScheduleError if a step is not enabled. */
+export function replaySchedule(m: Model, schedule: Schedule, deadlock = true): Replayed {
+  let s = m.initial();
+  const steps: TraceStep[] = [];
+  let violation = m.check(s);
+  for (let k = 0; k < schedule.length && !violation; k++) {
+    const [actor, choice] = schedule[k];
+    if (!Number.isInteger(actor) || actor < 0 || actor >= m.actors || !m.isEnabled(s, actor, choice))
+      throw new ScheduleError(`step ${k + 1} of the schedule (actor ${actor}, choice ${choice}) is not enabled in that state`);
+    const l = m.label(s, actor, choice);
+    const n = m.apply(s, actor, choice);
+    const ret = m.completedReturn(s, n, actor);
+    steps.push({ n: k + 1, ...l, changes: m.changes(s, n), ...(ret !== null ? { returned: ret } : {}) });
+    s = n;
+    violation = m.check(s);
+  }
+  if (!violation && deadlock) {
+    const list: number[] = [];
+    m.steps(s, list);
+    if (list.length === 0) violation = deadlockIn(m, s);
+  }
+  return { steps, violation, executed: steps.length };
+}
+
+/** A trace as text, one line per step, for terminals and Markdown. */
+export function formatTrace(steps: readonly TraceStep[]): string[] {
+  return steps.map((t) => {
+    const ret = t.returned !== undefined ? ` -> ${t.returned}` : '';
+    const ch = t.changes.length ? `   [${t.changes.join('; ')}]` : '';
+    return `${String(t.n).padStart(3)}. ${t.thread}: ${t.op} · ${t.step}${ret}${ch}`;
+  });
+}

@@ -1,0 +1,33 @@
+// Owns the invariant registry: every invariant family, and which invariants apply to a system.
+import type { Invariant } from './invariant';
+import type { System } from '../model/system';
+import { UsageError } from '../model/variants';
+import { noStaleTlbAfterSync } from './tlb';
+import { noDomainFreedWhileAttached } from './lifetime';
+import { refcountSane } from './refcount';
+import { isolation } from './isolation';
+import { noDeadlock } from './progress';
+
+export type { Invariant } from './invariant';
+
+const registry: Invariant[] = [noStaleTlbAfterSync, noDomainFreedWhileAttached, refcountSane, isolation, noDeadlock];
+
+export function defineInvariant(inv: Invariant): void {
+  if (registry.some((r) => r.id === inv.id)) throw new Error(`invariant ${inv.id} defined twice`);
+  registry.push(inv);
+}
+
+export function allInvariants(): readonly Invariant[] {
+  return registry;
+}
+
+export function checkInvariantNames(names: readonly string[]): void {
+  for (const n of names)
+    if (!registry.some((r) => r.id === n)) throw new UsageError(`unknown invariant '${n}' (see 'iommu-check list invariants')`);
+}
+
+/** The invariants checked on a system: all that apply, or only the named ones. */
+export function applicableInvariants(sys: System, only?: readonly string[]): Invariant[] {
+  if (only) checkInvariantNames(only);
+  return registry.filter((r) => (!only || only.includes(r.id)) && r.appliesTo(sys) && !r.progress);
+}

@@ -1,0 +1,96 @@
+// Owns the world layout: named fields of a flat Int32Array, their readable names and the shared object
+// each slot belongs to (the unit of footprints for partial-order reduction and of trace diffs).
+
+export type Index1 = (i: number) => number;
+export type Index2 = (i: number, j: number) => number;
+export type Index3 = (i: number, j: number, k: number) => number;
+
+/** How a slot is named in a trace and which shared object it belongs to. */
+export interface SlotInfo {
+  readonly name: string;
+  readonly object: number;
+}
+
+export class LayoutBuilder {
+  private readonly slotNames: string[] = [];
+  private readonly slotObjects: number[] = [];
+  private readonly objectIds = new Map<string, number>();
+  readonly objectNames: string[] = [];
+  private readonly initial: number[] = [];
+
+  get size(): number {
+    return this.slotNames.length;
+  }
+
+  /** The id of a shared object (a domain's page table, an instance's IOTLB, a lock...). */
+  object(name: string): number {
+    let id = this.objectIds.get(name);
+    if (id === undefined) {
+      id = this.objectNames.length;
+      this.objectIds.set(name, id);
+      this.objectNames.push(name);
+    }
+    return id;
+  }
+
+  private alloc(name: string, object: string, init: number): number {
+    const slot = this.slotNames.length;
+    this.slotNames.push(name);
+    this.slotObjects.push(this.object(object));
+    this.initial.push(init);
+    return slot;
+  }
+
+  /** A single slot. */
+  scalar(name: string, object: string = name, init = 0): number {
+    return this.alloc(name, object, init);
+  }
+
+  /** name[i], i < n; objectOf(i) names the shared object slot i belongs to. */
+  array(name: string, n: number, objectOf: (i: number) => string, init = 0): Index1 {
+    const base = this.size;
+    for (let i = 0; i < n; i++) this.alloc(`${name}[${i}]`, objectOf(i), init);
+    return (i) => base + i;
+  }
+
+  /** name[i][j], i < n, j < m. */
+  matrix(name: string, n: number, m: number, objectOf: (i: number, j: number) => string, init = 0): Index2 {
+    const base = this.size;
+    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) this.alloc(`${name}[${i}][${j}]`, objectOf(i, j), init);
+    return (i, j) => base + i * m + j;
+  }
+
+  /** name[i][j][k]. */
+  cube(name: string, n: number, m: number, l: number, objectOf: (i: number, j: number, k: number) => string, init = 0): Index3 {
+    const base = this.size;
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < m; j++) for (let k = 0; k < l; k++) this.alloc(`${name}[${i}][${j}][${k}]`, objectOf(i, j, k), init);
+    return (i, j, k) => base + (i * m + j) * l + k;
+  }
+
+  finish(): Layout {
+    return new Layout(this.slotNames, Int32Array.from(this.slotObjects), this.objectNames, Int32Array.from(this.initial));
+  }
+}
+
+export class Layout {
+  constructor(
+    readonly slotNames: readonly string[],
+    readonly slotObject: Int32Array,
+    readonly objectNames: readonly string[],
+    readonly initial: Int32Array,
+  ) {}
+
+  get size(): number {
+    return this.slotNames.length;
+  }
+
+  /** Slots whose value differs between two states, as `name: old -> new`. */
+  diff(before: Int32Array, after: Int32Array): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < before.length; i++) {
+      if (before[i] !== after[i]) out.push(`${this.slotNames[i]}: ${before[i]} -> ${after[i]}`);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,213 @@
+// Owns the Model: the one seam between the IOMMU stack and its drivers (explorer, fuzzer, replay).
+// A state is a flat Int32Array; steps(s) lists what every thread and hardware actor may do next;
+// apply(s, actor, choice) is pure and returns a new state; check(s) evaluates the enabled invariants.
+import './stack';
+import type { Ctx } from './program';
+import { DONE } from './program';
+import { World } from './world';
+import { System, LOCALS, allSubsystems } from './system';
+import { compileCall, type CompiledOp } from './compile';
+import { ScenarioError, type ScenarioSpec } from './scenario';
+import { VariantSet } from './variants';
+import type { StepDef } from './program';
+import { errnoName } from './errno';
+import { applicableInvariants, type Invariant } from '../invariants';
+
+export interface Violation {
+  invariant: string;
+  message: string;
+}
+
+/** A state's successor list is a flat array of (actor, choice) pairs. */
+export type StepList = number[];
+
+export class Model {
+  readonly sys: System;
+  readonly programs: CompiledOp[][];
+  readonly invariants: Invariant[];
+  private readonly ctx: Ctx;
+  private readonly world: World;
+  private readonly initialState: Int32Array;
+
+  constructor(readonly scenario: ScenarioSpec, readonly variants: VariantSet, invariantFilter?: readonly string[]) {
+    this.sys = new System(scenario, variants);
+    const cache = new Map<string, StepDef[]>();
+    this.programs = scenario.threads.map((th, t) =>
+      th.ops.flatMap((call, k) => compileCall(this.sys, call, `${scenario.name}.threads[${t}].ops[${k}]`, cache)),
+    );
+    this.invariants = applicableInvariants(this.sys, invariantFilter);
+    this.world = new World(this.sys.layout);
+    this.ctx = { w: this.world, t: 0, args: [], sys: this.sys };
+    this.initialState = this.buildInitial(cache);
+  }
+
+  get threads(): number {
+    return this.sys.threads;
+  }
+
+  get actors(): number {
+    return this.sys.threads + this.sys.actors.length;
+  }
+
+  initial(): Int32Array {
+    return this.initialState.slice();
+  }
+
+  private buildInitial(cache: Map<string, StepDef[]>): Int32Array {
+    const a = this.sys.layout.initial.slice();
+    for (const s of allSubsystems()) s.initial?.(a, this.sys);
+    const setup = (this.scenario.setup ?? []).flatMap((call, k) => compileCall(this.sys, call, `${this.scenario.name}.setup[${k}]`, cache));
+    let s: Int32Array = a;
+    for (const op of setup) s = this.runToCompletion(s, op);
+    return s;
+  }
+
+  /** Run one operation alone on thread 0's registers (set-up), then clear the registers. */
+  private runToCompletion(s: Int32Array, op: CompiledOp): Int32Array {
+    const w = this.world, c = this.ctx, sys = this.sys;
+    w.a = s.slice();
+    c.t = 0;
+    c.args = op.args;
+    let step = 0;
+    for (let guard = 0; step >= 0 && step < op.steps.length; guard++) {
+      const sd = op.steps[step];
+      if (guard > 1000 || (sd.enabled && !sd.enabled(c)))
+        throw new ScenarioError(`${this.scenario.name}.setup: ${op.text} blocks at '${sd.label}' (set-up runs alone and must not wait)`);
+      const next = sd.run(c);
+      step = next === undefined ? step + 1 : next;
+    }
+    w.a[sys.ret(0)] = 0;
+    for (let k = 0; k < LOCALS; k++) w.a[sys.local(0, k)] = 0;
+    return w.a;
+  }
+
+  /** The step a thread is at, or null when it finished its program. */
+  currentStep(s: Int32Array, t: number): { op: CompiledOp; step: StepDef } | null {
+    const prog = this.programs[t];
+    const oi = s[this.sys.opIndex(t)];
+    if (oi >= prog.length) return null;
+    const op = prog[oi];
+    return { op, step: op.steps[s[this.sys.stepIndex(t)]] };
+  }
+
+  finished(s: Int32Array, t: number): boolean {
+    return s[this.sys.opIndex(t)] >= this.programs[t].length;
+  }
+
+  /** Every thread finished its program (hardware actors never finish). */
+  done(s: Int32Array): boolean {
+    for (let t = 0; t < this.sys.threads; t++) if (!this.finished(s, t)) return false;
+    return true;
+  }
+
+  /** Append every enabled (actor, choice) pair of state s to out. */
+  steps(s: Int32Array, out: StepList): void {
+    const w = this.world, c = this.ctx, sys = this.sys;
+    w.a = s;
+    for (let t = 0; t < sys.threads; t++) {
+      const prog = this.programs[t];
+      const oi = s[sys.opIndex(t)];
+      if (oi >= prog.length) continue;
+      const op = prog[oi];
+      const sd = op.steps[s[sys.stepIndex(t)]];
+      c.t = t;
+      c.args = op.args;
+      if (!sd.enabled || sd.enabled(c)) out.push(t, 0);
+    }
+    const tmp = this.choiceBuf;
+    for (let k = 0; k < sys.actors.length; k++) {
+      c.t = sys.threads + k;
+      tmp.length = 0;
+      sys.actors[k].choices(c, tmp);
+      for (let j = 0; j < tmp.length; j++) out.push(c.t, tmp[j]);
+    }
+  }
+
+  private readonly choiceBuf: number[] = [];
+
+  /** Whether (actor, choice) is enabled in s. */
+  isEnabled(s: Int32Array, actor: number, choice: number): boolean {
+    const out: number[] = [];
+    this.steps(s, out);
+    for (let k = 0; k < out.length; k += 2) if (out[k] === actor && out[k + 1] === choice) return true;
+    return false;
+  }
+
+  /** Pure: a new state after actor takes the step (with choice, for hardware actors). */
+  apply(s: Int32Array, actor: number, choice: number): Int32Array {
+    const w = this.world, c = this.ctx, sys = this.sys;
+    w.a = s.slice();
+    c.t = actor;
+    if (actor >= sys.threads) {
+      c.args = [];
+      sys.actors[actor - sys.threads].run(c, choice);
+      return w.a;
+    }
+    const op = this.programs[actor][w.a[sys.opIndex(actor)]];
+    c.args = op.args;
+    const next = op.steps[w.a[sys.stepIndex(actor)]].run(c);
+    const step = next === undefined ? w.a[sys.stepIndex(actor)] + 1 : next;
+    if (step === DONE || step >= op.steps.length) {
+      w.a[sys.opIndex(actor)]++;
+      w.a[sys.stepIndex(actor)] = 0;
+      for (let k = 0; k < LOCALS; k++) w.a[sys.local(actor, k)] = 0;
+    } else w.a[sys.stepIndex(actor)] = step;
+    return w.a;
+  }
+
+  /** Like apply, also returning which objects the step (and its enabling condition) read and wrote. */
+  applyTracked(s: Int32Array, actor: number, choice: number): { next: Int32Array; reads: number[]; writes: number[] } {
+    const w = this.world;
+    w.track(true);
+    if (actor < this.sys.threads) {
+      w.a = s;
+      const cur = this.currentStep(s, actor);
+      if (cur?.step.enabled) {
+        this.ctx.t = actor;
+        this.ctx.args = cur.op.args;
+        cur.step.enabled(this.ctx);
+      }
+    }
+    const next = this.apply(s, actor, choice);
+    const out = { next, reads: [...w.readObjects], writes: [...w.writeObjects] };
+    w.track(false);
+    return out;
+  }
+
+  check(s: Int32Array): Violation | null {
+    for (const inv of this.invariants) {
+      const msg = inv.check(s, this);
+      if (msg !== null) return { invariant: inv.id, message: msg };
+    }
+    return null;
+  }
+
+  /** "unmapper: unmap(domain=0, iova=0, pages=1) · clear pte" */
+  label(s: Int32Array, actor: number, choice: number): { thread: string; op: string; step: string } {
+    const sys = this.sys;
+    if (actor >= sys.threads) {
+      const a = sys.actors[actor - sys.threads];
+      return { thread: a.name, op: 'hardware', step: a.describe(sys, choice, s) };
+    }
+    const cur = this.currentStep(s, actor);
+    if (!cur) return { thread: sys.threadName(actor), op: '(finished)', step: '' };
+    return { thread: sys.threadName(actor), op: cur.op.text, step: cur.step.label };
+  }
+
+  /** What a step changed, by slot name. */
+  changes(before: Int32Array, after: Int32Array): string[] {
+    const sys = this.sys;
+    return this.sys.layout.diff(before, after).filter((line) => !/^(op|step|local)\[/.test(line) || sys.threads === 0);
+  }
+
+  /** The return value of the op a thread just completed, if this step completed one. */
+  completedReturn(before: Int32Array, after: Int32Array, actor: number): string | null {
+    if (actor >= this.sys.threads) return null;
+    if (after[this.sys.opIndex(actor)] === before[this.sys.opIndex(actor)]) return null;
+    return errnoName(after[this.sys.ret(actor)]);
+  }
+}
+
+export function buildModel(scenario: ScenarioSpec, variantNames: readonly string[] = [], invariants?: readonly string[]): Model {
+  return new Model(scenario, new VariantSet(variantNames), invariants);
+}

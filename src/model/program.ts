@@ -1,0 +1,53 @@
+// Owns the vocabulary of thread programs: an operation is a short list of atomic steps (each with an
+// enabling condition), a hardware actor offers nondeterministic choices, and a Ctx is what a step sees.
+import type { World } from './world';
+import type { System } from './system';
+
+/** Returned by a step to end its operation early. */
+export const DONE = -1;
+
+/** What a step sees: the world being built, its thread, the operation's arguments and the static system. */
+export interface Ctx {
+  w: World;
+  /** thread (or actor) index */
+  t: number;
+  /** the operation's arguments, in the order of its params */
+  args: readonly number[];
+  sys: System;
+}
+
+export interface StepDef {
+  /** what the step does, as a kernel engineer would say it: "lock cmdq", "clear pte" */
+  readonly label: string;
+  /** a disabled step (lock held, queue full, waiting for CMD_SYNC) is simply not offered */
+  enabled?(c: Ctx): boolean;
+  /** mutate c.w; return the next step index, DONE, or nothing for "the next step" */
+  run(c: Ctx): number | void;
+}
+
+export type ParamKind = 'domain' | 'device' | 'page' | 'pages' | 'phys' | 'instance' | 'count' | 'value';
+
+export interface ParamSpec {
+  readonly name: string;
+  readonly kind: ParamKind;
+}
+
+/** An API operation a thread may call; its steps may depend on the run's variants. */
+export interface OpDef {
+  readonly name: string;
+  readonly subsystem: string;
+  readonly description: string;
+  readonly params: readonly ParamSpec[];
+  /** operations that are a sequence of others (unmap_sync = unmap + iotlb_sync) */
+  readonly expand?: (args: readonly number[]) => { op: string; args: number[] }[];
+  build?(sys: System): StepDef[];
+}
+
+/** A hardware actor: it never finishes; each enabled choice is a separate step the scheduler may pick. */
+export interface ActorDef {
+  readonly name: string;
+  /** push the codes of every enabled choice */
+  choices(c: Ctx, out: number[]): void;
+  run(c: Ctx, choice: number): void;
+  describe(sys: System, choice: number, before: Int32Array): string;
+}

@@ -1,0 +1,27 @@
+// Owns the registry of built-in scenarios (one file each, named after the behaviour it pins down).
+import type { ScenarioSpec } from '../scenario';
+import { validateScenario } from '../scenario';
+import { UsageError } from '../variants';
+import { unmapRacingDmaWithSync } from './unmap-racing-dma-with-sync';
+import { twoInstancesShareDomain } from './two-instances-share-domain';
+import { freeRacingAttachDetach } from './free-racing-attach-detach';
+import { flushQueueIovaReuse } from './flush-queue-iova-reuse';
+
+const builtins: ScenarioSpec[] = [];
+
+export function defineScenario(s: ScenarioSpec): void {
+  if (builtins.some((b) => b.name === s.name)) throw new Error(`scenario ${s.name} defined twice`);
+  builtins.push(validateScenario(s));
+}
+
+[unmapRacingDmaWithSync, twoInstancesShareDomain, freeRacingAttachDetach, flushQueueIovaReuse].forEach(defineScenario);
+
+export function allScenarios(): readonly ScenarioSpec[] {
+  return builtins;
+}
+
+export function findScenario(name: string): ScenarioSpec {
+  const s = builtins.find((b) => b.name === name);
+  if (!s) throw new UsageError(`unknown scenario '${name}' (see 'iommu-check list scenarios')`);
+  return s;
+}

@@ -1,0 +1,104 @@
+// Owns the SMMUv3-style command queue of each instance: TLBI commands and CMD_SYNC inserted under the
+// queue lock, consumed in order by the instance's hardware consumer actor; a CMD_SYNC is complete once
+// the consumer has moved past it, i.e. once everything queued before it was executed.
+import type { Index1, Index2, LayoutBuilder } from '../layout';
+import type { ActorDef, Ctx } from '../program';
+import { defineSubsystem, type System } from '../system';
+import { forgetDomainOnInstance, invalidatePage } from './iotlb';
+
+export const CMD_TLBI_VA = 1;
+export const CMD_TLBI_ASID = 2;
+export const CMD_SYNC = 3;
+
+export interface CmdqFields {
+  Q: number;
+  slot: Index2;
+  /** commands ever inserted / ever consumed (monotonic; a slot is prod % Q) */
+  prod: Index1;
+  cons: Index1;
+  lock: Index1;
+}
+
+declare module '../system' {
+  interface System {
+    cq: CmdqFields;
+  }
+}
+
+export function tlbiVa(d: number, p: number): number {
+  return CMD_TLBI_VA | (d << 2) | (p << 5);
+}
+
+export function tlbiAsid(d: number): number {
+  return CMD_TLBI_ASID | (d << 2);
+}
+
+export function describeCmd(cmd: number): string {
+  const kind = cmd & 3, d = (cmd >> 2) & 7, p = cmd >> 5;
+  if (kind === CMD_TLBI_VA) return `TLBI_VA(domain ${d}, page ${p})`;
+  if (kind === CMD_TLBI_ASID) return `TLBI_ASID(domain ${d})`;
+  return 'CMD_SYNC';
+}
+
+defineSubsystem({
+  name: 'cmdq',
+  declare(b: LayoutBuilder, sys: System) {
+    const I = sys.scenario.instances.length;
+    // a whole batch (every page of a gather + CMD_SYNC) always fits in an empty queue
+    const Q = Math.max(sys.scenario.cmdqDepth ?? 4, sys.scenario.pages + 1);
+    const obj = (i: number) => `cmdq[${i}]`;
+    sys.cq = {
+      Q,
+      slot: b.matrix('cmdq.slot', I, Q, obj),
+      prod: b.array('cmdq.prod', I, obj),
+      cons: b.array('cmdq.cons', I, (i) => `cmdq[${i}].cons`),
+      lock: b.array('cmdq.lock', I, (i) => `cmdq[${i}].lock`),
+    };
+  },
+  actors: (sys) => sys.scenario.instances.map((_, i) => consumer(i)),
+});
+
+/** Free slots in instance i's queue. */
+export function space(c: Ctx, i: number): number {
+  const f = c.sys.cq;
+  return f.Q - (c.w.get(f.prod(i)) - c.w.get(f.cons(i)));
+}
+
+/** Insert one command (the caller holds the queue lock and checked the space); returns the new prod. */
+export function insert(c: Ctx, i: number, cmd: number): number {
+  const f = c.sys.cq;
+  const prod = c.w.get(f.prod(i));
+  c.w.set(f.slot(i, prod % f.Q), cmd);
+  c.w.set(f.prod(i), prod + 1);
+  return prod + 1;
+}
+
+/** True once every command before position target (exclusive) was consumed. */
+export function completed(c: Ctx, i: number, target: number): boolean {
+  return c.w.get(c.sys.cq.cons(i)) >= target;
+}
+
+function consumer(i: number): ActorDef {
+  return {
+    name: `cmdq-consumer[${i}]`,
+    choices(c, out) {
+      const f = c.sys.cq;
+      if (c.w.get(f.cons(i)) < c.w.get(f.prod(i))) out.push(0);
+    },
+    run(c) {
+      const f = c.sys.cq;
+      const cons = c.w.get(f.cons(i));
+      const at = f.slot(i, cons % f.Q);
+      const cmd = c.w.get(at);
+      const kind = cmd & 3, d = (cmd >> 2) & 7, p = cmd >> 5;
+      if (kind === CMD_TLBI_VA) invalidatePage(c, i, d, p);
+      else if (kind === CMD_TLBI_ASID) forgetDomainOnInstance(c, i, d);
+      c.w.set(at, 0);
+      c.w.set(f.cons(i), cons + 1);
+    },
+    describe: (sys, _choice, before) => {
+      const f = sys.cq;
+      return `execute ${describeCmd(before[f.slot(i, before[f.cons(i)] % f.Q)])}`;
+    },
+  };
+}

@@ -1,0 +1,7 @@
+// Owns the order in which the stack's subsystems declare their fields (imported for their side effects).
+import './domains';
+import './pgtable';
+import './iotlb';
+import './cmdq';
+import './flush';
+import './flushqueue';

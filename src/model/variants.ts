@@ -1,0 +1,71 @@
+// Owns the variant registry: every named implementation of an operation or policy (correct or faulty),
+// grouped in slots; a run selects at most one variant per slot, the rest take the slot's default.
+
+export interface VariantDef {
+  readonly name: string;
+  /** the operation or policy this variant replaces */
+  readonly slot: string;
+  readonly subsystem: string;
+  /** true when the variant stands for a bug the checker must find */
+  readonly faulty: boolean;
+  /** the slot's default (the correct implementation used when nothing is selected) */
+  readonly isDefault?: boolean;
+  readonly description: string;
+}
+
+const registry = new Map<string, VariantDef>();
+
+export function defineVariants(defs: VariantDef[]): void {
+  for (const d of defs) {
+    if (registry.has(d.name)) throw new Error(`variant ${d.name} defined twice`);
+    registry.set(d.name, d);
+  }
+}
+
+export function allVariants(): VariantDef[] {
+  return [...registry.values()];
+}
+
+export function findVariant(name: string): VariantDef | undefined {
+  return registry.get(name);
+}
+
+export class UsageError extends Error {}
+
+/** The variants chosen for one run: slot -> variant name. */
+export class VariantSet {
+  private readonly bySlot = new Map<string, string>();
+
+  constructor(readonly selected: readonly string[]) {
+    for (const name of selected) {
+      const def = registry.get(name);
+      if (!def) throw new UsageError(`unknown variant '${name}' (see 'iommu-check list variants')`);
+      const prev = this.bySlot.get(def.slot);
+      if (prev && prev !== name)
+        throw new UsageError(`variants '${prev}' and '${name}' both replace '${def.slot}'; choose one`);
+      this.bySlot.set(def.slot, name);
+    }
+  }
+
+  /** The variant in effect for a slot (the selected one, else the slot's default). */
+  of(slot: string): string {
+    const chosen = this.bySlot.get(slot);
+    if (chosen) return chosen;
+    for (const d of registry.values()) if (d.slot === slot && d.isDefault) return d.name;
+    throw new Error(`slot '${slot}' has no default variant`);
+  }
+
+  is(name: string): boolean {
+    const def = registry.get(name);
+    if (!def) throw new Error(`unknown variant '${name}' in model code`);
+    return this.of(def.slot) === name;
+  }
+
+  get faulty(): boolean {
+    return this.selected.some((n) => registry.get(n)?.faulty);
+  }
+
+  get label(): string {
+    return this.selected.length ? this.selected.join('+') : 'default';
+  }
+}
