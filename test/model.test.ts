@@ -92,6 +92,7 @@ test('scenario validation names the offending field', () => {
     (e: Error) => e instanceof ScenarioError && /x\.devices\[0\]\.instance: 3 is out of range 0\.\.0/.test(e.message));
   assert.throws(() => validateScenario({ name: 'Bad Name' }), /name: expected a kebab-case string/);
   assert.throws(() => validateScenario([]), /expected a JSON object/);
+  assert.throws(() => validateScenario({ name: 'x', description: 'd', threads: [{ name: 't', ops: [] }], device: [] }), /x\.device: unknown field/);
 });
 
 test('op calls are checked: unknown op, bad arity, out-of-range arguments, unknown named parameter', () => {

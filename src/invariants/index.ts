@@ -7,10 +7,17 @@ import { noDomainFreedWhileAttached } from './lifetime';
 import { refcountSane } from './refcount';
 import { isolation } from './isolation';
 import { noDeadlock } from './progress';
+import { svaInvariants } from './sva';
+import { ioasidInvariants } from './ioasid';
+import { hypInvariants } from './hyp';
+import { viommuInvariants } from './viommu';
 
 export type { Invariant } from './invariant';
 
-const registry: Invariant[] = [noStaleTlbAfterSync, noDomainFreedWhileAttached, refcountSane, isolation, noDeadlock];
+const registry: Invariant[] = [
+  noStaleTlbAfterSync, noDomainFreedWhileAttached, refcountSane, isolation, noDeadlock,
+  ...svaInvariants, ...ioasidInvariants, ...hypInvariants, ...viommuInvariants,
+];
 
 export function defineInvariant(inv: Invariant): void {
   if (registry.some((r) => r.id === inv.id)) throw new Error(`invariant ${inv.id} defined twice`);

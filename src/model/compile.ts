@@ -1,6 +1,6 @@
 // Owns turning a scenario's op calls into compiled operations: looks the op up, checks its arguments
 // against the scenario's dimensions, expands composite ops, and builds each op's steps for the variants.
-import type { OpDef, ParamKind, StepDef } from './program';
+import type { OpDef, ParamKind, ParamSpec, StepDef } from './program';
 import type { OpCallSpec } from './scenario';
 import { ScenarioError } from './scenario';
 import { findOp } from './ops';
@@ -14,9 +14,10 @@ export interface CompiledOp {
   readonly text: string;
 }
 
-function limit(sys: System, kind: ParamKind): number {
+function limit(sys: System, p: ParamSpec): number {
+  if (p.max) return p.max(sys);
   const sc = sys.scenario;
-  switch (kind) {
+  switch (p.kind as ParamKind) {
     case 'domain': return sc.domains.length - 1;
     case 'device': return sc.devices.length - 1;
     case 'page': return sc.pages - 1;
@@ -25,6 +26,7 @@ function limit(sys: System, kind: ParamKind): number {
     case 'instance': return sc.instances.length - 1;
     case 'count': return 64;
     case 'value': return 1 << 20;
+    default: throw new Error(`parameter ${p.name} of kind ${p.kind} needs a max()`);
   }
 }
 
@@ -53,8 +55,8 @@ export function compileCall(sys: System, call: OpCallSpec, where: string, cache:
     throw new ScenarioError(`${where}: ${name} takes ${def.params.length} arguments (${def.params.map((p) => p.name).join(', ')}), got ${raw.length}`);
   const args = def.params.map((p, i) => {
     const v = raw[i];
-    const max = limit(sys, p.kind);
-    const min = p.kind === 'pages' ? 1 : 0;
+    const max = limit(sys, p);
+    const min = p.min ?? (p.kind === 'pages' ? 1 : 0);
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
       throw new ScenarioError(`${where}: ${name} ${p.name} must be an integer ${min}..${max} in this scenario, got ${JSON.stringify(v)}`);
     return v;

@@ -25,11 +25,16 @@ export interface StepDef {
   run(c: Ctx): number | void;
 }
 
+/** Built-in argument kinds, bounded by the scenario's core dimensions. */
 export type ParamKind = 'domain' | 'device' | 'page' | 'pages' | 'phys' | 'instance' | 'count' | 'value';
 
 export interface ParamSpec {
   readonly name: string;
-  readonly kind: ParamKind;
+  /** a built-in kind, or any name of a subsystem's own (then `max` is required) */
+  readonly kind: ParamKind | (string & {});
+  /** the largest valid value in this system (default: from the built-in kind); the smallest is `min` or 0 */
+  readonly max?: (sys: System) => number;
+  readonly min?: number;
 }
 
 /** An API operation a thread may call; its steps may depend on the run's variants. */

@@ -1,6 +1,7 @@
 // Owns the scenario format: the dimensions of the emulated SoC, the starting set-up and each thread's
 // program, as plain JSON-able data; and its validation, with errors that name the offending field.
 import { UsageError } from './variants';
+import { allSubsystems } from './system';
 
 /** One call in a program: ["unmap", 0, 0, 1] or { "op": "unmap", "domain": 0, "iova": 0, "pages": 1 }. */
 export type OpCallSpec = (string | number)[] | { op: string; [param: string]: string | number };
@@ -39,6 +40,9 @@ export interface ScenarioSpec {
 }
 
 export class ScenarioError extends UsageError {}
+
+const CORE_KEYS = ['name', 'description', 'instances', 'devices', 'domains', 'pages', 'phys', 'cmdqDepth',
+  'speculativeWalker', 'setup', 'threads', 'alternatives', 'catches'];
 
 function fail(where: string, what: string): never {
   throw new ScenarioError(`scenario ${where}: ${what}`);
@@ -86,5 +90,12 @@ export function validateScenario(raw: unknown): ScenarioSpec {
     return { name: o.name, ops: list(o.ops, `${name}.threads[${i}].ops`, 0, 32) as OpCallSpec[] };
   });
   const setup = list(s.setup ?? [], `${name}.setup`, 0, 64) as OpCallSpec[];
+  const sections = new Map(allSubsystems().filter((x) => x.section).map((x) => [x.section!, x]));
+  for (const key of Object.keys(s)) {
+    if (CORE_KEYS.includes(key)) continue;
+    const sub = sections.get(key);
+    if (!sub) fail(`${name}.${key}`, `unknown field (known: ${[...CORE_KEYS, ...sections.keys()].join(', ')})`);
+    sub.validate?.(s[key], s as ScenarioSpec);
+  }
   return { ...s, name, description: s.description, instances, devices, domains, pages, phys, cmdqDepth, threads, setup } as ScenarioSpec;
 }

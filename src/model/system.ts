@@ -10,6 +10,10 @@ export const LOCALS = 4;
 
 export interface Subsystem {
   readonly name: string;
+  /** the scenario key holding this subsystem's settings ("sva", "ioasid"...), if it has one */
+  readonly section?: string;
+  /** check that section (called by validateScenario; throw ScenarioError naming the field) */
+  validate?(section: unknown, scenario: ScenarioSpec): void;
   /** add this subsystem's fields to the layout, attaching its handles to sys */
   declare(b: LayoutBuilder, sys: System): void;
   /** hardware actors this subsystem contributes */

@@ -1,4 +1,5 @@
 // Owns the registry of built-in scenarios (one file each, named after the behaviour it pins down).
+import '../stack';
 import type { ScenarioSpec } from '../scenario';
 import { validateScenario } from '../scenario';
 import { UsageError } from '../variants';
@@ -6,6 +7,10 @@ import { unmapRacingDmaWithSync } from './unmap-racing-dma-with-sync';
 import { twoInstancesShareDomain } from './two-instances-share-domain';
 import { freeRacingAttachDetach } from './free-racing-attach-detach';
 import { flushQueueIovaReuse } from './flush-queue-iova-reuse';
+import { svaScenarios } from './sva';
+import { ioasidScenarios } from './ioasid';
+import { hypScenarios } from './hyp';
+import { viommuScenarios } from './viommu';
 
 const builtins: ScenarioSpec[] = [];
 
@@ -14,7 +19,10 @@ export function defineScenario(s: ScenarioSpec): void {
   builtins.push(validateScenario(s));
 }
 
-[unmapRacingDmaWithSync, twoInstancesShareDomain, freeRacingAttachDetach, flushQueueIovaReuse].forEach(defineScenario);
+[
+  unmapRacingDmaWithSync, twoInstancesShareDomain, freeRacingAttachDetach, flushQueueIovaReuse,
+  ...svaScenarios, ...ioasidScenarios, ...hypScenarios, ...viommuScenarios,
+].forEach(defineScenario);
 
 export function allScenarios(): readonly ScenarioSpec[] {
   return builtins;

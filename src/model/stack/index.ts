@@ -5,3 +5,7 @@ import './iotlb';
 import './cmdq';
 import './flush';
 import './flushqueue';
+import './sva';
+import './ioasid';
+import './hyp';
+import './viommu';
