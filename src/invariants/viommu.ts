@@ -1,4 +1,76 @@
-// Owns the invariants of the iommufd-style vIOMMU: virtual device IDs, nested stage-1, guest invalidations.
+// Owns the invariants of the iommufd-style vIOMMU: vdev ids name one device each, a guest's CMD_SYNC
+// leaves no physical IOTLB holding what it invalidated, and no VM's invalidation or id reaches another
+// VM's device.
 import type { Invariant } from './invariant';
+import type { Model } from '../model/model';
 
-export const viommuInvariants: Invariant[] = [];
+const hasViommu = (m: { vi: { M: number } }) => m.vi.M > 0;
+
+export const vdevIdUnique: Invariant = {
+  id: 'vdev-id-unique',
+  family: 'viommu',
+  description: 'each vdev id of a vIOMMU is held by at most one device, and the id table names only the device that holds the id',
+  appliesTo: hasViommu,
+  check(s, m: Model) {
+    const f = m.sys.vi, V = m.sys.dom.V;
+    const holder = new Int32Array(f.M * f.N).fill(-1);
+    for (let v = 0; v < V; v++) {
+      const b = s[f.bound(v)] - 1;
+      if (b < 0) continue;
+      const vm = Math.floor(b / f.N), n = b % f.N;
+      if (holder[b] >= 0) return `vdev id ${n} of VM ${vm} is held by device ${holder[b]} and device ${v}`;
+      holder[b] = v;
+    }
+    for (let vm = 0; vm < f.M; vm++)
+      for (let n = 0; n < f.N; n++) {
+        const e = s[f.vdev(vm, n)];
+        if (e !== 0 && holder[vm * f.N + n] !== Math.abs(e) - 1)
+          return `vdev id ${n} of VM ${vm} names device ${Math.abs(e) - 1}, which is not bound to it`;
+      }
+    return null;
+  },
+};
+
+export const guestSyncComplete: Invariant = {
+  id: 'guest-sync-complete',
+  family: 'viommu',
+  description: 'once a guest\'s CMD_SYNC returned, no physical IOTLB holds a translation its batch invalidated (an unmapped stage-1 page of that ASID)',
+  appliesTo: hasViommu,
+  check(s, m: Model) {
+    const f = m.sys.vi, I = m.sys.dom.I;
+    for (let vm = 0; vm < f.M; vm++)
+      for (let a = 0; a < f.A; a++)
+        for (let p = 0; p < f.P; p++) {
+          if (s[f.promised(vm, a, p)] !== 1 || s[f.s1(vm, a, p)] !== 0) continue;
+          for (let i = 0; i < I; i++) {
+            const e = s[f.tlb(i, vm, a, p)];
+            if (e !== 0)
+              return `IOTLB of pSMMU ${i} still maps VM ${vm} ASID ${a} page ${p} to phys ${e - 1} after the guest's CMD_SYNC covering its unmap returned`;
+          }
+        }
+    return null;
+  },
+};
+
+export const viommuIsolation: Invariant = {
+  id: 'viommu-isolation',
+  family: 'viommu',
+  description: 'no VM\'s invalidation is executed on, and no VM\'s vdev id names, a device bound to another VM',
+  appliesTo: hasViommu,
+  check(s, m: Model) {
+    const f = m.sys.vi;
+    if (s[f.leakFrom] !== 0)
+      return `an invalidation issued by VM ${s[f.leakFrom] - 1} was executed on device ${s[f.leakDev]}, which is bound to VM ${s[f.leakTo]}`;
+    for (let vm = 0; vm < f.M; vm++)
+      for (let n = 0; n < f.N; n++) {
+        const e = Math.abs(s[f.vdev(vm, n)]) - 1;
+        if (e < 0) continue;
+        const b = s[f.bound(e)] - 1;
+        if (b >= 0 && Math.floor(b / f.N) !== vm)
+          return `vdev id ${n} of VM ${vm} names device ${e}, which is bound to VM ${Math.floor(b / f.N)}`;
+      }
+    return null;
+  },
+};
+
+export const viommuInvariants: Invariant[] = [vdevIdUnique, guestSyncComplete, viommuIsolation];

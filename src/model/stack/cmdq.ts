@@ -1,6 +1,7 @@
 // Owns the SMMUv3-style command queue of each instance: TLBI commands and CMD_SYNC inserted under the
 // queue lock, consumed in order by the instance's hardware consumer actor; a CMD_SYNC is complete once
-// the consumer has moved past it, i.e. once everything queued before it was executed.
+// the consumer has moved past it, i.e. once everything queued before it was executed. Other subsystems
+// may register extra command kinds (e.g. the vIOMMU's VMID-tagged TLBIs) with defineCommandKind.
 import type { Index1, Index2, LayoutBuilder } from '../layout';
 import type { ActorDef, Ctx } from '../program';
 import { defineSubsystem, type System } from '../system';
@@ -33,7 +34,38 @@ export function tlbiAsid(d: number): number {
   return CMD_TLBI_ASID | (d << 2);
 }
 
+/**
+ * An extra command kind: encoded with the low two bits 0, its code (1..15) in bits 2..5 and a payload
+ * above, so the three core encodings (and the states they give) are unchanged.
+ */
+export interface CommandKind {
+  readonly code: number;
+  /** what the consumer of instance i does when it reaches the command */
+  execute(c: Ctx, i: number, payload: number): void;
+  /** "TLBI_NH_ASID(vmid 0, asid 1)" */
+  describe(payload: number): string;
+}
+
+const extraKinds: (CommandKind | undefined)[] = [];
+
+export function defineCommandKind(k: CommandKind): void {
+  if (!Number.isInteger(k.code) || k.code < 1 || k.code > 15) throw new Error(`command code ${k.code} out of range 1..15`);
+  if (extraKinds[k.code]) throw new Error(`command code ${k.code} defined twice`);
+  extraKinds[k.code] = k;
+}
+
+/** The encoding of an extra command: code in bits 2..5, payload (< 2^25) above. */
+export function extraCmd(code: number, payload: number): number {
+  return (code << 2) | (payload << 6);
+}
+
+function extraKind(cmd: number): CommandKind | undefined {
+  return (cmd & 3) === 0 ? extraKinds[(cmd >> 2) & 15] : undefined;
+}
+
 export function describeCmd(cmd: number): string {
+  const extra = extraKind(cmd);
+  if (extra) return extra.describe(cmd >>> 6);
   const kind = cmd & 3, d = (cmd >> 2) & 7, p = cmd >> 5;
   if (kind === CMD_TLBI_VA) return `TLBI_VA(domain ${d}, page ${p})`;
   if (kind === CMD_TLBI_ASID) return `TLBI_ASID(domain ${d})`;
@@ -91,7 +123,9 @@ function consumer(i: number): ActorDef {
       const at = f.slot(i, cons % f.Q);
       const cmd = c.w.get(at);
       const kind = cmd & 3, d = (cmd >> 2) & 7, p = cmd >> 5;
-      if (kind === CMD_TLBI_VA) invalidatePage(c, i, d, p);
+      const extra = extraKind(cmd);
+      if (extra) extra.execute(c, i, cmd >>> 6);
+      else if (kind === CMD_TLBI_VA) invalidatePage(c, i, d, p);
       else if (kind === CMD_TLBI_ASID) forgetDomainOnInstance(c, i, d);
       c.w.set(at, 0);
       c.w.set(f.cons(i), cons + 1);

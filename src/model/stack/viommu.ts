@@ -1,2 +1,5 @@
-// Owns the iommufd-style vIOMMU: virtual device IDs, nested stage-1, guest invalidations (to be written; see issue 3).
-export {};
+// Owns the iommufd-style vIOMMU subsystem's registration: its state and scenario section, its vdev ids,
+// and the guest side (stage-1 tables, nested DMA, invalidation batches dispatched to the physical IOMMUs).
+import './viommu-state';
+import './viommu-ids';
+import './viommu-guest';
