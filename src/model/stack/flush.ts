@@ -11,6 +11,7 @@ import { lockStep, unlockStep } from '../locks';
 import { servingInstances, touchDomain } from './domains';
 import { CMD_SYNC, completed, insert, space, tlbiAsid, tlbiVa } from './cmdq';
 import { promiseClean } from './pgtable';
+import { forEachBit, lowestBit, popCount } from '../bits';
 
 export interface FlushFields {
   /** pages range_added to a thread's gather for a domain, not yet synced */
@@ -47,10 +48,6 @@ export function gatherPage(c: Ctx, d: number, p: number, intoGather: boolean): v
   const f = c.sys.fl;
   c.w.set(f.intent(c.t, d), c.w.get(f.intent(c.t, d)) | (1 << p));
   if (intoGather) c.w.set(f.gather(c.t, d), c.w.get(f.gather(c.t, d)) | (1 << p));
-}
-
-function lowestBit(mask: number): number {
-  return 31 - Math.clz32(mask & -mask);
 }
 
 /** Locals of a flush: 0 = pages it covers, 2 = instances still to flush, 3 = CMD_SYNC position. */
@@ -120,16 +117,6 @@ export function flushSteps(plan: FlushPlan, noWait: boolean): StepDef[] {
       run: advance,
     },
   ];
-}
-
-function forEachBit(mask: number, f: (bit: number) => void): void {
-  for (let m = mask; m !== 0; m &= m - 1) f(lowestBit(m));
-}
-
-function popCount(mask: number): number {
-  let n = 0;
-  for (let m = mask; m !== 0; m &= m - 1) n++;
-  return n;
 }
 
 const syncPlan: FlushPlan = {

@@ -12,6 +12,7 @@ import { EEXIST, EFAULT, ENODEV, ENOENT } from '../errno';
 import { CMD_SYNC, completed, defineCommandKind, extraCmd, insert, space } from './cmdq';
 import { bindingOf } from './viommu-state';
 import { asidParam, vdevParam, vmParam } from './viommu-ids';
+import { lowestBit } from '../bits';
 
 export const CMD_TLBI_NH_ASID = 1;
 export const CMD_INV_DEV = 2;
@@ -123,10 +124,6 @@ defineOp({
     },
   }],
 });
-
-function lowestBit(mask: number): number {
-  return 31 - Math.clz32(mask & -mask);
-}
 
 /** Locals of a guest batch: 0 = pages unmapped at its start, 1 = device + 1 the vdev resolved to,
  *  2 = pSMMUs still to queue on, 3 = pSMMUs whose CMD_SYNC is awaited (positions in viommu.syncAt). */
