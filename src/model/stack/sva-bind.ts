@@ -20,7 +20,7 @@ defineVariants([
     description: 'bind takes the published SVA domain with refcount_inc, resurrecting a domain whose final put_user already ran and that is about to be freed' },
   { name: 'get-user-result-ignored', slot: 'sva_get_user', subsystem: 'sva', faulty: true,
     description: 'bind ignores a failed refcount_inc_not_zero on the published SVA domain and binds the dying domain anyway (RFC v2 iommu_sva_get_domain)' },
-  { name: 'sva-domain-per-instance', slot: 'sva_domain_key', subsystem: 'sva', faulty: false, isDefault: true,
+  { name: 'sva-domain-per-mm-instance', slot: 'sva_domain_key', subsystem: 'sva', faulty: false, isDefault: true,
     description: 'the SVA domains of an mm are kept per IOMMU instance: a device behind another instance gets its own domain' },
   { name: 'sva-domain-per-pasid', slot: 'sva_domain_key', subsystem: 'sva', faulty: true,
     description: 'the SVA domain is looked up by PASID alone (the RFC xarray), so a device behind another IOMMU instance reuses a domain that instance cannot attach' },
