@@ -1,4 +1,116 @@
-// Owns the invariants of SVA: process address spaces (mm) bound to devices through SVA domains.
+// Owns the invariants of SVA: process address spaces (mm) bound to devices through SVA domains —
+// the user refcount matches the bonds, one SVA domain per (mm, instance) serving only that instance,
+// the mm_struct outlives every domain wrapping it, and nothing uses a freed domain or a released mm.
 import type { Invariant } from './invariant';
+import type { System } from '../model/system';
+import { SVA_FREED, SVA_LIVE } from '../model/stack/sva-state';
 
-export const svaInvariants: Invariant[] = [];
+const appliesTo = (sys: System) => sys.sva.M > 0;
+
+/** Threads whose bond uses SVA domain slot s. */
+function bondsOf(s: Int32Array, sys: System, slot: number): number {
+  let n = 0;
+  for (let t = 0; t < sys.threads; t++) if (s[sys.sva.bondDomain(t)] === slot + 1) n++;
+  return n;
+}
+
+export const svaRefcount: Invariant = {
+  id: 'sva-refcount',
+  family: 'sva',
+  description: 'no SVA domain user count below zero, and each live SVA domain counts exactly the bonds that use it',
+  appliesTo,
+  check(s, m) {
+    const f = m.sys.sva;
+    for (let d = 0; d < f.S; d++) {
+      const users = s[f.domUsers(d)];
+      if (users < 0) return `SVA domain ${d} user count is ${users}`;
+      if (s[f.domState(d)] !== SVA_LIVE) continue;
+      const bonds = bondsOf(s, m.sys, d);
+      if (users !== bonds) return `SVA domain ${d} (mm ${s[f.domMm(d)] - 1}) counts ${users} user(s) but ${bonds} bond(s) use it`;
+    }
+    return null;
+  },
+};
+
+/** Whether SVA domain slot d is what the xarray publishes for mm (under any instance key). */
+function publishedAnywhere(s: Int32Array, sys: System, mm: number, d: number): boolean {
+  for (let i = 0; i < sys.dom.I; i++) if (s[sys.sva.xa(mm, i)] === d + 1) return true;
+  return false;
+}
+
+export const svaDomainPerInstance: Invariant = {
+  id: 'sva-domain-per-instance',
+  family: 'sva',
+  description: 'a device\'s PASID entry only holds an SVA domain of its own IOMMU instance; each (mm, instance) has at most one SVA domain in use, and it is the one published',
+  appliesTo,
+  check(s, m) {
+    const f = m.sys.sva, inst = m.sys.dom.devInstance;
+    for (let v = 0; v < m.sys.dom.V; v++) {
+      for (let mm = 0; mm < f.M; mm++) {
+        const d = s[f.devPasid(v, mm)] - 1;
+        if (d < 0) continue;
+        const di = s[f.domInstance(d)] - 1;
+        if (di !== inst[v])
+          return `device ${v} behind instance ${inst[v]} uses SVA domain ${d} of instance ${di} for mm ${mm}`;
+      }
+    }
+    for (let a = 0; a < f.S; a++) {
+      if (s[f.domState(a)] !== SVA_LIVE || s[f.domUsers(a)] <= 0) continue;
+      const mm = s[f.domMm(a)] - 1, inst = s[f.domInstance(a)] - 1;
+      if (!publishedAnywhere(s, m.sys, mm, a))
+        return `SVA domain ${a} of mm ${mm} on instance ${inst} has ${s[f.domUsers(a)]} user(s) but is no longer published, so the next bind allocates a duplicate`;
+      for (let b = a + 1; b < f.S; b++) {
+        if (s[f.domState(b)] !== SVA_LIVE || s[f.domUsers(b)] <= 0) continue;
+        if (s[f.domMm(a)] === s[f.domMm(b)] && s[f.domInstance(a)] === s[f.domInstance(b)])
+          return `mm ${s[f.domMm(a)] - 1} has two SVA domains in use on instance ${s[f.domInstance(a)] - 1}: ${a} and ${b}`;
+      }
+    }
+    return null;
+  },
+};
+
+export const mmOutlivesBinding: Invariant = {
+  id: 'mm-outlives-binding',
+  family: 'sva',
+  description: 'the mm_struct (and with it the PASID) is not released while an SVA domain still wraps it',
+  appliesTo,
+  check(s, m) {
+    const f = m.sys.sva;
+    for (let d = 0; d < f.S; d++) {
+      if (s[f.domState(d)] !== SVA_LIVE) continue;
+      const mm = s[f.domMm(d)] - 1;
+      if (s[f.mmCount(mm)] === 0)
+        return `mm ${mm} was released (mm_count 0, PASID freed) while SVA domain ${d} with ${s[f.domUsers(d)]} user(s) still wraps it`;
+    }
+    return null;
+  },
+};
+
+export const svaNoUseAfterFree: Invariant = {
+  id: 'no-use-after-free',
+  family: 'sva',
+  description: 'no step touches a freed SVA domain or a released mm, and no bond or device PASID entry points at a freed SVA domain',
+  appliesTo,
+  check(s, m) {
+    const f = m.sys.sva;
+    const d = s[f.domainUaf] - 1;
+    if (d >= 0) return `a step touched SVA domain ${d} after it was freed (use-after-free)`;
+    const mm = s[f.mmUaf] - 1;
+    if (mm >= 0) return `a step dereferenced mm ${mm} after its mm_struct was released (use-after-free)`;
+    for (let t = 0; t < m.sys.threads; t++) {
+      const b = s[f.bondDomain(t)] - 1;
+      if (b >= 0 && s[f.domState(b)] === SVA_FREED)
+        return `thread ${m.sys.threadName(t)} holds a bond of device ${s[f.bondDevice(t)] - 1} on SVA domain ${b}, which was freed`;
+    }
+    for (let v = 0; v < m.sys.dom.V; v++) {
+      for (let x = 0; x < f.M; x++) {
+        const e = s[f.devPasid(v, x)] - 1;
+        if (e >= 0 && s[f.domState(e)] === SVA_FREED)
+          return `device ${v}'s PASID entry for mm ${x} points at SVA domain ${e}, which was freed`;
+      }
+    }
+    return null;
+  },
+};
+
+export const svaInvariants: Invariant[] = [svaRefcount, svaDomainPerInstance, mmOutlivesBinding, svaNoUseAfterFree];
