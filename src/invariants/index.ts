@@ -19,6 +19,9 @@ const registry: Invariant[] = [
   ...svaInvariants, ...ioasidInvariants, ...hypInvariants, ...viommuInvariants,
 ];
 
+for (const [k, inv] of registry.entries())
+  if (registry.findIndex((r) => r.id === inv.id) !== k) throw new Error(`invariant ${inv.id} defined twice`);
+
 export function defineInvariant(inv: Invariant): void {
   if (registry.some((r) => r.id === inv.id)) throw new Error(`invariant ${inv.id} defined twice`);
   registry.push(inv);

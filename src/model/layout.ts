@@ -17,6 +17,7 @@ export class LayoutBuilder {
   private readonly objectIds = new Map<string, number>();
   readonly objectNames: string[] = [];
   private readonly initial: number[] = [];
+  private readonly formats = new Map<string, (v: number) => string>();
 
   get size(): number {
     return this.slotNames.length;
@@ -68,8 +69,14 @@ export class LayoutBuilder {
     return (i, j, k) => base + (i * m + j) * l + k;
   }
 
+  /** Show the values of field `name` in traces through fmt (e.g. command encodings as their names). */
+  format(name: string, fmt: (v: number) => string): void {
+    this.formats.set(name, fmt);
+  }
+
   finish(): Layout {
-    return new Layout(this.slotNames, Int32Array.from(this.slotObjects), this.objectNames, Int32Array.from(this.initial));
+    const fmt = this.slotNames.map((n) => this.formats.get(n.replace(/\[.*$/, '')));
+    return new Layout(this.slotNames, Int32Array.from(this.slotObjects), this.objectNames, Int32Array.from(this.initial), fmt);
   }
 }
 
@@ -79,6 +86,7 @@ export class Layout {
     readonly slotObject: Int32Array,
     readonly objectNames: readonly string[],
     readonly initial: Int32Array,
+    private readonly formats: readonly (((v: number) => string) | undefined)[] = [],
   ) {}
 
   get size(): number {
@@ -89,7 +97,9 @@ export class Layout {
   diff(before: Int32Array, after: Int32Array): string[] {
     const out: string[] = [];
     for (let i = 0; i < before.length; i++) {
-      if (before[i] !== after[i]) out.push(`${this.slotNames[i]}: ${before[i]} -> ${after[i]}`);
+      if (before[i] === after[i]) continue;
+      const f = this.formats[i];
+      out.push(`${this.slotNames[i]}: ${f ? f(before[i]) : before[i]} -> ${f ? f(after[i]) : after[i]}`);
     }
     return out;
   }

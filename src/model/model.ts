@@ -194,10 +194,9 @@ export class Model {
     return { thread: sys.threadName(actor), op: cur.op.text, step: cur.step.label };
   }
 
-  /** What a step changed, by slot name. */
+  /** What a step changed, by slot name (thread registers are left out: the trace line says them). */
   changes(before: Int32Array, after: Int32Array): string[] {
-    const sys = this.sys;
-    return this.sys.layout.diff(before, after).filter((line) => !/^(op|step|local)\[/.test(line) || sys.threads === 0);
+    return this.sys.layout.diff(before, after).filter((line) => !/^(op|step|local|ret)\[/.test(line));
   }
 
   /** The return value of the op a thread just completed, if this step completed one. */

@@ -86,6 +86,7 @@ defineSubsystem({
       cons: b.array('cmdq.cons', I, (i) => `cmdq[${i}].cons`),
       lock: b.array('cmdq.lock', I, (i) => `cmdq[${i}].lock`),
     };
+    b.format('cmdq.slot', (v) => (v === 0 ? '-' : describeCmd(v)));
   },
   actors: (sys) => sys.scenario.instances.map((_, i) => consumer(i)),
 });
