@@ -1,4 +1,81 @@
-// Owns the invariants of the pKVM-style hypervisor IOMMU and its untrusted host.
+// Owns the invariants of the pKVM-style hypervisor IOMMU and its untrusted host: the hypervisor's own
+// bookkeeping stays consistent (no table page leaked or freed twice, no domain freed while referenced,
+// no command sent to a powered-off SMMU, DMA shares match the leaf entries), and whatever the host does,
+// no io-pgtable maps a page the host does not own.
 import type { Invariant } from './invariant';
+import type { Model } from '../model/model';
+import { DOM_FREE, LEVEL_LEAF, LEVEL_PGD, OWNER_HOST, ownerName } from '../model/stack/hyp-state';
 
-export const hypInvariants: Invariant[] = [];
+/** Where a leaf table page sits: "domain slot g, block b", or null when no live domain reaches it. */
+function whereIs(s: Int32Array, m: Model, k: number): string | null {
+  const h = m.sys.hyp;
+  for (let g = 0; g < h.G; g++) {
+    const pgd = s[h.domPgd(g)] - 1;
+    if (pgd < 0) continue;
+    for (let b = 0; b < h.B; b++) if (s[h.tpEntry(pgd, b)] === k + 1) return `domain slot ${g} block ${b}`;
+  }
+  return null;
+}
+
+/** Every hypercall is between two operations (nothing in flight). */
+function quiescent(s: Int32Array, m: Model): boolean {
+  for (let t = 0; t < m.threads; t++) if (!m.finished(s, t) && s[m.sys.stepIndex(t)] !== 0) return false;
+  return true;
+}
+
+export const hypStateConsistent: Invariant = {
+  id: 'hyp-state-consistent',
+  family: 'hyp',
+  description: 'no table page leaked or freed twice or written after its free, no domain freed while referenced, no command accepted by a powered-off SMMU, DMA shares never negative and (between hypercalls) equal to the leaf entries',
+  appliesTo: (sys) => sys.hyp.N > 0,
+  check(s, m) {
+    const h = m.sys.hyp;
+    if (s[h.doubleFree]) return `table page ${s[h.doubleFree] - 1} was freed twice`;
+    if (s[h.uaf]) return `a hypercall wrote into table page ${s[h.uaf] - 1} after it was freed`;
+    if (s[h.freedInUse]) return `domain slot ${s[h.freedInUse] - 1} was freed with ${s[h.freedRefs]} references (attached or in use)`;
+    if (s[h.cmdOff]) return `SMMU ${s[h.cmdOff] - 1} was sent a command while powered off`;
+    // every allocated table page is reached exactly once: a domain's pgd, a pgd entry, or a hypercall's hands
+    for (let k = 0; k < h.K; k++) {
+      if (!s[h.tpUsed(k)]) continue;
+      let refs = s[h.tpHeld(k)] !== 0 ? 1 : 0;
+      for (let g = 0; g < h.G; g++) if (s[h.domState(g)] !== DOM_FREE && s[h.domPgd(g)] === k + 1) refs++;
+      for (let r = 0; r < h.K; r++)
+        if (s[h.tpUsed(r)] && s[h.tpLevel(r)] === LEVEL_PGD) for (let b = 0; b < h.B; b++) if (s[h.tpEntry(r, b)] === k + 1) refs++;
+      if (refs === 0) return `table page ${k} is allocated but no domain reaches it and no hypercall holds it (leaked)`;
+      if (refs > 1) return `table page ${k} is referenced ${refs} times`;
+    }
+    for (let x = 0; x < h.X; x++)
+      if (s[h.pageShares(x)] < 0) return `page ${x} has DMA share count ${s[h.pageShares(x)]} (unshared more often than shared)`;
+    if (quiescent(s, m)) {
+      for (let x = 0; x < h.X; x++) {
+        let maps = 0;
+        for (let k = 0; k < h.K; k++)
+          if (s[h.tpUsed(k)] && s[h.tpLevel(k)] === LEVEL_LEAF) for (let j = 0; j < h.L; j++) if (s[h.tpEntry(k, j)] === x + 1) maps++;
+        if (maps !== s[h.pageShares(x)]) return `page ${x} is shared with DMA ${s[h.pageShares(x)]} time(s) but ${maps} leaf entr${maps === 1 ? 'y maps' : 'ies map'} it`;
+      }
+    }
+    return null;
+  },
+};
+
+export const hostCannotMapForeign: Invariant = {
+  id: 'host-cannot-map-foreign',
+  family: 'hyp',
+  description: 'no leaf entry of any io-pgtable maps a page that the host does not own (hypervisor or guest memory)',
+  appliesTo: (sys) => sys.hyp.N > 0,
+  check(s, m) {
+    const h = m.sys.hyp;
+    for (let k = 0; k < h.K; k++) {
+      if (!s[h.tpUsed(k)] || s[h.tpLevel(k)] !== LEVEL_LEAF) continue;
+      for (let j = 0; j < h.L; j++) {
+        const x = s[h.tpEntry(k, j)] - 1;
+        if (x < 0 || s[h.pageOwner(x)] === OWNER_HOST) continue;
+        const where = whereIs(s, m, k);
+        return `${where ? `${where} (table page ${k})` : `table page ${k}`} entry ${j} maps page ${x}, which the ${ownerName(s[h.pageOwner(x)])} owns`;
+      }
+    }
+    return null;
+  },
+};
+
+export const hypInvariants: Invariant[] = [hypStateConsistent, hostCannotMapForeign];

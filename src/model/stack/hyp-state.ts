@@ -1,0 +1,207 @@
+// Owns the state of the pKVM-style hypervisor IOMMU: the scenario's `hyp` section (validated, with
+// defaults), and the fields the hypervisor keeps: per SMMU its lock, power state, stream table and
+// command queue; the domain array (per SMMU, or one global array when domains are shared); the pool of
+// io-pgtable table pages (used, level, entries, and which hypercall privately holds a page); the
+// ownership and DMA-share count of each memory page; and the ghosts the hyp invariants read.
+import type { Index1, Index2, LayoutBuilder } from '../layout';
+import { defineSubsystem, type System } from '../system';
+import { ScenarioError, type ScenarioSpec } from '../scenario';
+
+export const OWNER_HOST = 1;
+export const OWNER_HYP = 2;
+export const OWNER_GUEST = 3;
+const OWNERS: Record<string, number> = { host: OWNER_HOST, hyp: OWNER_HYP, guest: OWNER_GUEST };
+export const ownerName = (o: number): string => Object.keys(OWNERS).find((k) => OWNERS[k] === o) ?? `owner ${o}`;
+
+/** Domain slot states. */
+export const DOM_FREE = 0;
+/** claimed by a lockless alloc_domain that has not published its pgd yet */
+export const DOM_ALLOCATING = 1;
+export const DOM_LIVE = 2;
+
+/** Table page levels: a domain's root (pgd, entries = table page + 1) or a leaf table (entries = page + 1). */
+export const LEVEL_PGD = 1;
+export const LEVEL_LEAF = 2;
+
+/** Command-queue slots per SMMU: one command and its CMD_SYNC. */
+export const HYP_CMDQ_SLOTS = 2;
+
+export interface HypSettings {
+  /** SMMUs the hypervisor owns */
+  smmus: number;
+  /** stream IDs (device endpoints) per SMMU */
+  streams: number;
+  /** domains per SMMU, or in total when sharedDomains */
+  domains: number;
+  /** domain IDs are global and one domain may be attached through several SMMUs */
+  sharedDomains: boolean;
+  /** level-1 entries per domain (each points to a leaf table page) */
+  blocks: number;
+  /** leaf entries per table page */
+  blockPages: number;
+  /** table pages in the hypervisor's io-pgtable pool */
+  tablePages: number;
+  /** owner of each memory page the host may name in a map: "host", "hyp" or "guest" */
+  memory: string[];
+  /** SMMUs that start powered off (boot: the hypervisor programs stream tables before enabling them) */
+  poweredOff: number[];
+}
+
+const DEFAULTS: HypSettings = {
+  smmus: 1, streams: 1, domains: 1, sharedDomains: false, blocks: 1, blockPages: 1, tablePages: 3, memory: ['host'], poweredOff: [],
+};
+const KEYS = Object.keys(DEFAULTS);
+
+function fail(where: string, what: string): never {
+  throw new ScenarioError(`scenario ${where}: ${what}`);
+}
+
+function int(v: unknown, where: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v)) fail(where, `expected an integer, got ${JSON.stringify(v)}`);
+  if (v < min || v > max) fail(where, `${v} is out of range ${min}..${max}`);
+  return v;
+}
+
+/** The validated settings of a `hyp` section (throws ScenarioError naming the field). */
+export function parseHypSection(raw: unknown, scenarioName: string): HypSettings {
+  const at = `${scenarioName}.hyp`;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(at, 'expected an object');
+  const o = raw as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (!KEYS.includes(k)) fail(`${at}.${k}`, `unknown field (known: ${KEYS.join(', ')})`);
+  const get = <K extends keyof HypSettings>(k: K): unknown => (o[k] === undefined ? DEFAULTS[k] : o[k]);
+  if (typeof get('sharedDomains') !== 'boolean') fail(`${at}.sharedDomains`, 'expected true or false');
+  const memory = get('memory');
+  if (!Array.isArray(memory) || memory.length < 1 || memory.length > 6) fail(`${at}.memory`, 'expected a list of 1..6 page owners');
+  memory.forEach((m, i) => {
+    if (typeof m !== 'string' || !(m in OWNERS)) fail(`${at}.memory[${i}]`, `expected "host", "hyp" or "guest", got ${JSON.stringify(m)}`);
+  });
+  const off = get('poweredOff');
+  if (!Array.isArray(off)) fail(`${at}.poweredOff`, 'expected a list of SMMU indices');
+  const s: HypSettings = {
+    smmus: int(get('smmus'), `${at}.smmus`, 1, 3),
+    streams: int(get('streams'), `${at}.streams`, 1, 2),
+    domains: int(get('domains'), `${at}.domains`, 1, 3),
+    sharedDomains: get('sharedDomains') as boolean,
+    blocks: int(get('blocks'), `${at}.blocks`, 1, 2),
+    blockPages: int(get('blockPages'), `${at}.blockPages`, 1, 2),
+    tablePages: int(get('tablePages'), `${at}.tablePages`, 1, 8),
+    memory: memory as string[],
+    poweredOff: [],
+  };
+  s.poweredOff = off.map((v, i) => int(v, `${at}.poweredOff[${i}]`, 0, s.smmus - 1));
+  const domainSlots = s.sharedDomains ? s.domains : s.smmus * s.domains;
+  if (domainSlots > 6) fail(`${at}.domains`, `${domainSlots} domain slots in all (at most 6)`);
+  return s;
+}
+
+export interface HypFields {
+  settings: HypSettings;
+  /** SMMUs, stream IDs per SMMU, domain IDs per call, domain slots in all, blocks, leaf entries, table pages, memory pages */
+  N: number;
+  SID: number;
+  D: number;
+  G: number;
+  B: number;
+  L: number;
+  K: number;
+  X: number;
+  /** entries per table page: max(blocks, blockPages) */
+  E: number;
+  shared: boolean;
+  /** the global hypervisor IOMMU lock (owner thread + 1) */
+  lock: number;
+  smmuLock: Index1;
+  /** 1 = powered on */
+  power: Index1;
+  /** stream table entry: domain slot + 1 (0 = abort) */
+  ste: Index2;
+  cmdq: Index2;
+  /** commands inserted / consumed since the queue was last empty (both reset to 0 once drained) */
+  prod: Index1;
+  cons: Index1;
+  domState: Index1;
+  domRefs: Index1;
+  /** root table page + 1 */
+  domPgd: Index1;
+  domLock: Index1;
+  tpUsed: Index1;
+  tpLevel: Index1;
+  tpEntry: Index2;
+  /** ghost: thread + 1 that holds the table page privately (allocated, not yet installed; or detached, not yet freed) */
+  tpHeld: Index1;
+  pageOwner: Index1;
+  /** DMA shares of the page (one per leaf entry that maps it) */
+  pageShares: Index1;
+  /** ghost: first table page freed while already free, + 1 */
+  doubleFree: number;
+  /** ghost: first table page written while free, + 1 */
+  uaf: number;
+  /** ghost: first domain slot freed while still referenced, + 1, and its reference count then */
+  freedInUse: number;
+  freedRefs: number;
+  /** ghost: first SMMU that accepted a command while powered off, + 1 */
+  cmdOff: number;
+}
+
+declare module '../system' {
+  interface System {
+    hyp: HypFields;
+  }
+}
+
+export function hypSettingsOf(sc: ScenarioSpec): HypSettings | undefined {
+  return sc.hyp === undefined ? undefined : parseHypSection(sc.hyp, sc.name);
+}
+
+defineSubsystem({
+  name: 'hyp',
+  section: 'hyp',
+  validate: (section, scenario) => void parseHypSection(section, scenario.name),
+  declare(b: LayoutBuilder, sys: System) {
+    const st = hypSettingsOf(sys.scenario);
+    const on = st !== undefined;
+    const s = st ?? DEFAULTS;
+    const N = on ? s.smmus : 0, SID = s.streams, D = s.domains;
+    const G = on ? (s.sharedDomains ? D : N * D) : 0;
+    const K = on ? s.tablePages : 0, X = on ? s.memory.length : 0;
+    const E = Math.max(s.blocks, s.blockPages);
+    const dom = (g: number) => `hdomain[${g}]`;
+    const tp = (k: number) => `tpage[${k}]`;
+    const page = (x: number) => `page[${x}]`;
+    sys.hyp = {
+      settings: s, N, SID, D, G, B: s.blocks, L: s.blockPages, K, X, E, shared: s.sharedDomains,
+      lock: on ? b.scalar('hyp.lock') : -1,
+      smmuLock: b.array('smmu.lock', N, (i) => `smmu[${i}].lock`),
+      power: b.array('smmu.power', N, (i) => `smmu[${i}].power`),
+      ste: b.matrix('smmu.ste', N, SID, (i, j) => `smmu[${i}].ste[${j}]`),
+      cmdq: b.matrix('smmu.cmdq', N, HYP_CMDQ_SLOTS, (i) => `smmu[${i}].cmdq`),
+      prod: b.array('smmu.cmdq.prod', N, (i) => `smmu[${i}].cmdq`),
+      cons: b.array('smmu.cmdq.cons', N, (i) => `smmu[${i}].cmdq`),
+      domState: b.array('hdomain.state', G, dom),
+      domRefs: b.array('hdomain.refs', G, dom),
+      domPgd: b.array('hdomain.pgd', G, dom),
+      domLock: b.array('hdomain.lock', G, (g) => `hdomain[${g}].lock`),
+      tpUsed: b.array('tpage.used', K, tp),
+      tpLevel: b.array('tpage.level', K, tp),
+      tpEntry: b.matrix('tpage.entry', K, E, (k, e) => `tpage[${k}].entry[${e}]`),
+      tpHeld: b.array('ghost.tpage.held', K, tp),
+      pageOwner: b.array('page.owner', X, page),
+      pageShares: b.array('page.dma_shares', X, page),
+      doubleFree: on ? b.scalar('ghost.hyp.double_free') : -1,
+      uaf: on ? b.scalar('ghost.hyp.tpage_uaf') : -1,
+      freedInUse: on ? b.scalar('ghost.hyp.freed_in_use', 'ghost.hyp.freed_in_use') : -1,
+      freedRefs: on ? b.scalar('ghost.hyp.freed_refs', 'ghost.hyp.freed_in_use') : -1,
+      cmdOff: on ? b.scalar('ghost.hyp.cmd_while_off') : -1,
+    };
+  },
+  initial(a, sys) {
+    const h = sys.hyp;
+    for (let i = 0; i < h.N; i++) a[h.power(i)] = h.settings.poweredOff.includes(i) ? 0 : 1;
+    for (let x = 0; x < h.X; x++) a[h.pageOwner(x)] = OWNERS[h.settings.memory[x]];
+  },
+});
+
+/** The domain slot that (smmu, domain id) names: one global array when shared, else one array per SMMU. */
+export function domainSlot(h: HypFields, smmu: number, domain: number): number {
+  return h.shared ? domain : smmu * h.D + domain;
+}
