@@ -112,3 +112,11 @@ test('variant sets: unknown names and two variants of one slot are usage errors'
   assert.throws(() => new VariantSet(['sync-no-wait', 'sync-one-instance']), /both replace 'iotlb_sync'/);
   assert.equal(new VariantSet([]).of('unmap'), 'unmap-gather');
 });
+
+test('set-up may wait for the hardware: an iotlb_sync in set-up completes through the command-queue consumer', () => {
+  const m = buildModel(tiny([{ name: 'a', ops: [] }], { setup: [['attach', 0, 0], ['map', 0, 0, 0], ['dma', 0, 0], ['unmap_sync', 0, 0, 1]] }));
+  const s = m.initial();
+  assert.equal(s[m.sys.tlb.tlb(0, 0, 0)], 0, 'the TLBI ran');
+  assert.equal(s[m.sys.pt.promised(0, 0)], 1);
+  assert.equal(s[m.sys.cq.cons(0)], s[m.sys.cq.prod(0)]);
+});

@@ -62,23 +62,42 @@ export class Model {
     return s;
   }
 
-  /** Run one operation alone on thread 0's registers (set-up), then clear the registers. */
+  /**
+   * Run one operation alone on thread 0's registers (set-up), then clear the registers. When it waits
+   * (a CMD_SYNC, say), the hardware actors run, first enabled choice first, until it can go on.
+   */
   private runToCompletion(s: Int32Array, op: CompiledOp): Int32Array {
     const w = this.world, c = this.ctx, sys = this.sys;
-    w.a = s.slice();
-    c.t = 0;
-    c.args = op.args;
     let step = 0;
+    let cur: Int32Array = s.slice();
     for (let guard = 0; step >= 0 && step < op.steps.length; guard++) {
       const sd = op.steps[step];
-      if (guard > 1000 || (sd.enabled && !sd.enabled(c)))
-        throw new ScenarioError(`${this.scenario.name}.setup: ${op.text} blocks at '${sd.label}' (set-up runs alone and must not wait)`);
+      w.a = cur;
+      c.t = 0;
+      c.args = op.args;
+      if (guard > 10_000) throw new ScenarioError(`${this.scenario.name}.setup: ${op.text} does not finish`);
+      if (sd.enabled && !sd.enabled(c)) {
+        const hw = this.firstHardwareStep(cur);
+        if (!hw) throw new ScenarioError(`${this.scenario.name}.setup: ${op.text} blocks at '${sd.label}' and no hardware actor can move`);
+        cur = this.apply(cur, hw[0], hw[1]);
+        continue;
+      }
+      w.a = cur = cur.slice();
+      c.t = 0;
+      c.args = op.args;
       const next = sd.run(c);
       step = next === undefined ? step + 1 : next;
     }
-    w.a[sys.ret(0)] = 0;
-    for (let k = 0; k < LOCALS; k++) w.a[sys.local(0, k)] = 0;
-    return w.a;
+    cur[sys.ret(0)] = 0;
+    for (let k = 0; k < LOCALS; k++) cur[sys.local(0, k)] = 0;
+    return cur;
+  }
+
+  private firstHardwareStep(s: Int32Array): [number, number] | null {
+    const list: number[] = [];
+    this.steps(s, list);
+    for (let k = 0; k < list.length; k += 2) if (list[k] >= this.sys.threads) return [list[k], list[k + 1]];
+    return null;
   }
 
   /** The step a thread is at, or null when it finished its program. */
