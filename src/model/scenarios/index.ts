@@ -7,6 +7,7 @@ import { unmapRacingDmaWithSync } from './unmap-racing-dma-with-sync';
 import { twoInstancesShareDomain } from './two-instances-share-domain';
 import { freeRacingAttachDetach } from './free-racing-attach-detach';
 import { flushQueueIovaReuse } from './flush-queue-iova-reuse';
+import { speculativeWalkRacingUnmap } from './speculative-walk-racing-unmap';
 import { svaScenarios } from './sva';
 import { ioasidScenarios } from './ioasid';
 import { hypScenarios } from './hyp';
@@ -20,7 +21,7 @@ export function defineScenario(s: ScenarioSpec): void {
 }
 
 [
-  unmapRacingDmaWithSync, twoInstancesShareDomain, freeRacingAttachDetach, flushQueueIovaReuse,
+  unmapRacingDmaWithSync, twoInstancesShareDomain, freeRacingAttachDetach, flushQueueIovaReuse, speculativeWalkRacingUnmap,
   ...svaScenarios, ...ioasidScenarios, ...hypScenarios, ...viommuScenarios,
 ].forEach(defineScenario);
 
