@@ -6,4 +6,4 @@ import '../stack';
 import { stressIndependentDomains } from './stress-independent-domains';
 import { stressSharedDomain } from './stress-shared-domain';
 
-export const stressScenarios: ScenarioSpec[] = [stressIndependentDomains(3), stressIndependentDomains(4), stressSharedDomain].map(validateScenario);
+export const stressScenarios: ScenarioSpec[] = [stressIndependentDomains(2), stressIndependentDomains(3), stressSharedDomain].map(validateScenario);
