@@ -5,7 +5,11 @@ import { runJob, metExpectation, type JobOptions, type JobResult, type JobSpec }
 import { VariantSet } from '../model/variants';
 import { checkInvariantNames } from '../invariants';
 import type { ScenarioSpec } from '../model/scenario';
+import { InvalidArgumentError } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { collect, positiveInt } from './parse';
+import type { Progress } from '../explorer/result';
 import { resolveScenarios } from './scenarios';
 import { writeRun } from './output';
 import { summaryRows, textTable } from '../report/table';
@@ -17,11 +21,32 @@ interface ExploreFlags {
   invariant?: string[];
   maxStates?: number;
   maxDepth?: number;
+  maxPreemptions?: number;
+  maxOps?: number;
+  maxMemory?: number;
+  time?: number;
+  reduction: boolean;
+  livelock: boolean;
+  progress?: boolean;
+  bitstate?: number;
+  minimize: boolean;
   shortest?: boolean;
   shorten: boolean;
   deadlock: boolean;
   out: string;
   quiet?: boolean;
+}
+
+function nonNegativeInt(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a non-negative integer');
+  return n;
+}
+
+function bitstateLog2(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < 10 || n > 34) throw new InvalidArgumentError('expected log2 of the bit-table size, 10..34 (e.g. 30 = 128 MB)');
+  return n;
 }
 
 /** The correct runs of a scenario: its defaults, plus each correct alternative it lists. */
@@ -35,23 +60,62 @@ export function faultyJobs(sc: ScenarioSpec): JobSpec[] {
 }
 
 function jobOptions(f: ExploreFlags): JobOptions {
-  return {
+  const o: JobOptions = {
     maxStates: f.maxStates, maxDepth: f.maxDepth, deadlock: f.deadlock, strategy: f.shortest ? 'bfs' : 'dfs',
     shortenBudget: f.shorten ? undefined : 0, invariants: f.invariant,
+    maxPreemptions: f.maxPreemptions, maxOpsPerThread: f.maxOps, maxMemoryMB: f.maxMemory,
+    timeBudgetMs: f.time !== undefined ? f.time * 1000 : undefined, reduction: f.reduction, livelock: f.livelock,
+    bitstateLog2: f.bitstate, minimize: f.minimize,
+  };
+  for (const k of Object.keys(o) as (keyof JobOptions)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}
+
+/** SIGINT stops the running search cleanly (partial report, verdict 'bounded'); a second one kills. */
+function interruptible(opts: JobOptions, f: ExploreFlags): { opts: JobOptions; done(): void } {
+  let stop = false;
+  const onInt = () => {
+    if (stop) process.exit(130);
+    stop = true;
+    process.stderr.write('\ninterrupted: finishing the report (Ctrl-C again to kill)\n');
+  };
+  process.on('SIGINT', onInt);
+  const showProgress = f.progress ?? (process.stderr.isTTY && !f.quiet);
+  return {
+    opts: {
+      ...opts, shouldStop: () => stop,
+      ...(showProgress ? { onProgress: (p: Progress) => process.stderr.write(`\r${progressLine(p)}\x1b[K`) } : {}),
+    },
+    done: () => process.off('SIGINT', onInt),
   };
 }
 
+export function progressLine(p: Progress): string {
+  return `${p.states} states, ${p.statesPerSec} states/s, depth ${p.depth}, frontier ${p.frontier}, ${(p.bytes / 1048576).toFixed(0)} MB, ${p.secs.toFixed(0)} s`;
+}
+
 function runAll(jobs: JobSpec[], f: ExploreFlags, command: string, name: string): JobResult[] {
-  const opts = jobOptions(f);
+  const plain = jobOptions(f);
+  const run = interruptible(plain, f);
+  const opts = run.opts;
   const started = new Date();
   const results: JobResult[] = [];
   for (const job of jobs) {
     const r = runJob(job, opts);
+    if (opts.onProgress) process.stderr.write('\r\x1b[K');
     results.push(r);
+    if (r.bound === 'interrupted') break;
     if (!f.quiet) process.stderr.write(`${r.scenario} [${r.variants.join('+') || 'default'}]: ${r.violation ? `VIOLATION ${r.violation.invariant}` : r.verdict}, ${r.stats.states} states\n`);
   }
-  const w = writeRun(f.out, name, command, { ...opts }, started, results);
+  run.done();
+  const w = writeRun(f.out, name, command, { ...plain }, started, results);
   console.log(textTable(summaryRows(w.report.jobs)));
+  for (const r of results) {
+    if (!r.minimized) continue;
+    const file = join(f.out, 'counterexamples', `${r.scenario}--${r.variants.join('+') || 'default'}.min.json`.replace(/[^a-zA-Z0-9.+_-]/g, '_'));
+    writeFileSync(file, JSON.stringify(r.minimized, null, 1) + '\n');
+    if (!f.quiet) console.log(`minimized counterexample: ${file} (${r.minimized.foundBy})`);
+  }
   for (const r of results) {
     if (!r.counterexample || f.quiet) continue;
     console.log(`\n${r.scenario} [${r.variants.join('+') || 'default'}] violates ${r.violation!.invariant}: ${r.violation!.message}`);
@@ -69,6 +133,15 @@ function common(cmd: Command): Command {
     .option('-i, --invariant <id>', 'check only these invariants (repeatable, comma-separated)', collect)
     .option('--max-states <n>', 'stop after this many distinct states (result: clean up to bound)', positiveInt)
     .option('--max-depth <n>', 'do not go deeper than this many steps (result: clean up to bound)', positiveInt)
+    .option('--max-preemptions <n>', 'context bounding: at most n switches away from a thread that could go on', nonNegativeInt)
+    .option('--max-ops <n>', 'run only the first n operations of each thread', positiveInt)
+    .option('--max-memory <mb>', 'stop when the visited table and heap exceed this many MB', positiveInt)
+    .option('--time <seconds>', 'stop after this many seconds (result: clean up to bound)', positiveInt)
+    .option('--no-reduction', 'full search: no partial-order reduction')
+    .option('--no-livelock', 'do not report cycles in which no operation completes')
+    .option('--bitstate <log2bits>', 'supertrace: a bit table of 2^n bits instead of exact fingerprints (may omit states)', bitstateLog2)
+    .option('--no-minimize', 'keep the counterexample as found (skip removing steps, operations and threads)')
+    .option('--progress', 'print a progress line on stderr (default when stderr is a terminal)')
     .option('--shortest', 'breadth-first search: the first violation found has a shortest schedule')
     .option('--no-shorten', 'keep the depth-first counterexample as found (skip the breadth-first shortening)')
     .option('--no-deadlock', 'do not report deadlocks')

@@ -4,6 +4,9 @@ import { buildModel, type Model } from '../model/model';
 import type { ScenarioSpec } from '../model/scenario';
 import { exploreDfs } from './dfs';
 import { exploreBfs } from './bfs';
+import { exploreDpor } from './dpor';
+import { BitstateSet } from './bitstate';
+import { minimize } from './minimize';
 import type { ExploreOptions, ExploreResult } from './result';
 import { replaySchedule } from './trace';
 import { makeCounterexample, type Counterexample } from './counterexample';
@@ -20,6 +23,10 @@ export interface JobOptions extends ExploreOptions {
   /** states the breadth-first shortening may visit (default 200000; 0 = keep the first trace) */
   shortenBudget?: number;
   invariants?: readonly string[];
+  /** supertrace: a 2^n-bit table instead of exact fingerprints */
+  bitstateLog2?: number;
+  /** remove threads, operations and steps from a counterexample while it still replays (default true) */
+  minimize?: boolean;
 }
 
 export interface JobResult extends ExploreResult {
@@ -27,26 +34,56 @@ export interface JobResult extends ExploreResult {
   variants: string[];
   expect?: string;
   counterexample?: Counterexample;
+  /** the counterexample with threads, operations and steps removed while it still fails (when any could be) */
+  minimized?: Counterexample;
 }
 
 export function runJob(job: JobSpec, opts: JobOptions = {}): JobResult {
   const m = buildModel(job.scenario, job.variants, opts.invariants);
-  let r = opts.strategy === 'bfs' ? exploreBfs(m, opts) : exploreDfs(m, opts);
+  let r = search(m, opts.bitstateLog2 ? { ...opts, visited: new BitstateSet(opts.bitstateLog2) } : opts);
+  if (opts.bitstateLog2 && r.verdict !== 'violation') {
+    r = { ...r, verdict: 'bounded', bound: `${r.bound ? `${r.bound}; ` : ''}bitstate 2^${opts.bitstateLog2} bits: states may have been omitted, p(omission per state) = ${r.stats.omission.toExponential(2)}` };
+  }
   const out: JobResult = { scenario: job.scenario.name, variants: job.variants, ...(job.expect ? { expect: job.expect } : {}), ...r };
   if (!r.violation || !r.schedule) return out;
-  let foundBy = opts.strategy === 'bfs' ? 'explore/bfs (shortest)' : 'explore/dfs';
+  let foundBy = opts.strategy === 'bfs' ? 'explore/bfs (shortest)' : reductionApplies(opts) ? 'explore/dfs+dpor' : 'explore/dfs';
   const budget = opts.shortenBudget ?? 200_000;
   if (opts.strategy !== 'bfs' && budget > 0 && r.schedule.length > 1) {
-    const b = exploreBfs(m, { ...opts, maxStates: budget, maxDepth: r.schedule.length });
+    const b = exploreBfs(m, { maxStates: budget, maxDepth: r.schedule.length, deadlock: opts.deadlock });
     if (b.violation?.invariant === r.violation.invariant && b.schedule && b.schedule.length <= r.schedule.length) {
       r = { ...r, violation: b.violation, schedule: b.schedule };
-      foundBy = 'explore/dfs, shortened by bfs';
+      foundBy += ', shortened by bfs';
     }
   }
   out.violation = r.violation;
   out.schedule = r.schedule;
   out.counterexample = counterexampleOf(m, job, r, foundBy);
+  if (opts.minimize !== false) {
+    const min = minimize(job.scenario, job.variants, r.schedule!, r.violation!);
+    const { threads, ops, steps } = min.removed;
+    if (threads + ops + steps > 0) {
+      const mm = buildModel(min.scenario, job.variants);
+      const replayed = replaySchedule(mm, min.schedule);
+      out.minimized = makeCounterexample(min.scenario, job.variants, min.violation, min.schedule, replayed.steps,
+        `${foundBy}, minimized (removed ${threads} thread(s), ${ops} operation(s), ${steps} step(s))`);
+    }
+  }
   return out;
+}
+
+/** The search a job runs: breadth-first when asked, else depth-first, reduced unless told not to or bounded. */
+export function search(m: Model, opts: ExploreOptions & { strategy?: 'dfs' | 'bfs' }): ExploreResult {
+  if (opts.strategy === 'bfs') return exploreBfs(m, opts);
+  return reductionApplies(opts) ? exploreDpor(m, opts) : exploreDfs(m, opts);
+}
+
+/**
+ * Reduction is on by default; depth, preemption and per-thread operation bounds cut races the reduction
+ * relies on, so under them (and in bitstate mode, whose store it does not use) the full search runs.
+ */
+export function reductionApplies(opts: ExploreOptions): boolean {
+  return opts.reduction !== false && opts.maxDepth === undefined && opts.maxPreemptions === undefined
+    && opts.maxOpsPerThread === undefined && opts.visited === undefined;
 }
 
 function counterexampleOf(m: Model, job: JobSpec, r: ExploreResult, foundBy: string): Counterexample {

@@ -1,6 +1,7 @@
 // Owns what an exploration returns: the verdict, the violation with the schedule that reaches it, the
 // bound that stopped it (if any) and the statistics a report prints.
 import type { Violation } from '../model/model';
+import type { FoundViolation } from './collect';
 
 /** (actor, choice) pairs, in order: the one artifact that replays a run. */
 export type Schedule = [number, number][];
@@ -14,6 +15,8 @@ export interface ExploreStats {
   visitedBytes: number;
   /** probability that hash compaction merged two distinct states */
   omission: number;
+  /** reduced search: how many runs it took for the invariants' visible objects to stop growing */
+  rounds?: number;
 }
 
 export interface ExploreResult {
@@ -23,6 +26,8 @@ export interface ExploreResult {
   schedule?: Schedule;
   /** which bound was hit, when verdict is 'bounded' */
   bound?: string;
+  /** with collectAll: every distinct violation met (the search then goes on through violating states) */
+  violations?: FoundViolation[];
   stats: ExploreStats;
 }
 
@@ -31,9 +36,40 @@ export interface ExploreOptions {
   maxDepth?: number;
   /** report states where nothing can move but some thread has not finished (default true) */
   deadlock?: boolean;
+  /** record every distinct violation instead of stopping at the first (checks every invariant per state) */
+  collectAll?: boolean;
+  /** context bounding: at most this many switches away from a thread that could go on */
+  maxPreemptions?: number;
+  /** run only the first N operations of each thread */
+  maxOpsPerThread?: number;
+  /** stop when the visited table plus the JS heap exceed this */
+  maxMemoryMB?: number;
+  /** stop after this long */
+  timeBudgetMs?: number;
+  /** report fair cycles in which no operation completes (default true) */
+  livelock?: boolean;
+  /** polled about every 1024 transitions: true stops the search cleanly (SIGINT) */
+  shouldStop?: () => boolean;
+  onProgress?: (p: Progress) => void;
+  progressEveryMs?: number;
+  /** a visited set to use (bitstate mode, or one restored from a checkpoint) */
+  visited?: import('./visited').StateStore;
+  /** partial-order reduction (default true; depth-first only, off under depth/preemption/op bounds) */
+  reduction?: boolean;
 }
 
 export function statsOf(states: number, transitions: number, maxDepth: number, t0: number, visitedBytes: number, omission: number): ExploreStats {
   const ms = Math.max(performance.now() - t0, 0.001);
   return { states, transitions, maxDepth, ms: Math.round(ms), statesPerSec: Math.round((states / ms) * 1000), visitedBytes, omission };
+}
+
+export interface Progress {
+  states: number;
+  transitions: number;
+  depth: number;
+  /** stack or queue size */
+  frontier: number;
+  secs: number;
+  statesPerSec: number;
+  bytes: number;
 }

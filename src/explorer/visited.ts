@@ -2,7 +2,15 @@
 // grown at half load. Hash compaction: two distinct states collide with probability about n^2 / 2^65.
 import { hashA, hashB } from './hash';
 
-export class VisitedSet {
+/** What the searches need of a visited set (the exact fingerprint table, or the bitstate one). */
+export interface StateStore {
+  add(s: Int32Array): boolean;
+  readonly size: number;
+  readonly bytes: number;
+  readonly omissionProbability: number;
+}
+
+export class VisitedSet implements StateStore {
   private table: Uint32Array;
   private mask: number;
   size = 0;

@@ -119,6 +119,16 @@ export class Model {
     return true;
   }
 
+  /** For thread t: the index of the scenario call each compiled operation came from (calls may expand). */
+  callIndexOfOp(t: number): number[] {
+    const out: number[] = [];
+    const cache = new Map<string, StepDef[]>();
+    this.scenario.threads[t].ops.forEach((call, k) => {
+      for (const _ of compileCall(this.sys, call, `${this.scenario.name}.threads[${t}].ops[${k}]`, cache)) out.push(k);
+    });
+    return out;
+  }
+
   /** Append every enabled (actor, choice) pair of state s to out. */
   steps(s: Int32Array, out: StepList): void {
     const w = this.world, c = this.ctx, sys = this.sys;
@@ -189,6 +199,32 @@ export class Model {
     }
     const next = this.apply(s, actor, choice);
     const out = { next, reads: [...w.readObjects], writes: [...w.writeObjects] };
+    w.track(false);
+    return out;
+  }
+
+  /**
+   * Everything an actor may do next in s, for partial-order reduction: pushes its enabled choices to
+   * `choices` and their successor states to `succs` (both passed empty); returns the objects read by its enabling condition
+   * (a hardware actor's choice enumeration) and by every enabled choice's step, and the objects written.
+   */
+  actorFootprint(s: Int32Array, actor: number, choices: number[], succs: Int32Array[]): { reads: number[]; writes: number[] } {
+    const w = this.world, c = this.ctx, sys = this.sys;
+    w.track(true);
+    w.a = s;
+    c.t = actor;
+    if (actor < sys.threads) {
+      const cur = this.currentStep(s, actor);
+      if (cur) {
+        c.args = cur.op.args;
+        if (!cur.step.enabled || cur.step.enabled(c)) choices.push(0);
+      }
+    } else {
+      c.args = [];
+      sys.actors[actor - sys.threads].choices(c, choices);
+    }
+    for (let k = 0; k < choices.length; k++) succs.push(this.apply(s, actor, choices[k]));
+    const out = { reads: [...w.readObjects], writes: [...w.writeObjects] };
     w.track(false);
     return out;
   }

@@ -1,0 +1,222 @@
+// Owns the reduced depth-first search: stateful dynamic partial-order reduction (Flanagan-Godefroid races
+// on footprints, backtracking at every conflicting stack position) with state caching made sound by
+// subtree summaries (Yang et al.): a revisited state's summary holds every actor's footprint met below it,
+// raced against the current stack. Cycles fall back to full expansion. Invariant visibility: footprint.ts.
+import type { Model, Violation } from '../model/model';
+import { hashA, hashB } from './hash';
+import { deadlockIn } from './deadlock';
+import { FootprintSpace, dependent, orInto } from './footprint';
+import { statsOf, type ExploreOptions, type ExploreResult, type Schedule } from './result';
+import { Collector } from './collect';
+import { Limits } from './limits';
+import { livelockIn } from './livelock';
+
+interface Frame {
+  s: Int32Array;
+  key: number;
+  choices: number[][];
+  succs: Int32Array[][];
+  R: Uint32Array[];
+  W: Uint32Array[];
+  backtrack: Uint8Array;
+  done: Uint8Array;
+  /** actor being explored, and the index of its next choice */
+  cur: number;
+  ci: number;
+  /** footprints of every actor met in this state's explored subtree, and whether it is incomplete */
+  sumR: Uint32Array[];
+  sumW: Uint32Array[];
+  top: boolean;
+}
+
+interface Summary {
+  R: Uint32Array[];
+  W: Uint32Array[];
+  top: boolean;
+}
+
+export function fingerprint(s: Int32Array): number {
+  return hashA(s) * 2097152 + (hashB(s) >>> 11);
+}
+
+/** Runs the reduced search until the invariants' read sets stop growing (normally once). */
+export function exploreDpor(m: Model, opts: ExploreOptions = {}): ExploreResult {
+  let seed: Uint32Array[] | undefined;
+  for (let round = 0; ; round++) {
+    const fs = new FootprintSpace(m, seed);
+    const r = dporOnce(m, fs, opts);
+    // a violation is real whatever the visibility; a clean or bounded run counts only if no invariant
+    // read an object the run had not already treated as visible (else redo it with the larger set)
+    if (!fs.grew || r.verdict === 'violation' || round >= 20) return { ...r, stats: { ...r.stats, rounds: round + 1 } };
+    seed = fs.invReads;
+  }
+}
+
+function dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions): ExploreResult {
+  const t0 = performance.now();
+  const A = m.actors;
+  const bytesPerSummary = 2 * A * fs.words * 4 + 64;
+  const limits = new Limits(opts, () => summaries.size * bytesPerSummary);
+  const maxStates = limits.maxStates;
+  const checkDeadlock = opts.deadlock !== false;
+  const checkLivelock = opts.livelock !== false;
+  const collect = opts.collectAll ? new Collector() : null;
+  const summaries = new Map<number, Summary>();
+  const onStack = new Map<number, number>();
+  const stack: Frame[] = [];
+  let transitions = 0, deepest = 0, states = 0;
+  let bound: string | undefined;
+
+  const path = (n: number): Schedule => {
+    const out: Schedule = [];
+    for (let k = 0; k < n; k++) out.push([stack[k].cur, stack[k].choices[stack[k].cur][stack[k].ci - 1]]);
+    return out;
+  };
+  const finish = (extra: Partial<ExploreResult>): ExploreResult => ({
+    verdict: extra.violation ? 'violation' : bound ? 'bounded' : 'clean',
+    ...(bound && !extra.violation ? { bound } : {}),
+    ...extra,
+    ...(collect ? { violations: collect.list } : {}),
+    stats: statsOf(states, transitions, deepest, t0, summaries.size * bytesPerSummary, 0),
+  });
+
+  const addBacktrack = (f: Frame, p: number): void => {
+    if (f.choices[p].length > 0) f.backtrack[p] = 1;
+    else for (let q = 0; q < A; q++) if (f.choices[q].length > 0) f.backtrack[q] = 1;
+  };
+  /** Race the footprint (p, r, w) against every transition on the stack below `upto` (exclusive). */
+  const race = (p: number, r: Uint32Array, w: Uint32Array, upto: number): void => {
+    for (let i = 0; i < upto; i++) {
+      const f = stack[i], a = f.cur;
+      if (a === p) continue;
+      if (dependent(r, w, f.R[a], f.W[a])) addBacktrack(f, p);
+    }
+  };
+  const fullFallback = (): void => {
+    for (const f of stack) {
+      for (let q = 0; q < A; q++) if (f.choices[q].length > 0) f.backtrack[q] = 1;
+      f.top = true;
+    }
+  };
+
+  const push = (s: Int32Array, key: number): Violation | null => {
+    const f: Frame = {
+      s, key, choices: [], succs: [], R: [], W: [], backtrack: new Uint8Array(A), done: new Uint8Array(A),
+      cur: -1, ci: 0, sumR: [], sumW: [], top: false,
+    };
+    let any = -1;
+    for (let p = 0; p < A; p++) {
+      const ch: number[] = [], su: Int32Array[] = [];
+      const fp = m.actorFootprint(s, p, ch, su);
+      const r = fs.empty(), w = fs.empty();
+      let completes = false;
+      if (p < m.threads) for (const n of su) if (n[m.sys.opIndex(p)] !== s[m.sys.opIndex(p)]) completes = true;
+      fs.fill(r, w, fp.reads, fp.writes, p, completes);
+      f.choices.push(ch);
+      f.succs.push(su);
+      f.R.push(r);
+      f.W.push(w);
+      f.sumR.push(r.slice());
+      f.sumW.push(w.slice());
+      if (ch.length > 0 && any < 0) any = p;
+    }
+    const n = stack.length;
+    stack.push(f);
+    onStack.set(key, n);
+    if (n > deepest) deepest = n;
+    for (let p = 0; p < A; p++) race(p, f.R[p], f.W[p], n);
+    if (any >= 0) f.backtrack[any] = 1;
+    else if (checkDeadlock) return deadlockIn(m, s);
+    return null;
+  };
+
+  const pop = (): void => {
+    const f = stack.pop()!;
+    onStack.delete(f.key);
+    summaries.set(f.key, { R: f.sumR, W: f.sumW, top: f.top });
+    const parent = stack[stack.length - 1];
+    if (parent) {
+      for (let p = 0; p < A; p++) {
+        orInto(parent.sumR[p], f.sumR[p]);
+        orInto(parent.sumW[p], f.sumW[p]);
+      }
+      if (f.top) parent.top = true;
+    }
+  };
+
+  const init = m.initial();
+  const v0 = fs.check(init, collect ? (v) => collect.add(v, []) : undefined);
+  fs.grew = false; // no footprint was computed yet
+  states = 1;
+  if (v0 && !collect) return finish({ violation: v0, schedule: [] });
+  const d0 = push(init, fingerprint(init));
+  if (d0) {
+    if (!collect) return finish({ violation: d0, schedule: [] });
+    collect.add(d0, []);
+  }
+
+  while (stack.length > 0) {
+    const top = stack.length - 1;
+    const f = stack[top];
+    if (f.cur >= 0 && f.ci >= f.choices[f.cur].length) {
+      f.done[f.cur] = 1;
+      f.cur = -1;
+    }
+    if (f.cur < 0) {
+      let next = -1;
+      for (let p = 0; p < A; p++) if (f.backtrack[p] && !f.done[p]) { next = p; break; }
+      if (next < 0) {
+        pop();
+        continue;
+      }
+      f.cur = next;
+      f.ci = 0;
+    }
+    const n = f.succs[f.cur][f.ci++];
+    transitions++;
+    const stop = limits.poll(states, transitions, stack.length, stack.length);
+    if (stop) {
+      bound = stop;
+      break;
+    }
+    const key = fingerprint(n);
+    const at = onStack.get(key);
+    if (at !== undefined) {
+      fullFallback();
+      if (checkLivelock) {
+        const cyc = stack.slice(at, top + 1);
+        const ll = livelockIn(m, cyc.map((g) => g.s), path(top + 1).slice(at),
+          cyc.map((g) => new Set(g.choices.flatMap((c, p) => (c.length ? [p] : [])))));
+        if (ll) {
+          if (!collect) return finish({ violation: ll, schedule: path(top + 1) });
+          collect.add(ll, path(top + 1));
+        }
+      }
+      continue;
+    }
+    const sum = summaries.get(key);
+    if (sum) {
+      if (sum.top) fullFallback();
+      else for (let p = 0; p < A; p++) race(p, sum.R[p], sum.W[p], top + 1);
+      for (let p = 0; p < A; p++) {
+        orInto(f.sumR[p], sum.R[p]);
+        orInto(f.sumW[p], sum.W[p]);
+      }
+      if (sum.top) f.top = true;
+      continue;
+    }
+    states++;
+    const v = collect ? fs.check(n, (x) => collect.add(x, path(top + 1))) : fs.check(n);
+    if (v && !collect) return finish({ violation: v, schedule: path(top + 1) });
+    if (states >= maxStates) {
+      bound = `${maxStates} states`;
+      break;
+    }
+    const dl = push(n, key);
+    if (dl) {
+      if (!collect) return finish({ violation: dl, schedule: path(top + 1) });
+      collect.add(dl, path(top + 1));
+    }
+  }
+  return finish({});
+}
