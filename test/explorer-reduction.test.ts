@@ -37,16 +37,19 @@ for (const sc of allScenarios()) {
   }
 }
 
-test('reduction cuts transitions on the built-in scenarios, and states on some', () => {
-  let states = 0, fewer = 0;
+test('reduction never adds work, and cuts transitions overall and states on some scenarios', () => {
+  let fullT = 0, redT = 0, fewer = 0;
   for (const sc of allScenarios()) {
     const m = buildModel(sc);
     const full = exploreDfs(m), red = exploreDpor(m);
-    assert.ok(red.stats.transitions < full.stats.transitions, `${sc.name}: ${red.stats.transitions} < ${full.stats.transitions}`);
-    states++;
+    assert.ok(red.stats.transitions <= full.stats.transitions, `${sc.name}: ${red.stats.transitions} <= ${full.stats.transitions}`);
+    assert.ok(red.stats.states <= full.stats.states, `${sc.name}: ${red.stats.states} <= ${full.stats.states}`);
+    fullT += full.stats.transitions;
+    redT += red.stats.transitions;
     if (red.stats.states < full.stats.states) fewer++;
   }
-  assert.ok(fewer > 0 && states > 0);
+  assert.ok(redT < fullT, `${redT} < ${fullT}`);
+  assert.ok(fewer > 0);
 });
 
 test('without the invariant-visibility rule the reduction would lose a violation (the rule is needed)', () => {
