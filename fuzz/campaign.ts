@@ -125,11 +125,11 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
     let shrinkCalls = 0;
     let first: { c: FuzzCase; schedule: Schedule; runs: number; ms: number } | null = null;
     let last: { c: FuzzCase; violation: Violation; schedule: Schedule } | null = null;
-    const prop = fc.property(arb, (fc_case) => {
+    const prop = fc.property(arb, (drawn) => {
       if (target !== null && ++shrinkCalls > shrinkBudget) return true;
       let m;
       try {
-        m = buildModel(fc_case.scenario, fc_case.variants);
+        m = buildModel(drawn.scenario, drawn.variants);
       } catch (e) {
         if (!(e instanceof UsageError)) throw e;
         if (target === null) {
@@ -138,7 +138,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
         }
         return true;
       }
-      const out = execute(m, fc_case.schedule, maxSteps);
+      const out = execute(m, drawn.schedule, maxSteps);
       if (target === null) {
         runs++;
         if (out.truncated) truncated++;
@@ -146,9 +146,9 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
       if (!out.violation) return true;
       if (target === null) {
         target = out.violation.invariant;
-        first = { c: fc_case, schedule: out.schedule, runs, ms: elapsed() };
+        first = { c: drawn, schedule: out.schedule, runs, ms: elapsed() };
       } else if (out.violation.invariant !== target) return true;
-      last = { c: fc_case, violation: out.violation, schedule: out.schedule };
+      last = { c: drawn, violation: out.violation, schedule: out.schedule };
       return false;
     });
     const n = o.runs !== undefined ? Math.min(chunk, o.runs - runs) : chunk;
