@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { allScenarios } from '../src/model/scenarios';
 import { allVariants } from '../src/model/variants';
 import { positiveInt } from '../src/cli/parse';
@@ -129,4 +129,9 @@ new Command('bench-fuzz')
   .option('--correct-time <duration>', 'time per correct variant', parseDuration, 10_000)
   .option('-o, --out <dir>', 'output directory', join('reports', 'bench'))
   .action((f: Flags) => main(f))
-  .parseAsync(process.argv);
+  .exitOverride()
+  .parseAsync(process.argv)
+  .catch((e: unknown) => {
+    if (!(e instanceof CommanderError)) throw e;
+    process.exitCode = e.exitCode === 0 ? 0 : 2; // commander printed the message
+  });

@@ -59,7 +59,7 @@ export function fuzzCommand(): Command {
     .option('-t, --time <duration>', 'time budget: 90s, 10m, 1h (default 60s unless --runs is given)', parseDuration)
     .option('-n, --runs <n>', 'stop after this many runs', positiveInt)
     .option('-s, --seed <n>', 'seed (default: drawn and printed); a seed and --runs give the same result every time', seedArg)
-    .option('--shard <i/N>', 'run shard i of N: each shard draws from its own seed stream', parseShard, { index: 0, count: 1 })
+    .addOption(new Option('--shard <i/N>', 'run shard i of N: each shard draws from its own seed stream').argParser(parseShard).default({ index: 0, count: 1 }, '1/1'))
     .option('--max-threads <n>', 'most threads a generated scenario has', positiveInt, 4)
     .option('--max-ops <n>', 'most operations per generated thread', positiveInt, 4)
     .option('--max-steps <n>', 'steps one run may take', positiveInt, 2000)
