@@ -1,7 +1,8 @@
-// Owns minimizing a fuzz counterexample after fast-check's shrinking: greedily drop whole threads, single
-// operations and set-up calls (then the speculative walker) while the explorer's breadth-first search still
-// reaches a violation of the same invariant first; the search's schedule is a shortest one. The result is
-// the fewest threads, operations and steps this greedy pass reaches, as a replayable counterexample.
+// Owns minimizing a fuzz counterexample after fast-check's shrinking: greedily drop whole threads and single
+// operations, run two threads' calls in one, drop set-up calls and the speculative walker, while the explorer's
+// breadth-first search still reaches a violation of the same invariant first; the search's schedule is a
+// shortest one. The result is the fewest threads, operations and steps this greedy pass reaches, as a
+// replayable counterexample.
 import { buildModel, type Violation } from '../src/model/model';
 import { validateScenario, type ScenarioSpec } from '../src/model/scenario';
 import { UsageError } from '../src/model/variants';
@@ -9,6 +10,7 @@ import { exploreBfs } from '../src/explorer/bfs';
 import type { Schedule } from '../src/explorer/result';
 import { replaySchedule } from '../src/explorer/trace';
 import { makeCounterexample, type Counterexample } from '../src/explorer/counterexample';
+import { applyContracts } from './contracts';
 
 export interface MinimizeOptions {
   /** states each breadth-first search may visit (default 50000) */
@@ -49,6 +51,12 @@ function candidates(sc: ScenarioSpec): ScenarioSpec[] {
     const ops = sc.threads[i].ops;
     for (let j = ops.length - 1; j >= 0 && ops.length > 1; j--)
       out.push({ ...sc, threads: sc.threads.map((t, k) => (k === i ? { ...t, ops: ops.filter((_, x) => x !== j) } : t)) });
+  }
+  // fewer threads: run one thread's calls after another's, when the caller contracts still hold
+  for (let i = 0; i < T; i++) for (let j = 0; j < T; j++) {
+    if (i === j) continue;
+    const merged = { ...sc, threads: sc.threads.flatMap((t, k) => (k === j ? [] : k === i ? [{ ...t, ops: [...t.ops, ...sc.threads[j].ops] }] : [t])) };
+    if (merged.threads.every((t) => t.ops.length <= 32) && JSON.stringify(applyContracts(merged).threads) === JSON.stringify(merged.threads)) out.push(merged);
   }
   const setup = sc.setup ?? [];
   for (let j = setup.length - 1; j >= 0; j--) out.push({ ...sc, setup: setup.filter((_, x) => x !== j) });
