@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { UsageError } from '../model/variants';
 import { exploreCommand, verifyCommand } from './explore';
+import { fuzzCommand } from './fuzz';
 import { listCommand } from './list';
 import { replayCommand } from './replay';
 
@@ -13,7 +14,7 @@ export function program(): Command {
     .version('0.1.0')
     .showSuggestionAfterError()
     .exitOverride();
-  for (const c of [exploreCommand(), verifyCommand(), listCommand(), replayCommand()]) p.addCommand(c.exitOverride());
+  for (const c of [exploreCommand(), verifyCommand(), listCommand(), replayCommand(), fuzzCommand()]) p.addCommand(c.exitOverride());
   return p;
 }
 

@@ -14,6 +14,11 @@ export interface CompiledOp {
   readonly text: string;
 }
 
+/** The valid range of a parameter in this system (generators such as the fuzzer draw from it). */
+export function paramRange(sys: System, p: ParamSpec): { min: number; max: number } {
+  return { min: p.min ?? (p.kind === 'pages' ? 1 : 0), max: limit(sys, p) };
+}
+
 function limit(sys: System, p: ParamSpec): number {
   if (p.max) return p.max(sys);
   const sc = sys.scenario;
@@ -55,8 +60,7 @@ export function compileCall(sys: System, call: OpCallSpec, where: string, cache:
     throw new ScenarioError(`${where}: ${name} takes ${def.params.length} arguments (${def.params.map((p) => p.name).join(', ')}), got ${raw.length}`);
   const args = def.params.map((p, i) => {
     const v = raw[i];
-    const max = limit(sys, p);
-    const min = p.min ?? (p.kind === 'pages' ? 1 : 0);
+    const { min, max } = paramRange(sys, p);
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
       throw new ScenarioError(`${where}: ${name} ${p.name} must be an integer ${min}..${max} in this scenario, got ${JSON.stringify(v)}`);
     return v;

@@ -1,0 +1,145 @@
+// Owns `npm run nightly`: the explorer over every built-in scenario to the nightly bounds (correct variants
+// must explore clean, each faulty variant must be caught by its invariant), then the fuzzer for a time budget
+// (--fuzz-time or IOMMU_CHECK_FUZZ_TIME, default 10m): half of it finding each faulty variant, whose minimized
+// case goes into corpus/ when it is new (deduplicated by variants, invariant and minimized trace), the rest
+// fuzzing the correct variants, where every violation is an alarm. Writes reports/nightly/nightly.{md,json}
+// next to the explorer's and each campaign's report. Exit 1 when anything is not as expected.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { allScenarios } from '../src/model/scenarios';
+import { allVariants } from '../src/model/variants';
+import { runJob, metExpectation, type JobResult } from '../src/explorer/job';
+import { correctJobs, faultyJobs } from '../src/cli/explore';
+import { writeRun } from '../src/cli/output';
+import { positiveInt } from '../src/cli/parse';
+import { parseDuration } from '../src/cli/fuzz';
+import { runCampaign, type CampaignResult } from '../fuzz/campaign';
+import { writeFuzzRun } from '../fuzz/report';
+import { addToCorpus, caseKey, corpusKeys, type AddOutcome } from '../fuzz/corpus';
+import { markdownTable } from '../src/report/table';
+
+interface Flags { fuzzTime?: number; maxStates: number; seed?: number; out: string; corpus: string | false }
+
+interface CampaignRow {
+  name: string;
+  variants: string;
+  result: Omit<CampaignResult, 'finding' | 'unattributed'>;
+  finding?: { invariant: string; message: string; runsToFind: number; msToFind: number; minimized: object };
+  unattributed: { invariant: string; correctRun: string }[];
+  corpus?: AddOutcome;
+  report: string;
+}
+
+function fuzzBudget(f: Flags): number {
+  if (f.fuzzTime !== undefined) return f.fuzzTime;
+  const env = process.env.IOMMU_CHECK_FUZZ_TIME;
+  if (env) {
+    try {
+      return parseDuration(env);
+    } catch {
+      throw new Error(`IOMMU_CHECK_FUZZ_TIME=${env}: expected a duration such as 90s, 10m, 1h`);
+    }
+  }
+  return 10 * 60_000;
+}
+
+async function nightly(f: Flags): Promise<number> {
+  const started = new Date();
+  const seed = f.seed ?? Number(started.toISOString().slice(0, 10).replace(/-/g, '')); // the date: one new seed a night
+  const budget = fuzzBudget(f);
+  mkdirSync(f.out, { recursive: true });
+  const log = (s: string) => process.stderr.write(`nightly: ${s}\n`);
+
+  // 1. the explorer, to the nightly bounds
+  const jobs = allScenarios().flatMap((sc) => [...correctJobs(sc), ...faultyJobs(sc)]);
+  const results: JobResult[] = jobs.map((j) => runJob(j, { maxStates: f.maxStates }));
+  const w = writeRun(f.out, 'explore', 'nightly explore', { maxStates: f.maxStates }, started, results);
+  const missed = results.filter((r) => metExpectation(r) === false);
+  log(`explorer: ${results.length} jobs, ${w.report.totals.states} states, ${missed.length} not as expected`);
+
+  // 2. the fuzzer: each faulty variant (stop at the first find), then the correct variants for the rest
+  const fuzzDir = join(f.out, 'fuzz');
+  const keys = f.corpus ? corpusKeys(f.corpus) : new Set<string>();
+  const t0 = performance.now();
+  const faulty = allVariants().filter((v) => v.faulty);
+  const rows: CampaignRow[] = [];
+  const row = (name: string, variants: string, r: CampaignResult, corpus?: AddOutcome): CampaignRow => {
+    const { finding, unattributed, ...result } = r;
+    const written = writeFuzzRun(fuzzDir, name, `nightly ${name}`, { seed, variants }, started, r);
+    return {
+      name, variants, result, report: written.markdown, unattributed: unattributed.map((u) => ({ invariant: u.invariant, correctRun: u.correctRun })),
+      ...(finding ? { finding: { invariant: finding.violation.invariant, message: finding.violation.message, runsToFind: finding.runsToFind, msToFind: finding.msToFind, minimized: finding.minimized } } : {}),
+      ...(corpus ? { corpus } : {}),
+    };
+  };
+  for (const v of faulty) {
+    const r = await runCampaign({ scenarios: allScenarios(), variants: [v.name], seed, timeMs: budget / 2 / faulty.length });
+    const added = r.finding && f.corpus ? addToCorpus(f.corpus, r.finding.counterexample, keys) : undefined;
+    rows.push(row(`fuzz-${v.name}`, v.name, r, added));
+    log(`fuzz ${v.name}: ${r.finding ? `${r.finding.violation.invariant} after ${r.finding.runsToFind} runs` : `NOT FOUND in ${r.runs} runs`}${added ? `; corpus: ${'added' in added ? added.added : added.skipped}` : ''}`);
+  }
+  // correct variants: a finding stops a campaign, so go on with the next seed; keep distinct alarms
+  const alarms = new Set<string>();
+  for (let k = 0; performance.now() - t0 < budget && k < 50; k++) {
+    const r = await runCampaign({ scenarios: allScenarios(), seed: seed + k, timeMs: budget - (performance.now() - t0) });
+    if (r.finding) {
+      const key = caseKey(r.finding.counterexample);
+      if (alarms.has(key)) continue;
+      alarms.add(key);
+    }
+    rows.push(row(`fuzz-correct-${k}`, 'correct', r));
+    log(`fuzz correct variants (seed ${seed + k}): ${r.runs} runs, ${r.runsPerSec} runs/s${r.finding ? `, ALARM ${r.finding.violation.invariant}` : ''}`);
+    if (!r.finding) break;
+  }
+
+  // 3. the nightly report
+  const notFound = rows.filter((r) => r.variants !== 'correct' && !r.finding);
+  const falseAlarms = rows.filter((r) => r.variants === 'correct' && r.finding);
+  const problems = missed.length + notFound.length + falseAlarms.length + rows.filter((r) => r.result.crash || r.unattributed.length).length;
+  const summary = {
+    tool: 'iommu-check', nightly: started.toISOString(), seed, fuzzBudgetMs: budget, maxStates: f.maxStates,
+    explorer: { jobs: results.length, states: w.report.totals.states, ms: w.report.totals.ms, notAsExpected: missed.map((r) => `${r.scenario} [${r.variants.join('+') || 'default'}]: wanted ${r.expect}, got ${r.violation?.invariant ?? r.verdict}`), report: w.markdown },
+    fuzz: rows,
+    corpusAdded: rows.flatMap((r) => (r.corpus && 'added' in r.corpus ? [r.corpus.added] : [])),
+    problems,
+  };
+  writeFileSync(join(f.out, 'nightly.json'), JSON.stringify(summary, null, 1) + '\n');
+  const md = [
+    `# iommu-check nightly`, '', `${summary.nightly} · seed ${seed} · fuzz budget ${budget / 1000} s · explorer bound ${f.maxStates} states · ${problems} problem(s)`, '',
+    `## Explorer`, '', `${results.length} jobs, ${w.report.totals.states} states in ${w.report.totals.ms} ms; report: \`${w.markdown}\``, '',
+    ...(missed.length ? summary.explorer.notAsExpected.map((s) => `- NOT AS EXPECTED: ${s}`) : ['Every correct variant explored clean; every faulty variant was caught by its invariant.']), '',
+    `## Fuzzer`, '',
+    markdownTable([['campaign', 'runs', 'runs/s', 'stopped by', 'violation', 'runs to find', 'minimized (threads/ops/set-up/steps)', 'corpus'],
+      ...rows.map((r) => {
+        const m = r.finding?.minimized as { threads: number; ops: number; setup: number; steps: number } | undefined;
+        return [r.name, String(r.result.runs), String(r.result.runsPerSec), r.result.stoppedBy,
+          r.finding ? `${r.finding.invariant}${r.variants === 'correct' ? ' (ALARM)' : ''}` : r.variants === 'correct' ? 'none' : 'NOT FOUND',
+          r.finding ? String(r.finding.runsToFind) : '', m ? `${m.threads}/${m.ops}/${m.setup}/${m.steps}` : '',
+          r.corpus ? ('added' in r.corpus ? `added ${r.corpus.added}` : r.corpus.skipped) : ''];
+      })]), '',
+  ];
+  writeFileSync(join(f.out, 'nightly.md'), md.join('\n') + '\n');
+  console.log(md.join('\n'));
+  return problems ? 1 : 0;
+}
+
+new Command('nightly')
+  .option('--fuzz-time <duration>', 'fuzzing budget (default: $IOMMU_CHECK_FUZZ_TIME, else 10m)', parseDuration)
+  .option('--max-states <n>', 'explorer bound per job', positiveInt, 2_000_000)
+  .option('--seed <n>', 'fuzz seed (default: the date, YYYYMMDD)', positiveInt)
+  .option('-o, --out <dir>', 'report directory', join('reports', 'nightly'))
+  .option('--corpus <dir>', 'corpus to update', 'corpus')
+  .option('--no-corpus', 'do not update the corpus')
+  .action(async (f: Flags) => {
+    process.exitCode = await nightly(f);
+  })
+  .exitOverride()
+  .parseAsync(process.argv)
+  .catch((e: unknown) => {
+    if (e instanceof CommanderError) process.exitCode = e.exitCode === 0 ? 0 : 2; // commander printed it
+    else {
+      process.stderr.write(`nightly: ${(e as Error).message}\n`);
+      process.exitCode = 2;
+    }
+  });

@@ -1,0 +1,120 @@
+// Owns `iommu-check fuzz`: random programs and schedules over the built-in scenarios' configurations, for a
+// time budget or a number of runs; prints a progress line and runs/s, stops on SIGINT with the results kept,
+// writes the report; exit 1 when a violation was found (minimized and saved as a replayable counterexample).
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { runCampaign, type CampaignOptions } from '../../fuzz/campaign';
+import { summaryLine, writeFuzzRun } from '../../fuzz/report';
+import { formatTrace } from '../explorer/trace';
+import { UsageError, VariantSet } from '../model/variants';
+import type { ScenarioSpec } from '../model/scenario';
+import { collect, positiveInt } from './parse';
+import { resolveScenarios } from './scenarios';
+
+interface FuzzFlags {
+  file: string[];
+  variant: string[];
+  time?: number;
+  runs?: number;
+  seed?: number;
+  shard: { index: number; count: number };
+  maxThreads: number;
+  maxOps: number;
+  maxSteps: number;
+  out: string;
+  quiet?: boolean;
+}
+
+/** "10m", "30s", "1.5h", "500ms", or plain seconds -> milliseconds. */
+export function parseDuration(v: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(v.trim());
+  if (!m || Number(m[1]) <= 0) throw new InvalidArgumentError('expected a duration such as 90s, 10m, 1h or 500ms');
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  return Math.round(Number(m[1]) * unit);
+}
+
+/** "i/N" with 1 <= i <= N -> 0-based shard. */
+export function parseShard(v: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(v.trim());
+  const i = m ? Number(m[1]) : 0, n = m ? Number(m[2]) : 0;
+  if (!m || n < 1 || i < 1 || i > n) throw new InvalidArgumentError('expected i/N with 1 <= i <= N, e.g. 2/4');
+  return { index: i - 1, count: n };
+}
+
+function seedArg(v: string): number {
+  if (!/^-?\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new InvalidArgumentError('expected an integer');
+  return Number(v) | 0;
+}
+
+function clock(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${(ms / 1000).toFixed(1)}s`;
+}
+
+export function fuzzCommand(): Command {
+  return new Command('fuzz')
+    .description('run random thread programs under random and PCT schedules; minimize and save the first violation')
+    .argument('[scenario...]', 'built-in scenarios whose configuration and set-up serve as templates (default: all)')
+    .option('-f, --file <scenario.json>', 'also a template from a JSON file (repeatable)', collect, [])
+    .addOption(new Option('-v, --variant <name>', 'run with these variants instead of drawing correct ones (repeatable)').argParser(collect).default([]))
+    .option('-t, --time <duration>', 'time budget: 90s, 10m, 1h (default 60s unless --runs is given)', parseDuration)
+    .option('-n, --runs <n>', 'stop after this many runs', positiveInt)
+    .option('-s, --seed <n>', 'seed (default: drawn and printed); a seed and --runs give the same result every time', seedArg)
+    .addOption(new Option('--shard <i/N>', 'run shard i of N: each shard draws from its own seed stream').argParser(parseShard).default({ index: 0, count: 1 }, '1/1'))
+    .option('--max-threads <n>', 'most threads a generated scenario has', positiveInt, 4)
+    .option('--max-ops <n>', 'most operations per generated thread', positiveInt, 4)
+    .option('--max-steps <n>', 'steps one run may take', positiveInt, 2000)
+    .option('-o, --out <dir>', 'where to write the report and the counterexample', 'reports')
+    .option('-q, --quiet', 'no progress line')
+    .action((names: string[], f: FuzzFlags) => {
+      // usage errors surface here, synchronously, so main() maps them to exit 2
+      if (f.variant.length) new VariantSet(f.variant);
+      const scenarios = resolveScenarios(names, f.file);
+      return fuzz(scenarios, f).catch((e: unknown) => {
+        if (!(e instanceof UsageError)) throw e;
+        process.stderr.write(`iommu-check: ${e.message}\n`);
+        process.exitCode = 2;
+      });
+    });
+}
+
+async function fuzz(scenarios: ScenarioSpec[], f: FuzzFlags): Promise<void> {
+  const seed = f.seed ?? (Math.floor(Math.random() * 2 ** 31) | 0);
+  const timeMs = f.time ?? (f.runs === undefined ? 60_000 : undefined);
+  let stop = false;
+  const onInt = () => (stop = true);
+  process.once('SIGINT', onInt);
+  const started = new Date();
+  const tty = process.stderr.isTTY;
+  let lastPrint = 0;
+  const budget = [f.runs !== undefined ? `${f.runs} runs` : '', timeMs !== undefined ? clock(timeMs) : ''].filter(Boolean).join(' or ');
+  if (!f.quiet) process.stderr.write(`fuzz: seed ${seed}, shard ${f.shard.index + 1}/${f.shard.count}, ${scenarios.length} template(s), ${f.variant.length ? f.variant.join('+') : 'correct variants'}, budget ${budget}\n`);
+  const opts: CampaignOptions = {
+    scenarios, variants: f.variant.length ? f.variant : undefined, seed, shard: f.shard, runs: f.runs, timeMs,
+    maxThreads: f.maxThreads, maxOps: f.maxOps, maxSteps: f.maxSteps,
+    shouldStop: () => stop,
+    onProgress: (p) => {
+      if (f.quiet || p.ms - lastPrint < (tty ? 1000 : 10_000)) return;
+      lastPrint = p.ms;
+      const line = `fuzz: ${p.runs} runs, ${p.runsPerSec} runs/s, ${clock(p.ms)} of ${budget}, no violation yet`;
+      process.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
+    },
+  };
+  const r = await runCampaign(opts);
+  process.removeListener('SIGINT', onInt);
+  if (!f.quiet && tty && lastPrint > 0) process.stderr.write('\n');
+  const command = ['fuzz', ...process.argv.slice(3)].join(' ');
+  const w = writeFuzzRun(f.out, 'fuzz', command, { seed, shard: `${f.shard.index + 1}/${f.shard.count}`, runs: f.runs, timeMs, variants: f.variant, maxThreads: f.maxThreads, maxOps: f.maxOps, maxSteps: f.maxSteps }, started, r);
+  console.log(`seed ${seed}, shard ${f.shard.index + 1}/${f.shard.count}: ${summaryLine(w.report)}${stop ? ' (interrupted)' : ''}`);
+  const fd = w.report.finding;
+  if (fd && r.finding) {
+    console.log(`\n${fd.template} [${fd.variants.join('+') || 'default'}] violates ${fd.violation.invariant}: ${fd.violation.message}`);
+    console.log(`found after ${fd.runsToFind} runs (${(fd.msToFind / 1000).toFixed(2)} s); minimized to ${fd.minimized.threads} thread(s), ${fd.minimized.ops} operation(s), ${fd.minimized.steps} steps`);
+    console.log(formatTrace(r.finding.counterexample.trace).join('\n'));
+    console.log(`replay: npx iommu-check replay ${fd.counterexampleFile}`);
+  }
+  for (const u of w.report.unattributed)
+    console.log(`\n${u.invariant} met with the faulty variants, but the same program also fails under the correct ones (${u.correctRun}): ${u.counterexampleFile}`);
+  if (r.crash) console.log(`\nthe model threw on a generated case (see ${w.markdown}):\n${r.crash.error}`);
+  console.log(`report: ${w.markdown} and ${w.json}`);
+  process.exitCode = r.finding || r.crash || r.unattributed.length ? 1 : 0;
+}
