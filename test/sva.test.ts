@@ -7,6 +7,7 @@ import { validateScenario, ScenarioError, type ScenarioSpec } from '../src/model
 import { EBUSY, EFAULT, ENOENT, ENOMEM, ENOSPC, ESRCH } from '../src/model/errno';
 import { SVA_FREED, SVA_LIVE, SVA_UNUSED } from '../src/model/stack/sva-state';
 import { runAlone } from './helpers';
+import { exploreDfs } from '../src/explorer/dfs';
 
 /** An SVA scenario: one instance per entry of `instances`, devices as given, no paging domains. */
 function svaScenario(threads: ScenarioSpec['threads'], extra: Partial<ScenarioSpec> = {}): ScenarioSpec {
@@ -193,4 +194,14 @@ test('a scenario without an sva section adds no SVA state and no SVA invariant',
   assert.equal(m.sys.sva.M, 0);
   assert.ok(!m.invariants.some((i) => i.family === 'sva'));
   assert.ok(!m.sys.layout.slotNames.some((n) => n.startsWith('sva') || n.startsWith('mm.') || n === 'iommu_sva_lock'));
+});
+
+test('a process exits once: a second mm_exit is -ESRCH and drops nothing (fuzzer-found false alarm)', () => {
+  const m = buildModel(validateScenario({
+    name: 'sva-exit-twice', description: 'test', instances: [0], devices: [{ instance: 0, group: 0 }], domains: [],
+    pages: 1, phys: 1, sva: { mms: 1, domains: 2, pasids: 1 },
+    threads: [{ name: 't0', ops: [['mm_exit', 0], ['mm_exit', 0]] }, { name: 't1', ops: [['sva_bind', 0, 0]] }],
+  }));
+  const r = exploreDfs(m);
+  assert.equal(r.verdict, 'clean', r.violation?.message);
 });

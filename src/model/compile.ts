@@ -4,7 +4,7 @@ import type { OpDef, ParamKind, ParamSpec, StepDef } from './program';
 import type { OpCallSpec } from './scenario';
 import { ScenarioError } from './scenario';
 import { findOp } from './ops';
-import type { System } from './system';
+import { allSubsystems, type System } from './system';
 
 export interface CompiledOp {
   readonly def: OpDef;
@@ -56,6 +56,9 @@ function parseCall(call: OpCallSpec, where: string): { name: string; def: OpDef;
 /** Compile one call (composite ops expand into several compiled ops). */
 export function compileCall(sys: System, call: OpCallSpec, where: string, cache: Map<string, StepDef[]>): CompiledOp[] {
   const { name, def, raw } = parseCall(call, where);
+  const owner = allSubsystems().find((x) => x.name === def.subsystem);
+  if (owner?.section && sys.scenario[owner.section] === undefined)
+    throw new ScenarioError(`${where}: ${name} belongs to the ${owner.name} subsystem, but this scenario has no '${owner.section}' section`);
   if (raw.length !== def.params.length)
     throw new ScenarioError(`${where}: ${name} takes ${def.params.length} arguments (${def.params.map((p) => p.name).join(', ')}), got ${raw.length}`);
   const args = def.params.map((p, i) => {

@@ -76,8 +76,8 @@ defineSubsystem({
   name: 'cmdq',
   declare(b: LayoutBuilder, sys: System) {
     const I = sys.scenario.instances.length;
-    // a whole batch (every page of a gather + CMD_SYNC) always fits in an empty queue
-    const Q = Math.max(sys.scenario.cmdqDepth ?? 4, sys.scenario.pages + 1);
+    // a whole batch (every page of a gather + CMD_SYNC; a vIOMMU guest batch of 3) fits in an empty queue
+    const Q = Math.max(sys.scenario.cmdqDepth ?? 4, sys.scenario.pages + 1, 3);
     const obj = (i: number) => `cmdq[${i}]`;
     sys.cq = {
       Q,

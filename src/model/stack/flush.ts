@@ -10,14 +10,12 @@ import { defineVariants } from '../variants';
 import { lockStep, unlockStep } from '../locks';
 import { servingInstances, touchDomain } from './domains';
 import { CMD_SYNC, completed, insert, space, tlbiAsid, tlbiVa } from './cmdq';
-import { promiseClean } from './pgtable';
+import { promiseClean, watchPage, watching } from './pgtable';
 import { forEachBit, lowestBit, popCount } from '../bits';
 
 export interface FlushFields {
   /** pages range_added to a thread's gather for a domain, not yet synced */
   gather: Index2;
-  /** ghost: pages a thread unmapped in a domain that its next sync must cover, whatever the gather says */
-  intent: Index2;
 }
 
 declare module '../system' {
@@ -31,7 +29,7 @@ defineSubsystem({
   declare(b: LayoutBuilder, sys: System) {
     const T = sys.threads, D = sys.scenario.domains.length;
     const th = (t: number) => `thread[${t}]`;
-    sys.fl = { gather: b.matrix('gather', T, D, th), intent: b.matrix('ghost.intent', T, D, th) };
+    sys.fl = { gather: b.matrix('gather', T, D, th) };
   },
 });
 
@@ -44,9 +42,10 @@ defineVariants([
     description: 'iotlb_sync flushes only the domain\'s first instance when the domain is attached through two' },
 ]);
 
+/** After unmapping (d, p): this thread's next sync must cover it (ghost); into the gather if range_added. */
 export function gatherPage(c: Ctx, d: number, p: number, intoGather: boolean): void {
   const f = c.sys.fl;
-  c.w.set(f.intent(c.t, d), c.w.get(f.intent(c.t, d)) | (1 << p));
+  watchPage(c, d, p);
   if (intoGather) c.w.set(f.gather(c.t, d), c.w.get(f.gather(c.t, d)) | (1 << p));
 }
 
@@ -130,9 +129,8 @@ const syncPlan: FlushPlan = {
   queueLabel: 'TLBIs of the gather + ',
   queue: (c, i) => forEachBit(c.w.get(c.sys.local(c.t, PAGES)), (p) => insert(c, i, tlbiVa(c.args[0], p))),
   finish: (c) => {
-    const d = c.args[0], intent = c.sys.fl.intent(c.t, d);
-    forEachBit(c.w.get(intent), (p) => promiseClean(c, d, p));
-    c.w.set(intent, 0);
+    const d = c.args[0];
+    for (let p = 0; p < c.sys.pt.P; p++) if (watching(c, d, p)) promiseClean(c, d, p);
     c.w.set(c.sys.ret(c.t), 0);
   },
 };
@@ -141,7 +139,11 @@ const syncPlan: FlushPlan = {
 export function domainFlushPlan(label: string, pages: (c: Ctx) => number, done: (c: Ctx, p: number) => void): FlushPlan {
   return {
     label,
-    start: (c) => c.w.set(c.sys.local(c.t, PAGES), pages(c)),
+    start: (c) => {
+      const mask = pages(c);
+      c.w.set(c.sys.local(c.t, PAGES), mask);
+      forEachBit(mask, (p) => watchPage(c, c.args[0], p));
+    },
     commandCount: () => 1,
     queueLabel: 'TLBI_ASID + ',
     queue: (c, i) => insert(c, i, tlbiAsid(c.args[0])),
@@ -165,10 +167,7 @@ const flushAllPlan = domainFlushPlan(
     c.w.set(c.sys.fl.gather(c.t, d), c.w.get(c.sys.fl.gather(c.t, d)) & ~mask);
     return mask;
   },
-  (c, p) => {
-    const intent = c.sys.fl.intent(c.t, c.args[0]);
-    c.w.set(intent, c.w.get(intent) & ~(1 << p));
-  },
+  () => {},
 );
 
 defineOp({

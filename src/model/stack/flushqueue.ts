@@ -7,7 +7,7 @@ import { defineOp } from '../ops';
 import { defineVariants } from '../variants';
 import { EINVAL, ENOMEM } from '../errno';
 import { clearPte, mapPage } from './pgtable';
-import { domainFlushPlan, flushSteps, gatherPage } from './flush';
+import { domainFlushPlan, flushSteps } from './flush';
 import { touchDomain } from './domains';
 
 export const IOVA_FREE = 0;
@@ -80,8 +80,7 @@ defineOp({
             c.w.set(c.sys.ret(c.t), EINVAL);
             return -1;
           }
-          clearPte(c, d, p);
-          gatherPage(c, d, p, false); // the flush queue, not this thread, will flush it
+          clearPte(c, d, p); // the flush queue, not this thread, will flush it
           c.w.set(c.sys.local(c.t, 0), p);
         },
       },
@@ -91,8 +90,6 @@ defineOp({
           const d = c.args[0], p = c.w.get(c.sys.local(c.t, 0));
           c.w.set(c.sys.fq.iova(d, p), reuseEarly ? IOVA_FREE : IOVA_DEFERRED);
           c.w.set(c.sys.fq.threadIova(c.t), 0);
-          const intent = c.sys.fl.intent(c.t, d); // handed over to the flush queue
-          c.w.set(intent, c.w.get(intent) & ~(1 << p));
           c.w.set(c.sys.ret(c.t), 0);
         },
       },

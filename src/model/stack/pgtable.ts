@@ -19,6 +19,12 @@ export interface PgtableFields {
   window: Index2;
   /** ghost: 1 once a sync covering the unmap of (domain, page) returned; cleared by the next map */
   promised: Index2;
+  /**
+   * ghost: bit t set while thread t has a flush in hand that will cover (domain, page): from its unmap (or
+   * the start of its flush_tlb_all) to its sync. A map clears every bit: a flush promises nothing about a
+   * page that was mapped again (and maybe cached and unmapped again) while it ran.
+   */
+  watch: Index2;
 }
 
 declare module '../system' {
@@ -37,6 +43,7 @@ defineSubsystem({
       pte: b.matrix('pte', D, P, obj),
       window: b.matrix('ghost.window', D, P, obj),
       promised: b.matrix('ghost.promised', D, P, obj),
+      watch: b.matrix('ghost.watch', D, P, obj),
     };
   },
 });
@@ -48,6 +55,7 @@ export function mapPage(c: Ctx, d: number, p: number, phys: number): number {
   if (c.w.get(f.pte(d, p)) !== 0) return EEXIST;
   c.w.set(f.pte(d, p), phys + 1);
   c.w.set(f.promised(d, p), 0);
+  c.w.set(f.watch(d, p), 0);
   return 0;
 }
 
@@ -63,10 +71,27 @@ export function clearPte(c: Ctx, d: number, p: number): boolean {
   return true;
 }
 
-/** Mark (domain, page) as covered by a completed sync: the window closes. */
+/** This thread's coming flush will cover (domain, page). */
+export function watchPage(c: Ctx, d: number, p: number): void {
+  const at = c.sys.pt.watch(d, p);
+  c.w.set(at, c.w.get(at) | (1 << c.t));
+}
+
+/** True while this thread's flush still covers (domain, page). */
+export function watching(c: Ctx, d: number, p: number): boolean {
+  return (c.w.get(c.sys.pt.watch(d, p)) & (1 << c.t)) !== 0;
+}
+
+/**
+ * This thread's flush covering (domain, page) completed: the window closes and the page is promised clean,
+ * unless the page was mapped again meanwhile (then the flush promises nothing about it).
+ */
 export function promiseClean(c: Ctx, d: number, p: number): void {
   const f = c.sys.pt;
-  if (c.w.get(f.pte(d, p)) !== 0) return; // re-mapped meanwhile: nothing was promised about it
+  const w = c.w.get(f.watch(d, p));
+  if ((w & (1 << c.t)) === 0) return;
+  c.w.set(f.watch(d, p), w & ~(1 << c.t));
+  if (c.w.get(f.pte(d, p)) !== 0) return;
   c.w.set(f.window(d, p), 0);
   c.w.set(f.promised(d, p), 1);
 }

@@ -12,8 +12,9 @@ defineOp({
     label: 'exit_mm: mmput',
     run: (c) => {
       const m = c.args[0];
-      // task->mm is NULL once the task exited: the mm_struct is not dereferenced then
-      if (c.w.get(c.sys.sva.mmCount(m)) === 0 || c.w.get(c.sys.sva.mmUsers(m)) === 0) return void c.w.set(c.sys.ret(c.t), ESRCH);
+      // a process exits once; after that task->mm is NULL and the mm_struct is not dereferenced
+      if (c.w.get(c.sys.sva.mmExited(m)) !== 0) return void c.w.set(c.sys.ret(c.t), ESRCH);
+      c.w.set(c.sys.sva.mmExited(m), 1);
       mmput(c, m);
       c.w.set(c.sys.ret(c.t), 0);
     },

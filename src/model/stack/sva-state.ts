@@ -29,6 +29,8 @@ export interface SvaFields {
   mmUsers: Index1;
   /** mm_count: references on the mm_struct (one for all users, one per mmgrab); 0 = released */
   mmCount: Index1;
+  /** 1 once the process itself exited (it drops its own mm_users reference once) */
+  mmExited: Index1;
   /** the mm's PASID + 1 (0 = none yet), allocated at first bind, freed with the mm_struct */
   mmPasid: Index1;
   /** the mm owning each PASID, + 1 (0 = free) */
@@ -96,6 +98,7 @@ defineSubsystem({
       M, S, P,
       mmUsers: b.array('mm.users', M, (m) => `${mm(m)}.mm_users`, 1),
       mmCount: b.array('mm.count', M, (m) => `${mm(m)}.mm_count`, 1),
+      mmExited: b.array('mm.exited', M, (m) => `task-of-${mm(m)}`),
       mmPasid: b.array('mm.pasid', M, (m) => `${mm(m)}.iommu_mm`),
       pasidOwner: b.array('pasid.owner', P, () => 'pasid-allocator'),
       domState: b.array('sva.domain.state', S, dom),

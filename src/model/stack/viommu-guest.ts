@@ -83,6 +83,7 @@ defineOp({
       if (c.w.get(f.s1(vm, a, p)) !== 0) return void c.w.set(c.sys.ret(c.t), EEXIST);
       c.w.set(f.s1(vm, a, p), x + 1);
       c.w.set(f.promised(vm, a, p), 0);
+      c.w.set(f.watch(vm, a, p), 0); // a batch running now promises nothing about this page
       c.w.set(c.sys.ret(c.t), 0);
     },
   }],
@@ -152,6 +153,7 @@ defineOp({
           let mask = 0;
           for (let p = 0; p < f.P; p++) if (c.w.get(f.s1(vm, a, p)) === 0) mask |= 1 << p;
           c.w.set(local(c, PAGES), mask);
+          for (let p = 0; p < f.P; p++) if (mask & (1 << p)) c.w.set(f.watch(vm, a, p), c.w.get(f.watch(vm, a, p)) | (1 << c.t));
           const span = f.span[vm];
           c.w.set(local(c, TODO), firstOnly ? span & -span : span);
         },
@@ -197,7 +199,12 @@ defineOp({
         if (rest !== 0) return waitAt;
         const pages = c.w.get(local(c, PAGES));
         for (let p = 0; p < f.P; p++)
-          if (pages & (1 << p) && c.w.get(f.s1(vm, a, p)) === 0) c.w.set(f.promised(vm, a, p), 1);
+          if (pages & (1 << p)) {
+            const w = c.w.get(f.watch(vm, a, p));
+            c.w.set(f.watch(vm, a, p), w & ~(1 << c.t));
+            // promised only if the page stayed unmapped for the whole batch (no guest_map meanwhile)
+            if (w & (1 << c.t) && c.w.get(f.s1(vm, a, p)) === 0) c.w.set(f.promised(vm, a, p), 1);
+          }
         c.w.set(c.sys.ret(c.t), c.w.get(local(c, DEV)) === 0 ? ENODEV : 0);
         return DONE;
       },

@@ -40,6 +40,8 @@ export interface ViommuFields {
   syncAt: Index2;
   /** ghost: 1 once the guest's CMD_SYNC covering the unmap of (vm, asid, page) returned; cleared by a map */
   promised: Index3;
+  /** ghost: bit t while thread t's guest batch covers (vm, asid, page); a guest_map clears every bit */
+  watch: Index3;
   /** ghost: the first invalidation executed on a device bound to another VM: origin vm + 1, device, its vm */
   leakFrom: number;
   leakDev: number;
@@ -108,6 +110,7 @@ defineSubsystem({
       tlb: (i, vm, a, p) => nested(i, vm * A + a, p),
       syncAt: b.matrix('viommu.syncAt', sys.threads, I, (t) => `thread[${t}]`),
       promised: b.cube('ghost.viommu.promised', M, A, P, s1obj),
+      watch: b.cube('ghost.viommu.watch', M, A, P, s1obj),
       leakFrom: b.scalar('ghost.viommu.leak.from', 'ghost.viommu.leak'),
       leakDev: b.scalar('ghost.viommu.leak.device', 'ghost.viommu.leak'),
       leakTo: b.scalar('ghost.viommu.leak.to', 'ghost.viommu.leak'),
