@@ -1,7 +1,7 @@
 // Owns the scenario format: the dimensions of the emulated SoC, the starting set-up and each thread's
 // program, as plain JSON-able data; and its validation, with errors that name the offending field.
-import { UsageError } from './variants';
 import { allSubsystems } from './system';
+import { fail, int, list } from './validate';
 
 /** One call in a program: ["unmap", 0, 0, 1] or { "op": "unmap", "domain": 0, "iova": 0, "pages": 1 }. */
 export type OpCallSpec = (string | number)[] | { op: string; [param: string]: string | number };
@@ -39,26 +39,10 @@ export interface ScenarioSpec {
   [section: string]: unknown;
 }
 
-export class ScenarioError extends UsageError {}
+export { ScenarioError } from './validate';
 
 const CORE_KEYS = ['name', 'description', 'instances', 'devices', 'domains', 'pages', 'phys', 'cmdqDepth',
   'speculativeWalker', 'setup', 'threads', 'alternatives', 'catches'];
-
-function fail(where: string, what: string): never {
-  throw new ScenarioError(`scenario ${where}: ${what}`);
-}
-
-function int(v: unknown, where: string, min: number, max: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v)) fail(where, `expected an integer, got ${JSON.stringify(v)}`);
-  if (v < min || v > max) fail(where, `${v} is out of range ${min}..${max}`);
-  return v;
-}
-
-function list(v: unknown, where: string, min: number, max: number): unknown[] {
-  if (!Array.isArray(v)) fail(where, `expected a list, got ${JSON.stringify(v)}`);
-  if (v.length < min || v.length > max) fail(where, `expected ${min}..${max} entries, got ${v.length}`);
-  return v;
-}
 
 /** Checks the core shape of a scenario (ops are checked when the model compiles the programs). */
 export function validateScenario(raw: unknown): ScenarioSpec {

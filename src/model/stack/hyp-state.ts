@@ -5,7 +5,8 @@
 // ownership and DMA-share count of each memory page; and the ghosts the hyp invariants read.
 import type { Index1, Index2, LayoutBuilder } from '../layout';
 import { defineSubsystem, type System } from '../system';
-import { ScenarioError, type ScenarioSpec } from '../scenario';
+import type { ScenarioSpec } from '../scenario';
+import { fail, int } from '../validate';
 
 export const OWNER_HOST = 1;
 export const OWNER_HYP = 2;
@@ -51,16 +52,6 @@ const DEFAULTS: HypSettings = {
   smmus: 1, streams: 1, domains: 1, sharedDomains: false, blocks: 1, blockPages: 1, tablePages: 3, memory: ['host'], poweredOff: [],
 };
 const KEYS = Object.keys(DEFAULTS);
-
-function fail(where: string, what: string): never {
-  throw new ScenarioError(`scenario ${where}: ${what}`);
-}
-
-function int(v: unknown, where: string, min: number, max: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v)) fail(where, `expected an integer, got ${JSON.stringify(v)}`);
-  if (v < min || v > max) fail(where, `${v} is out of range ${min}..${max}`);
-  return v;
-}
 
 /** The validated settings of a `hyp` section (throws ScenarioError naming the field). */
 export function parseHypSection(raw: unknown, scenarioName: string): HypSettings {

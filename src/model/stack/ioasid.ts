@@ -5,24 +5,15 @@
 import type { LayoutBuilder } from '../layout';
 import { defineSubsystem, type System } from '../system';
 import { defineVariants } from '../variants';
-import { ScenarioError, type ScenarioSpec } from '../scenario';
+import type { ScenarioSpec } from '../scenario';
 import { SET_LIVE, section, type IoasidFields } from './ioasid-core';
 import { deferredNotifyWorker } from './ioasid-free';
 import './ioasid-alloc';
 import './ioasid-bind';
+import { fail, int } from '../validate';
 
 const KEYS = ['capacity', 'pasids', 'sets', 'guestPasids', 'subscribers', 'atomic'];
 const SUBSCRIBERS = ['iommu', 'kvm'];
-
-function fail(where: string, what: string): never {
-  throw new ScenarioError(`scenario ${where}: ${what}`);
-}
-
-function int(v: unknown, where: string, min: number, max: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v)) fail(where, `expected an integer, got ${JSON.stringify(v)}`);
-  if (v < min || v > max) fail(where, `${v} is out of range ${min}..${max}`);
-  return v;
-}
 
 /** Checks the `ioasid` section (defaults are filled in when it is read, by section()). */
 export function validateIoasid(raw: unknown, sc: ScenarioSpec): void {

@@ -4,8 +4,9 @@
 // of each physical IOTLB, the per-thread CMD_SYNC positions of a guest batch, and the ghosts.
 import type { Index1, Index2, Index3, LayoutBuilder } from '../layout';
 import type { Ctx } from '../program';
-import { ScenarioError, type ScenarioSpec } from '../scenario';
+import type { ScenarioSpec } from '../scenario';
 import { defineSubsystem, type System } from '../system';
+import { fail, int } from '../validate';
 
 export interface ViommuSection {
   /** one entry per VM: the physical IOMMU instances its vIOMMU spans */
@@ -52,16 +53,6 @@ declare module '../system' {
   interface System {
     vi: ViommuFields;
   }
-}
-
-function fail(where: string, what: string): never {
-  throw new ScenarioError(`scenario ${where}: ${what}`);
-}
-
-function int(v: unknown, where: string, min: number, max: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v)) fail(where, `expected an integer, got ${JSON.stringify(v)}`);
-  if (v < min || v > max) fail(where, `${v} is out of range ${min}..${max}`);
-  return v;
 }
 
 /** Checks the `viommu` section of a scenario; errors name the field. */
