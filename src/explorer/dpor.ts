@@ -80,16 +80,74 @@ function dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions): ExploreRe
     stats: statsOf(states, transitions, deepest, t0, summaries.size * bytesPerSummary, 0),
   });
 
-  const addBacktrack = (f: Frame, p: number): void => {
-    if (f.choices[p].length > 0) f.backtrack[p] = 1;
-    else for (let q = 0; q < A; q++) if (f.choices[q].length > 0) f.backtrack[q] = 1;
+  // the footprint of the transitions known to happen before p's next step (scratch of raceNext)
+  const chainR = fs.empty(), chainW = fs.empty();
+  const inChain = new Uint8Array(A);
+  /**
+   * Race actor p's next step (footprint r, w) against the stack (Flanagan-Godefroid with happens-before):
+   * scanning down, a transition is in p's happens-before chain when it is p's, by an actor already in the
+   * chain, or dependent with a chain transition. Every dependent transition NOT in the chain is a race; its
+   * state gets p if p was enabled there, else an actor of the chain enabled there (the first step of the
+   * reversed race), else every enabled actor.
+   */
+  const raceNext = (p: number, r: Uint32Array, w: Uint32Array, upto: number): void => {
+    chainR.fill(0);
+    chainW.fill(0);
+    inChain.fill(0);
+    inChain[p] = 1;
+    for (let i = upto - 1; i >= 0; i--) {
+      const f = stack[i], a = f.cur, fr = f.R[a], fw = f.W[a];
+      if (inChain[a] || dependent(fr, fw, chainR, chainW)) {
+        inChain[a] = 1;
+        orInto(chainR, fr);
+        orInto(chainW, fw);
+        continue;
+      }
+      if (!dependent(r, w, fr, fw)) continue;
+      if (f.choices[p].length > 0) f.backtrack[p] = 1;
+      else {
+        let q = 0;
+        while (q < A && !(inChain[q] && f.choices[q].length > 0)) q++;
+        // no such actor: p's step is enabled by this very transition, the race cannot be reversed
+        if (q < A) f.backtrack[q] = 1;
+      }
+    }
   };
-  /** Race the footprint (p, r, w) against every transition on the stack below `upto` (exclusive). */
-  const race = (p: number, r: Uint32Array, w: Uint32Array, upto: number): void => {
-    for (let i = 0; i < upto; i++) {
-      const f = stack[i], a = f.cur;
-      if (a === p) continue;
-      if (dependent(r, w, f.R[a], f.W[a])) addBacktrack(f, p);
+  /**
+   * Race actor p's steps met below a revisited state (the summary's footprint of p) against every
+   * dependent transition on the stack. The happens-before chain is not known exactly here (it may run
+   * through steps below the revisited state), so it is over-approximated: the actors whose summary
+   * footprints connect to p's, then every stack transition dependent with those or by a chain actor. At a
+   * race, p is added if it was enabled there, else every enabled actor of the chain (the reversed race's
+   * first step is among them; when none is enabled, the race cannot be reversed).
+   */
+  const raceSummary = (p: number, sum: Summary, upto: number): void => {
+    const r = sum.R[p], w = sum.W[p];
+    chainR.set(r);
+    chainW.set(w);
+    inChain.fill(0);
+    inChain[p] = 1;
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (let q = 0; q < A; q++)
+        if (!inChain[q] && dependent(sum.R[q], sum.W[q], chainR, chainW)) {
+          inChain[q] = 1;
+          orInto(chainR, sum.R[q]);
+          orInto(chainW, sum.W[q]);
+          changed = true;
+        }
+    }
+    for (let i = upto - 1; i >= 0; i--) {
+      const f = stack[i], a = f.cur, fr = f.R[a], fw = f.W[a];
+      if (a !== p && dependent(r, w, fr, fw)) {
+        if (f.choices[p].length > 0) f.backtrack[p] = 1;
+        else for (let q = 0; q < A; q++) if (inChain[q] && f.choices[q].length > 0) f.backtrack[q] = 1;
+      }
+      if (inChain[a] || dependent(fr, fw, chainR, chainW)) {
+        inChain[a] = 1;
+        orInto(chainR, fr);
+        orInto(chainW, fw);
+      }
     }
   };
   const fullFallback = (): void => {
@@ -97,6 +155,23 @@ function dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions): ExploreRe
       for (let q = 0; q < A; q++) if (f.choices[q].length > 0) f.backtrack[q] = 1;
       f.top = true;
     }
+  };
+
+  /**
+   * The actor a new state starts with (any enabled one is sound; this choice only steers which
+   * representatives are met): going down the path from the step that just ran, the first step whose actor
+   * can go on or with which some enabled actor is dependent picks that actor; else the first enabled one. Keeping causally related steps
+   * together lets independent groups of actors finish one after the other, so the states of one group are
+   * not met again under every interleaving prefix of another.
+   */
+  const firstActor = (f: Frame, fallback: number): number => {
+    for (let k = stack.length - 2; k >= 0; k--) {
+      const g = stack[k], last = g.cur;
+      if (f.choices[last].length > 0) return last;
+      const lr = g.R[last], lw = g.W[last];
+      for (let p = 0; p < A; p++) if (f.choices[p].length > 0 && dependent(f.R[p], f.W[p], lr, lw)) return p;
+    }
+    return fallback;
   };
 
   const push = (s: Int32Array, key: number): Violation | null => {
@@ -124,8 +199,8 @@ function dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions): ExploreRe
     stack.push(f);
     onStack.set(key, n);
     if (n > deepest) deepest = n;
-    for (let p = 0; p < A; p++) race(p, f.R[p], f.W[p], n);
-    if (any >= 0) f.backtrack[any] = 1;
+    for (let p = 0; p < A; p++) raceNext(p, f.R[p], f.W[p], n);
+    if (any >= 0) f.backtrack[firstActor(f, any)] = 1;
     else if (checkDeadlock) return deadlockIn(m, s);
     return null;
   };
@@ -197,7 +272,7 @@ function dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions): ExploreRe
     const sum = summaries.get(key);
     if (sum) {
       if (sum.top) fullFallback();
-      else for (let p = 0; p < A; p++) race(p, sum.R[p], sum.W[p], top + 1);
+      else for (let p = 0; p < A; p++) raceSummary(p, sum, top + 1);
       for (let p = 0; p < A; p++) {
         orInto(f.sumR[p], sum.R[p]);
         orInto(f.sumW[p], sum.W[p]);
