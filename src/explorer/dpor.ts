@@ -113,40 +113,53 @@ function dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions): ExploreRe
       }
     }
   };
+  // the over-approximated chain of raceSummary
+  const overR = fs.empty(), overW = fs.empty();
+  const inOver = new Uint8Array(A);
   /**
-   * Race actor p's steps met below a revisited state (the summary's footprint of p) against every
-   * dependent transition on the stack. The happens-before chain is not known exactly here (it may run
-   * through steps below the revisited state), so it is over-approximated: the actors whose summary
-   * footprints connect to p's, then every stack transition dependent with those or by a chain actor. At a
-   * race, p is added if it was enabled there, else every enabled actor of the chain (the reversed race's
-   * first step is among them; when none is enabled, the race cannot be reversed).
+   * Race actor p's steps met below a revisited state (the summary's footprint of p) against the stack. A
+   * stack transition that happens before one of p's own stack transitions (the exact chain of raceNext)
+   * happens before every later step of p, so it is no race. Otherwise, a dependent transition is a race.
+   * Which actor to add there is chosen from an over-approximated chain, since the real one may run through
+   * steps below the revisited state: the actors whose summary footprints connect to p's, then every stack
+   * transition dependent with those or by a chain actor. p is added if it was enabled there, else every
+   * enabled actor of that chain (the reversed race's first step is among them; when none is enabled, the
+   * race cannot be reversed).
    */
   const raceSummary = (p: number, sum: Summary, upto: number): void => {
     const r = sum.R[p], w = sum.W[p];
-    chainR.set(r);
-    chainW.set(w);
+    chainR.fill(0);
+    chainW.fill(0);
     inChain.fill(0);
     inChain[p] = 1;
+    overR.set(r);
+    overW.set(w);
+    inOver.fill(0);
+    inOver[p] = 1;
     for (let changed = true; changed; ) {
       changed = false;
       for (let q = 0; q < A; q++)
-        if (!inChain[q] && dependent(sum.R[q], sum.W[q], chainR, chainW)) {
-          inChain[q] = 1;
-          orInto(chainR, sum.R[q]);
-          orInto(chainW, sum.W[q]);
+        if (!inOver[q] && dependent(sum.R[q], sum.W[q], overR, overW)) {
+          inOver[q] = 1;
+          orInto(overR, sum.R[q]);
+          orInto(overW, sum.W[q]);
           changed = true;
         }
     }
     for (let i = upto - 1; i >= 0; i--) {
       const f = stack[i], a = f.cur, fr = f.R[a], fw = f.W[a];
-      if (a !== p && dependent(r, w, fr, fw)) {
-        if (f.choices[p].length > 0) f.backtrack[p] = 1;
-        else for (let q = 0; q < A; q++) if (inChain[q] && f.choices[q].length > 0) f.backtrack[q] = 1;
-      }
       if (inChain[a] || dependent(fr, fw, chainR, chainW)) {
         inChain[a] = 1;
         orInto(chainR, fr);
         orInto(chainW, fw);
+      } else if (dependent(r, w, fr, fw)) {
+        if (f.choices[p].length > 0) f.backtrack[p] = 1;
+        else for (let q = 0; q < A; q++) if (inOver[q] && f.choices[q].length > 0) f.backtrack[q] = 1;
+      }
+      if (inOver[a] || dependent(fr, fw, overR, overW)) {
+        inOver[a] = 1;
+        orInto(overR, fr);
+        orInto(overW, fw);
       }
     }
   };
