@@ -3,7 +3,7 @@
 // subtree summaries (Yang et al.): a revisited state's summary holds every actor's footprint met below it,
 // raced against the current stack. Cycles fall back to full expansion. Invariant visibility: footprint.ts.
 import type { Model, Violation } from '../model/model';
-import { hashA, hashB } from './hash';
+import { H, hash2 } from './hash';
 import { deadlockIn } from './deadlock';
 import { FootprintSpace, dependent, orInto } from './footprint';
 import { statsOf, type ExploreOptions, type ExploreResult, type Schedule } from './result';
@@ -36,7 +36,8 @@ interface Summary {
 }
 
 export function fingerprint(s: Int32Array): number {
-  return hashA(s) * 2097152 + (hashB(s) >>> 11);
+  hash2(s);
+  return H.a * 2097152 + (H.b >>> 11);
 }
 
 /** Runs the reduced search until the invariants' read sets stop growing (normally once). */
