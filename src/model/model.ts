@@ -15,6 +15,7 @@ import { applicableInvariants, type Invariant } from '../invariants';
 
 /** The arguments of a hardware actor's step (none; shared, never written). */
 const NO_ARGS: number[] = [];
+const SLAB_BYTES = 1 << 16;
 
 export interface Violation {
   invariant: string;
@@ -165,10 +166,29 @@ export class Model {
     return false;
   }
 
+  /**
+   * A fresh copy of s. States are views into 64 KB slabs (a typed array of its own costs a separate
+   * backing-store allocation, about 4x the copy itself); a slab is freed once no state in it is referenced.
+   */
+  private copy(s: Int32Array): Int32Array {
+    const bytes = s.length * 4;
+    if (this.slabUsed + bytes > this.slab.byteLength) {
+      this.slab = new ArrayBuffer(Math.max(SLAB_BYTES, bytes));
+      this.slabUsed = 0;
+    }
+    const a = new Int32Array(this.slab, this.slabUsed, s.length);
+    this.slabUsed += bytes;
+    a.set(s);
+    return a;
+  }
+
+  private slab = new ArrayBuffer(0);
+  private slabUsed = 0;
+
   /** Pure: a new state after actor takes the step (with choice, for hardware actors). */
   apply(s: Int32Array, actor: number, choice: number): Int32Array {
     const w = this.world, c = this.ctx, sys = this.sys;
-    const a = (w.a = s.slice());
+    const a = (w.a = this.copy(s));
     c.t = actor;
     if (actor >= sys.threads) {
       c.args = NO_ARGS;
