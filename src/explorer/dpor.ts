@@ -29,6 +29,11 @@ interface Frame {
   top: boolean;
 }
 
+interface StoredSummary {
+  flat: Uint32Array;
+  top: boolean;
+}
+
 interface Summary {
   R: Uint32Array[];
   W: Uint32Array[];
@@ -62,7 +67,7 @@ function dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions): ExploreRe
   const checkDeadlock = opts.deadlock !== false;
   const checkLivelock = opts.livelock !== false;
   const collect = opts.collectAll ? new Collector() : null;
-  const summaries = new Map<number, Summary>();
+  const summaries = new Map<number, StoredSummary>();
   const onStack = new Map<number, number>();
   const stack: Frame[] = [];
   let transitions = 0, deepest = 0, states = 0;
@@ -122,11 +127,27 @@ function dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions): ExploreRe
    * stack transition that happens before one of p's own stack transitions (the exact chain of raceNext)
    * happens before every later step of p, so it is no race. Otherwise, a dependent transition is a race.
    * Which actor to add there is chosen from an over-approximated chain, since the real one may run through
-   * steps below the revisited state: the actors whose summary footprints connect to p's, then every stack
-   * transition dependent with those or by a chain actor. p is added if it was enabled there, else every
+   * steps below the revisited state: the actors whose summary footprints connect to p's (its connected
+   * component under dependence), then every stack transition dependent with those or by a chain actor. p is added if it was enabled there, else every
    * enabled actor of that chain (the reversed race's first step is among them; when none is enabled, the
    * race cannot be reversed).
    */
+  const comp = new Int32Array(A);
+  /** Connected components of the actors under dependence of their summary footprints (comp[q] = its least member). */
+  const components = (sum: Summary): void => {
+    for (let q = 0; q < A; q++) comp[q] = q;
+    const find = (q: number): number => {
+      while (comp[q] !== q) q = comp[q] = comp[comp[q]];
+      return q;
+    };
+    for (let q = 0; q < A; q++)
+      for (let q2 = q + 1; q2 < A; q2++)
+        if (dependent(sum.R[q], sum.W[q], sum.R[q2], sum.W[q2])) {
+          const x = find(q), y = find(q2);
+          if (x !== y) comp[Math.max(x, y)] = Math.min(x, y);
+        }
+    for (let q = 0; q < A; q++) comp[q] = find(q);
+  };
   const raceSummary = (p: number, sum: Summary, upto: number): void => {
     const r = sum.R[p], w = sum.W[p];
     chainR.fill(0);
@@ -135,17 +156,12 @@ function dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions): ExploreRe
     inChain[p] = 1;
     overR.set(r);
     overW.set(w);
-    inOver.fill(0);
-    inOver[p] = 1;
-    for (let changed = true; changed; ) {
-      changed = false;
-      for (let q = 0; q < A; q++)
-        if (!inOver[q] && dependent(sum.R[q], sum.W[q], overR, overW)) {
-          inOver[q] = 1;
-          orInto(overR, sum.R[q]);
-          orInto(overW, sum.W[q]);
-          changed = true;
-        }
+    for (let q = 0; q < A; q++) {
+      inOver[q] = comp[q] === comp[p] ? 1 : 0;
+      if (inOver[q] && q !== p) {
+        orInto(overR, sum.R[q]);
+        orInto(overW, sum.W[q]);
+      }
     }
     for (let i = upto - 1; i >= 0; i--) {
       const f = stack[i], a = f.cur, fr = f.R[a], fw = f.W[a];
@@ -219,10 +235,26 @@ function dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions): ExploreRe
     return null;
   };
 
+  /** Views of a stored summary, per actor. */
+  const unpack = (st: StoredSummary): Summary => {
+    const R: Uint32Array[] = [], W: Uint32Array[] = [], k = fs.words;
+    for (let q = 0; q < A; q++) {
+      R.push(st.flat.subarray(q * k, (q + 1) * k));
+      W.push(st.flat.subarray((A + q) * k, (A + q + 1) * k));
+    }
+    return { R, W, top: st.top };
+  };
+
   const pop = (): void => {
     const f = stack.pop()!;
     onStack.delete(f.key);
-    summaries.set(f.key, { R: f.sumR, W: f.sumW, top: f.top });
+    // stored flat (one typed array per state): R of every actor, then W of every actor
+    const flat = new Uint32Array(2 * A * fs.words);
+    for (let q = 0; q < A; q++) {
+      flat.set(f.sumR[q], q * fs.words);
+      flat.set(f.sumW[q], (A + q) * fs.words);
+    }
+    summaries.set(f.key, { flat, top: f.top });
     const parent = stack[stack.length - 1];
     if (parent) {
       for (let p = 0; p < A; p++) {
@@ -283,10 +315,14 @@ function dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions): ExploreRe
       }
       continue;
     }
-    const sum = summaries.get(key);
-    if (sum) {
+    const stored = summaries.get(key);
+    if (stored) {
+      const sum = unpack(stored);
       if (sum.top) fullFallback();
-      else for (let p = 0; p < A; p++) raceSummary(p, sum, top + 1);
+      else {
+        components(sum);
+        for (let p = 0; p < A; p++) raceSummary(p, sum, top + 1);
+      }
       for (let p = 0; p < A; p++) {
         orInto(f.sumR[p], sum.R[p]);
         orInto(f.sumW[p], sum.W[p]);
