@@ -40,6 +40,11 @@ interface Summary {
   top: boolean;
 }
 
+function isEmpty(b: Uint32Array): boolean {
+  for (let i = 0; i < b.length; i++) if (b[i] !== 0) return false;
+  return true;
+}
+
 export function fingerprint(s: Int32Array): number {
   hash2(s);
   return H.a * 2097152 + (H.b >>> 11);
@@ -97,6 +102,7 @@ function dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions): ExploreRe
    * reversed race), else every enabled actor.
    */
   const raceNext = (p: number, r: Uint32Array, w: Uint32Array, upto: number): void => {
+    if (isEmpty(r) && isEmpty(w)) return; // a finished thread: nothing to race
     chainR.fill(0);
     chainW.fill(0);
     inChain.fill(0);
@@ -150,6 +156,7 @@ function dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions): ExploreRe
   };
   const raceSummary = (p: number, sum: Summary, upto: number): void => {
     const r = sum.R[p], w = sum.W[p];
+    if (isEmpty(r) && isEmpty(w)) return;
     chainR.fill(0);
     chainW.fill(0);
     inChain.fill(0);
