@@ -1,7 +1,7 @@
 // Owns the bitstate (supertrace) store: each state sets k = 3 bits of a 2^n-bit table (double hashing of
 // its two 32-bit hashes); a state whose bits are all set is taken as seen, so a search may omit states. The
 // store tracks the probability that a given new state was wrongly taken as seen, printed with the result.
-import { hashA, hashB } from './hash';
+import { H, hash2 } from './hash';
 import type { StateStore } from './visited';
 
 const K = 3;
@@ -18,7 +18,8 @@ export class BitstateSet implements StateStore {
   }
 
   add(s: Int32Array): boolean {
-    const a = hashA(s), b = hashB(s) | 1;
+    hash2(s);
+    const a = H.a, b = H.b | 1;
     let fresh = false;
     for (let k = 0; k < K; k++) {
       const i = ((a + Math.imul(k, b)) >>> 0) & this.mask;

@@ -3,7 +3,7 @@
 // subtree summaries (Yang et al.): a revisited state's summary holds every actor's footprint met below it,
 // raced against the current stack. Cycles fall back to full expansion. Invariant visibility: footprint.ts.
 import type { Model, Violation } from '../model/model';
-import { hashA, hashB } from './hash';
+import { H, hash2 } from './hash';
 import { deadlockIn } from './deadlock';
 import { FootprintSpace, dependent, orInto } from './footprint';
 import { statsOf, type ExploreOptions, type ExploreResult, type Schedule } from './result';
@@ -29,14 +29,25 @@ interface Frame {
   top: boolean;
 }
 
+interface StoredSummary {
+  flat: Uint32Array;
+  top: boolean;
+}
+
 interface Summary {
   R: Uint32Array[];
   W: Uint32Array[];
   top: boolean;
 }
 
+function isEmpty(b: Uint32Array): boolean {
+  for (let i = 0; i < b.length; i++) if (b[i] !== 0) return false;
+  return true;
+}
+
 export function fingerprint(s: Int32Array): number {
-  return hashA(s) * 2097152 + (hashB(s) >>> 11);
+  hash2(s);
+  return H.a * 2097152 + (H.b >>> 11);
 }
 
 /** Runs the reduced search until the invariants' read sets stop growing (normally once). */
@@ -61,7 +72,7 @@ function dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions): ExploreRe
   const checkDeadlock = opts.deadlock !== false;
   const checkLivelock = opts.livelock !== false;
   const collect = opts.collectAll ? new Collector() : null;
-  const summaries = new Map<number, Summary>();
+  const summaries = new Map<number, StoredSummary>();
   const onStack = new Map<number, number>();
   const stack: Frame[] = [];
   let transitions = 0, deepest = 0, states = 0;
@@ -80,16 +91,100 @@ function dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions): ExploreRe
     stats: statsOf(states, transitions, deepest, t0, summaries.size * bytesPerSummary, 0),
   });
 
-  const addBacktrack = (f: Frame, p: number): void => {
-    if (f.choices[p].length > 0) f.backtrack[p] = 1;
-    else for (let q = 0; q < A; q++) if (f.choices[q].length > 0) f.backtrack[q] = 1;
+  // the footprint of the transitions known to happen before p's next step (scratch of raceNext)
+  const chainR = fs.empty(), chainW = fs.empty();
+  const inChain = new Uint8Array(A);
+  /**
+   * Race actor p's next step (footprint r, w) against the stack (Flanagan-Godefroid with happens-before):
+   * scanning down, a transition is in p's happens-before chain when it is p's, by an actor already in the
+   * chain, or dependent with a chain transition. Every dependent transition NOT in the chain is a race; its
+   * state gets p if p was enabled there, else an actor of the chain enabled there (the first step of the
+   * reversed race), else every enabled actor.
+   */
+  const raceNext = (p: number, r: Uint32Array, w: Uint32Array, upto: number): void => {
+    if (isEmpty(r) && isEmpty(w)) return; // a finished thread: nothing to race
+    chainR.fill(0);
+    chainW.fill(0);
+    inChain.fill(0);
+    inChain[p] = 1;
+    for (let i = upto - 1; i >= 0; i--) {
+      const f = stack[i], a = f.cur, fr = f.R[a], fw = f.W[a];
+      if (inChain[a] || dependent(fr, fw, chainR, chainW)) {
+        inChain[a] = 1;
+        orInto(chainR, fr);
+        orInto(chainW, fw);
+        continue;
+      }
+      if (!dependent(r, w, fr, fw)) continue;
+      if (f.choices[p].length > 0) f.backtrack[p] = 1;
+      else {
+        let q = 0;
+        while (q < A && !(inChain[q] && f.choices[q].length > 0)) q++;
+        // no such actor: p's step is enabled by this very transition, the race cannot be reversed
+        if (q < A) f.backtrack[q] = 1;
+      }
+    }
   };
-  /** Race the footprint (p, r, w) against every transition on the stack below `upto` (exclusive). */
-  const race = (p: number, r: Uint32Array, w: Uint32Array, upto: number): void => {
-    for (let i = 0; i < upto; i++) {
-      const f = stack[i], a = f.cur;
-      if (a === p) continue;
-      if (dependent(r, w, f.R[a], f.W[a])) addBacktrack(f, p);
+  // the over-approximated chain of raceSummary
+  const overR = fs.empty(), overW = fs.empty();
+  const inOver = new Uint8Array(A);
+  /**
+   * Race actor p's steps met below a revisited state (the summary's footprint of p) against the stack. A
+   * stack transition that happens before one of p's own stack transitions (the exact chain of raceNext)
+   * happens before every later step of p, so it is no race. Otherwise, a dependent transition is a race.
+   * Which actor to add there is chosen from an over-approximated chain, since the real one may run through
+   * steps below the revisited state: the actors whose summary footprints connect to p's (its connected
+   * component under dependence), then every stack transition dependent with those or by a chain actor. p is added if it was enabled there, else every
+   * enabled actor of that chain (the reversed race's first step is among them; when none is enabled, the
+   * race cannot be reversed).
+   */
+  const comp = new Int32Array(A);
+  /** Connected components of the actors under dependence of their summary footprints (comp[q] = its least member). */
+  const components = (sum: Summary): void => {
+    for (let q = 0; q < A; q++) comp[q] = q;
+    const find = (q: number): number => {
+      while (comp[q] !== q) q = comp[q] = comp[comp[q]];
+      return q;
+    };
+    for (let q = 0; q < A; q++)
+      for (let q2 = q + 1; q2 < A; q2++)
+        if (dependent(sum.R[q], sum.W[q], sum.R[q2], sum.W[q2])) {
+          const x = find(q), y = find(q2);
+          if (x !== y) comp[Math.max(x, y)] = Math.min(x, y);
+        }
+    for (let q = 0; q < A; q++) comp[q] = find(q);
+  };
+  const raceSummary = (p: number, sum: Summary, upto: number): void => {
+    const r = sum.R[p], w = sum.W[p];
+    if (isEmpty(r) && isEmpty(w)) return;
+    chainR.fill(0);
+    chainW.fill(0);
+    inChain.fill(0);
+    inChain[p] = 1;
+    overR.set(r);
+    overW.set(w);
+    for (let q = 0; q < A; q++) {
+      inOver[q] = comp[q] === comp[p] ? 1 : 0;
+      if (inOver[q] && q !== p) {
+        orInto(overR, sum.R[q]);
+        orInto(overW, sum.W[q]);
+      }
+    }
+    for (let i = upto - 1; i >= 0; i--) {
+      const f = stack[i], a = f.cur, fr = f.R[a], fw = f.W[a];
+      if (inChain[a] || dependent(fr, fw, chainR, chainW)) {
+        inChain[a] = 1;
+        orInto(chainR, fr);
+        orInto(chainW, fw);
+      } else if (dependent(r, w, fr, fw)) {
+        if (f.choices[p].length > 0) f.backtrack[p] = 1;
+        else for (let q = 0; q < A; q++) if (inOver[q] && f.choices[q].length > 0) f.backtrack[q] = 1;
+      }
+      if (inOver[a] || dependent(fr, fw, overR, overW)) {
+        inOver[a] = 1;
+        orInto(overR, fr);
+        orInto(overW, fw);
+      }
     }
   };
   const fullFallback = (): void => {
@@ -97,6 +192,23 @@ function dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions): ExploreRe
       for (let q = 0; q < A; q++) if (f.choices[q].length > 0) f.backtrack[q] = 1;
       f.top = true;
     }
+  };
+
+  /**
+   * The actor a new state starts with (any enabled one is sound; this choice only steers which
+   * representatives are met): going down the path from the step that just ran, the first step whose actor
+   * can go on or with which some enabled actor is dependent picks that actor; else the first enabled one. Keeping causally related steps
+   * together lets independent groups of actors finish one after the other, so the states of one group are
+   * not met again under every interleaving prefix of another.
+   */
+  const firstActor = (f: Frame, fallback: number): number => {
+    for (let k = stack.length - 2; k >= 0; k--) {
+      const g = stack[k], last = g.cur;
+      if (f.choices[last].length > 0) return last;
+      const lr = g.R[last], lw = g.W[last];
+      for (let p = 0; p < A; p++) if (f.choices[p].length > 0 && dependent(f.R[p], f.W[p], lr, lw)) return p;
+    }
+    return fallback;
   };
 
   const push = (s: Int32Array, key: number): Violation | null => {
@@ -124,16 +236,32 @@ function dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions): ExploreRe
     stack.push(f);
     onStack.set(key, n);
     if (n > deepest) deepest = n;
-    for (let p = 0; p < A; p++) race(p, f.R[p], f.W[p], n);
-    if (any >= 0) f.backtrack[any] = 1;
+    for (let p = 0; p < A; p++) raceNext(p, f.R[p], f.W[p], n);
+    if (any >= 0) f.backtrack[firstActor(f, any)] = 1;
     else if (checkDeadlock) return deadlockIn(m, s);
     return null;
+  };
+
+  /** Views of a stored summary, per actor. */
+  const unpack = (st: StoredSummary): Summary => {
+    const R: Uint32Array[] = [], W: Uint32Array[] = [], k = fs.words;
+    for (let q = 0; q < A; q++) {
+      R.push(st.flat.subarray(q * k, (q + 1) * k));
+      W.push(st.flat.subarray((A + q) * k, (A + q + 1) * k));
+    }
+    return { R, W, top: st.top };
   };
 
   const pop = (): void => {
     const f = stack.pop()!;
     onStack.delete(f.key);
-    summaries.set(f.key, { R: f.sumR, W: f.sumW, top: f.top });
+    // stored flat (one typed array per state): R of every actor, then W of every actor
+    const flat = new Uint32Array(2 * A * fs.words);
+    for (let q = 0; q < A; q++) {
+      flat.set(f.sumR[q], q * fs.words);
+      flat.set(f.sumW[q], (A + q) * fs.words);
+    }
+    summaries.set(f.key, { flat, top: f.top });
     const parent = stack[stack.length - 1];
     if (parent) {
       for (let p = 0; p < A; p++) {
@@ -194,10 +322,14 @@ function dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions): ExploreRe
       }
       continue;
     }
-    const sum = summaries.get(key);
-    if (sum) {
+    const stored = summaries.get(key);
+    if (stored) {
+      const sum = unpack(stored);
       if (sum.top) fullFallback();
-      else for (let p = 0; p < A; p++) race(p, sum.R[p], sum.W[p], top + 1);
+      else {
+        components(sum);
+        for (let p = 0; p < A; p++) raceSummary(p, sum, top + 1);
+      }
       for (let p = 0; p < A; p++) {
         orInto(f.sumR[p], sum.R[p]);
         orInto(f.sumW[p], sum.W[p]);

@@ -1,18 +1,24 @@
 // Owns footprints for partial-order reduction: the objects a transition reads and writes, as bitsets over
 // the layout's objects plus virtual ones, and the visibility rule that keeps every invariant violation
-// reachable — each invariant is a virtual object written by every transition that writes an object the
-// invariant reads, so transitions that can change one invariant's value are never reordered.
+// reachable — each invariant atom (an invariant without atoms is one atom) is a virtual object written by
+// every transition that writes an object the atom reads, so transitions that can change one atom's value
+// are never reordered, while transitions touching only different atoms stay independent.
 import type { Model, Violation } from '../model/model';
 
-/** Object ids: the layout's objects, then op[t] and pc[t] per thread, then one per invariant. */
+/** Object ids: the layout's objects, then op[t] and pc[t] per thread, then one per invariant atom. */
 export class FootprintSpace {
   readonly words: number;
   readonly objects: number;
   private readonly opObj: number;
   private readonly pcObj: number;
   private readonly invObj: number;
-  /** per invariant, the objects it has been seen to read */
+  /** per invariant: its first atom (unit) index and its atom count (0 = evaluated whole, as one unit) */
+  private readonly unitBase: number[] = [];
+  private readonly atomCount: number[] = [];
+  /** per unit (invariant atom), the objects it has been seen to read */
   readonly invReads: Uint32Array[];
+  /** per object, the virtual atom objects that read it (the visibility writes a write of it implies) */
+  private readonly visOf: Uint32Array[];
   /** slot -> object id as seen by an invariant (op/step registers map to the virtual op[t]/pc[t]) */
   private readonly slotObj: Int32Array;
   /** set when an invariant read an object it had not read before (the search is then redone) */
@@ -23,9 +29,21 @@ export class FootprintSpace {
     this.opObj = L.objectNames.length;
     this.pcObj = this.opObj + T;
     this.invObj = this.pcObj + T;
-    this.objects = this.invObj + m.invariants.length;
+    let units = 0;
+    for (const inv of m.invariants) {
+      const n = inv.atoms && inv.checkAtom ? inv.atoms(m) : 0;
+      this.unitBase.push(units);
+      this.atomCount.push(n);
+      units += Math.max(n, 1);
+    }
+    this.objects = this.invObj + units;
     this.words = (this.objects + 31) >>> 5;
-    this.invReads = m.invariants.map((_, k) => (seed?.[k] ? seed[k].slice() : new Uint32Array(this.words)));
+    this.invReads = [];
+    for (let u = 0; u < units; u++) this.invReads.push(seed?.[u] ? seed[u].slice() : new Uint32Array(this.words));
+    this.visOf = [];
+    for (let o = 0; o < this.invObj; o++) this.visOf.push(new Uint32Array(this.words));
+    for (let u = 0; u < units; u++)
+      for (let o = 0; o < this.invObj; o++) if (hasBit(this.invReads[u], o)) setBit(this.visOf[o], this.invObj + u);
     this.slotObj = Int32Array.from(L.slotObject);
     for (let t = 0; t < T; t++) {
       this.slotObj[m.sys.opIndex(t)] = this.opObj + t;
@@ -39,19 +57,27 @@ export class FootprintSpace {
 
   /** Bitset of a transition group by `actor`: the model's object lists plus its virtual writes. */
   fill(r: Uint32Array, w: Uint32Array, reads: readonly number[], writes: readonly number[], actor: number, completesOp: boolean): void {
+    const vis = this.visOf;
     for (const o of reads) r[o >>> 5] |= 1 << (o & 31);
-    for (const o of writes) w[o >>> 5] |= 1 << (o & 31);
+    for (const o of writes) {
+      w[o >>> 5] |= 1 << (o & 31);
+      orInto(w, vis[o]);
+    }
     if (actor < this.m.threads) {
       setBit(w, this.pcObj + actor);
-      if (completesOp) setBit(w, this.opObj + actor);
+      orInto(w, vis[this.pcObj + actor]);
+      if (completesOp) {
+        setBit(w, this.opObj + actor);
+        orInto(w, vis[this.opObj + actor]);
+      }
     }
-    for (let k = 0; k < this.invReads.length; k++) if (intersects(w, this.invReads[k])) setBit(w, this.invObj + k);
   }
 
-  /** Evaluate the invariants on s, recording which objects each reads; the first violation or null. */
+  /** Evaluate the invariants on s (every atom), recording which objects each atom reads; the first violation or null. */
   check(s: Int32Array, each?: (v: Violation) => void): Violation | null {
-    const m = this.m, slotObj = this.slotObj;
+    const m = this.m, slotObj = this.slotObj, visOf = this.visOf, invObj = this.invObj;
     let bits: Uint32Array = this.invReads[0];
+    let unit = 0;
     const self = this;
     const proxy = new Proxy(s, {
       get(target, prop) {
@@ -61,6 +87,7 @@ export class FootprintSpace {
             const o = slotObj[i];
             if ((bits[o >>> 5] & (1 << (o & 31))) === 0) {
               bits[o >>> 5] |= 1 << (o & 31);
+              setBit(visOf[o], invObj + unit);
               self.grew = true;
             }
             return target[i];
@@ -72,13 +99,30 @@ export class FootprintSpace {
     });
     let first: Violation | null = null;
     for (let k = 0; k < m.invariants.length; k++) {
-      bits = this.invReads[k];
-      const msg = m.invariants[k].check(proxy, m);
-      if (msg === null) continue;
-      const v = { invariant: m.invariants[k].id, message: msg };
-      first ??= v;
-      if (!each) return v;
-      each(v);
+      const inv = m.invariants[k], n = this.atomCount[k];
+      if (n === 0) {
+        unit = this.unitBase[k];
+        bits = this.invReads[unit];
+        const msg = inv.check(proxy, m);
+        if (msg === null) continue;
+        const v = { invariant: inv.id, message: msg };
+        first ??= v;
+        if (!each) return v;
+        each(v);
+        continue;
+      }
+      // every atom is evaluated (each records its reads); each false atom is one violation (see collect.ts),
+      // and the first is the invariant's check() message
+      for (let a = 0; a < n; a++) {
+        unit = this.unitBase[k] + a;
+        bits = this.invReads[unit];
+        const msg = inv.checkAtom!(proxy, m, a);
+        if (msg === null) continue;
+        const v = { invariant: inv.id, message: msg };
+        first ??= v;
+        if (each) each(v);
+      }
+      if (first && !each) return first;
     }
     return first;
   }
@@ -88,12 +132,20 @@ export class FootprintSpace {
     if (o < this.opObj) return L.objectNames[o];
     if (o < this.pcObj) return `op[${o - this.opObj}]`;
     if (o < this.invObj) return `pc[${o - this.pcObj}]`;
-    return `invariant:${this.m.invariants[o - this.invObj].id}`;
+    const u = o - this.invObj;
+    let k = 0;
+    while (k + 1 < this.unitBase.length && this.unitBase[k + 1] <= u) k++;
+    const id = this.m.invariants[k].id;
+    return this.atomCount[k] ? `invariant:${id}#${u - this.unitBase[k]}` : `invariant:${id}`;
   }
 }
 
 export function setBit(b: Uint32Array, o: number): void {
   b[o >>> 5] |= 1 << (o & 31);
+}
+
+export function hasBit(b: Uint32Array, o: number): boolean {
+  return (b[o >>> 5] & (1 << (o & 31))) !== 0;
 }
 
 export function intersects(a: Uint32Array, b: Uint32Array): boolean {

@@ -1,6 +1,6 @@
 // Owns the visited set: 64-bit state fingerprints in an open-addressing table of 8 bytes per slot,
 // grown at half load. Hash compaction: two distinct states collide with probability about n^2 / 2^65.
-import { hashA, hashB } from './hash';
+import { H, hash2 } from './hash';
 
 /** What the searches need of a visited set (the exact fingerprint table, or the bitstate one). */
 export interface StateStore {
@@ -15,15 +15,16 @@ export class VisitedSet implements StateStore {
   private mask: number;
   size = 0;
 
-  constructor(capacityLog2 = 16) {
+  constructor(capacityLog2 = 6) {
     this.table = new Uint32Array(2 << capacityLog2);
     this.mask = (1 << capacityLog2) - 1;
   }
 
   /** Adds the state's fingerprint; true when it was not there yet. */
   add(s: Int32Array): boolean {
-    let a = hashA(s);
-    const b = hashB(s);
+    hash2(s);
+    let a = H.a;
+    const b = H.b;
     if (a === 0 && b === 0) a = 1;
     return this.insert(a, b);
   }

@@ -1,4 +1,5 @@
-// Owns the Invariant type: a named predicate over one state, with the description a report prints.
+// Owns the Invariant type: a named predicate over one state, with the description a report prints, and
+// optionally its split into local atoms (the conjuncts the partial-order reduction keeps visible one by one).
 import type { Model } from '../model/model';
 import type { System } from '../model/system';
 
@@ -12,8 +13,35 @@ export interface Invariant {
   appliesTo(sys: System): boolean;
   /** null when the state is fine; else one sentence saying what is wrong, naming objects and values */
   check(s: Int32Array, m: Model): string | null;
+  /**
+   * Optional split into local atoms: the invariant holds iff every atom k < atoms(m) holds, and check(s, m)
+   * returns the message of the first false atom (in k order). The reduced search keeps each atom visible
+   * on its own (a transition is made dependent only with transitions writing what the same atom reads).
+   */
+  atoms?(m: Model): number;
+  checkAtom?(s: Int32Array, m: Model, k: number): string | null;
   /** checked by the explorer on the state graph (deadlock), not on single states */
   readonly progress?: boolean;
+}
+
+type AtomicSpec = Omit<Invariant, 'check' | 'atoms' | 'checkAtom'> & {
+  atoms(m: Model): number;
+  checkAtom(s: Int32Array, m: Model, k: number): string | null;
+};
+
+/** An invariant given as atoms; its check is the conjunction, reporting the first false atom. */
+export function atomicInvariant(spec: AtomicSpec): Invariant {
+  return {
+    ...spec,
+    check(s, m) {
+      const n = spec.atoms(m);
+      for (let k = 0; k < n; k++) {
+        const msg = spec.checkAtom(s, m, k);
+        if (msg !== null) return msg;
+      }
+      return null;
+    },
+  };
 }
 
 /** Instances through which some device is attached to domain d, read from a raw state. */

@@ -1,21 +1,23 @@
 // Owns the domain lifetime invariant: a domain is never freed while devices are attached, and no step
-// touches a freed domain (use-after-free).
-import type { Invariant } from './invariant';
+// touches a freed domain (use-after-free). Atoms: one per device, then the use-after-free record.
+import { atomicInvariant } from './invariant';
 import { FREED } from '../model/stack/domains';
 
-export const noDomainFreedWhileAttached: Invariant = {
+export const noDomainFreedWhileAttached = atomicInvariant({
   id: 'no-domain-freed-while-attached',
   family: 'lifetime',
   description: 'a free never succeeds on a domain with attached devices, and no step touches a freed domain',
   appliesTo: (sys) => sys.dom.D > 0,
-  check(s, m) {
+  atoms: (m) => m.sys.dom.V + 1,
+  checkAtom(s, m, k) {
     const f = m.sys.dom;
-    for (let v = 0; v < f.V; v++) {
-      const d = s[f.devDomain(v)] - 1;
-      if (d >= 0 && s[f.state(d)] === FREED) return `domain ${d} was freed while device ${v} is still attached to it`;
+    if (k < f.V) {
+      const d = s[f.devDomain(k)] - 1;
+      if (d >= 0 && s[f.state(d)] === FREED) return `domain ${d} was freed while device ${k} is still attached to it`;
+      return null;
     }
     const uaf = s[f.uaf];
     if (uaf !== 0) return `a step touched domain ${uaf - 1} after it was freed (use-after-free)`;
     return null;
   },
-};
+});

@@ -2,6 +2,7 @@
 // the user refcount matches the bonds, one SVA domain per (mm, instance) serving only that instance,
 // the mm_struct outlives every domain wrapping it, and nothing uses a freed domain or a released mm.
 import type { Invariant } from './invariant';
+import { atomicInvariant } from './invariant';
 import type { System } from '../model/system';
 import { SVA_FREED, SVA_LIVE } from '../model/stack/sva-state';
 
@@ -14,23 +15,23 @@ function bondsOf(s: Int32Array, sys: System, slot: number): number {
   return n;
 }
 
-export const svaRefcount: Invariant = {
+export const svaRefcount = atomicInvariant({
   id: 'sva-refcount',
   family: 'sva',
   description: 'no SVA domain user count below zero, and each live SVA domain counts exactly the bonds that use it',
   appliesTo,
-  check(s, m) {
+  // one atom per SVA domain slot
+  atoms: (m) => m.sys.sva.S,
+  checkAtom(s, m, d) {
     const f = m.sys.sva;
-    for (let d = 0; d < f.S; d++) {
-      const users = s[f.domUsers(d)];
-      if (users < 0) return `SVA domain ${d} user count is ${users}`;
-      if (s[f.domState(d)] !== SVA_LIVE) continue;
-      const bonds = bondsOf(s, m.sys, d);
-      if (users !== bonds) return `SVA domain ${d} (mm ${s[f.domMm(d)] - 1}) counts ${users} user(s) but ${bonds} bond(s) use it`;
-    }
+    const users = s[f.domUsers(d)];
+    if (users < 0) return `SVA domain ${d} user count is ${users}`;
+    if (s[f.domState(d)] !== SVA_LIVE) return null;
+    const bonds = bondsOf(s, m.sys, d);
+    if (users !== bonds) return `SVA domain ${d} (mm ${s[f.domMm(d)] - 1}) counts ${users} user(s) but ${bonds} bond(s) use it`;
     return null;
   },
-};
+});
 
 /** Whether SVA domain slot d is what the xarray publishes for mm (under any instance key). */
 function publishedAnywhere(s: Int32Array, sys: System, mm: number, d: number): boolean {

@@ -2,6 +2,7 @@
 // leaves no physical IOTLB holding what it invalidated, and no VM's invalidation or id reaches another
 // VM's device.
 import type { Invariant } from './invariant';
+import { atomicInvariant } from './invariant';
 import type { Model } from '../model/model';
 
 const hasViommu = (m: { vi: { M: number } }) => m.vi.M > 0;
@@ -31,46 +32,48 @@ export const vdevIdUnique: Invariant = {
   },
 };
 
-export const guestSyncComplete: Invariant = {
+export const guestSyncComplete = atomicInvariant({
   id: 'guest-sync-complete',
   family: 'viommu',
   description: 'once a guest\'s CMD_SYNC returned, no physical IOTLB holds a translation its batch invalidated (an unmapped stage-1 page of that ASID)',
   appliesTo: hasViommu,
-  check(s, m: Model) {
+  // one atom per (VM, ASID, page), in that order
+  atoms: (m: Model) => m.sys.vi.M * m.sys.vi.A * m.sys.vi.P,
+  checkAtom(s, m: Model, k) {
     const f = m.sys.vi, I = m.sys.dom.I;
-    for (let vm = 0; vm < f.M; vm++)
-      for (let a = 0; a < f.A; a++)
-        for (let p = 0; p < f.P; p++) {
-          if (s[f.promised(vm, a, p)] !== 1 || s[f.s1(vm, a, p)] !== 0) continue;
-          for (let i = 0; i < I; i++) {
-            const e = s[f.tlb(i, vm, a, p)];
-            if (e !== 0)
-              return `IOTLB of pSMMU ${i} still maps VM ${vm} ASID ${a} page ${p} to phys ${e - 1} after the guest's CMD_SYNC covering its unmap returned`;
-          }
-        }
+    const p = k % f.P, a = Math.floor(k / f.P) % f.A, vm = Math.floor(k / (f.P * f.A));
+    if (s[f.promised(vm, a, p)] !== 1 || s[f.s1(vm, a, p)] !== 0) return null;
+    for (let i = 0; i < I; i++) {
+      const e = s[f.tlb(i, vm, a, p)];
+      if (e !== 0)
+        return `IOTLB of pSMMU ${i} still maps VM ${vm} ASID ${a} page ${p} to phys ${e - 1} after the guest's CMD_SYNC covering its unmap returned`;
+    }
     return null;
   },
-};
+});
 
-export const viommuIsolation: Invariant = {
+export const viommuIsolation = atomicInvariant({
   id: 'viommu-isolation',
   family: 'viommu',
   description: 'no VM\'s invalidation is executed on, and no VM\'s vdev id names, a device bound to another VM',
   appliesTo: hasViommu,
-  check(s, m: Model) {
+  // atom 0: the leak record; then one per (VM, vdev id)
+  atoms: (m: Model) => 1 + m.sys.vi.M * m.sys.vi.N,
+  checkAtom(s, m: Model, k) {
     const f = m.sys.vi;
-    if (s[f.leakFrom] !== 0)
-      return `an invalidation issued by VM ${s[f.leakFrom] - 1} was executed on device ${s[f.leakDev]}, which is bound to VM ${s[f.leakTo]}`;
-    for (let vm = 0; vm < f.M; vm++)
-      for (let n = 0; n < f.N; n++) {
-        const e = Math.abs(s[f.vdev(vm, n)]) - 1;
-        if (e < 0) continue;
-        const b = s[f.bound(e)] - 1;
-        if (b >= 0 && Math.floor(b / f.N) !== vm)
-          return `vdev id ${n} of VM ${vm} names device ${e}, which is bound to VM ${Math.floor(b / f.N)}`;
-      }
+    if (k === 0) {
+      if (s[f.leakFrom] !== 0)
+        return `an invalidation issued by VM ${s[f.leakFrom] - 1} was executed on device ${s[f.leakDev]}, which is bound to VM ${s[f.leakTo]}`;
+      return null;
+    }
+    const vm = Math.floor((k - 1) / f.N), n = (k - 1) % f.N;
+    const e = Math.abs(s[f.vdev(vm, n)]) - 1;
+    if (e < 0) return null;
+    const b = s[f.bound(e)] - 1;
+    if (b >= 0 && Math.floor(b / f.N) !== vm)
+      return `vdev id ${n} of VM ${vm} names device ${e}, which is bound to VM ${Math.floor(b / f.N)}`;
     return null;
   },
-};
+});
 
 export const viommuInvariants: Invariant[] = [vdevIdUnique, guestSyncComplete, viommuIsolation];

@@ -13,6 +13,10 @@ import type { StepDef } from './program';
 import { errnoName } from './errno';
 import { applicableInvariants, type Invariant } from '../invariants';
 
+/** The arguments of a hardware actor's step (none; shared, never written). */
+const NO_ARGS: number[] = [];
+const SLAB_BYTES = 1 << 16;
+
 export interface Violation {
   invariant: string;
   message: string;
@@ -162,26 +166,47 @@ export class Model {
     return false;
   }
 
+  /**
+   * A fresh copy of s. States are views into 64 KB slabs (a typed array of its own costs a separate
+   * backing-store allocation, about 4x the copy itself); a slab is freed once no state in it is referenced.
+   */
+  private copy(s: Int32Array): Int32Array {
+    const bytes = s.length * 4;
+    if (this.slabUsed + bytes > this.slab.byteLength) {
+      this.slab = new ArrayBuffer(Math.max(SLAB_BYTES, bytes));
+      this.slabUsed = 0;
+    }
+    const a = new Int32Array(this.slab, this.slabUsed, s.length);
+    this.slabUsed += bytes;
+    a.set(s);
+    return a;
+  }
+
+  private slab = new ArrayBuffer(0);
+  private slabUsed = 0;
+
   /** Pure: a new state after actor takes the step (with choice, for hardware actors). */
   apply(s: Int32Array, actor: number, choice: number): Int32Array {
     const w = this.world, c = this.ctx, sys = this.sys;
-    w.a = s.slice();
+    const a = (w.a = this.copy(s));
     c.t = actor;
     if (actor >= sys.threads) {
-      c.args = [];
+      c.args = NO_ARGS;
       sys.actors[actor - sys.threads].run(c, choice);
       return w.a;
     }
-    const op = this.programs[actor][w.a[sys.opIndex(actor)]];
+    const opAt = sys.opIndex(actor), stepAt = sys.stepIndex(actor);
+    const op = this.programs[actor][a[opAt]];
     c.args = op.args;
-    const next = op.steps[w.a[sys.stepIndex(actor)]].run(c);
-    const step = next === undefined ? w.a[sys.stepIndex(actor)] + 1 : next;
+    const next = op.steps[a[stepAt]].run(c);
+    const step = next === undefined ? a[stepAt] + 1 : next;
     if (step === DONE || step >= op.steps.length) {
-      w.a[sys.opIndex(actor)]++;
-      w.a[sys.stepIndex(actor)] = 0;
-      for (let k = 0; k < LOCALS; k++) w.a[sys.local(actor, k)] = 0;
-    } else w.a[sys.stepIndex(actor)] = step;
-    return w.a;
+      a[opAt]++;
+      a[stepAt] = 0;
+      const l0 = sys.local(actor, 0);
+      for (let k = 0; k < LOCALS; k++) a[l0 + k] = 0;
+    } else a[stepAt] = step;
+    return a;
   }
 
   /** Like apply, also returning which objects the step (and its enabling condition) read and wrote. */
