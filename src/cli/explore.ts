@@ -14,6 +14,9 @@ import { resolveScenarios } from './scenarios';
 import { writeRun } from './output';
 import { summaryRows, textTable } from '../report/table';
 import { formatTrace } from '../explorer/trace';
+import { readCheckpoint, writeCheckpoint, type Checkpoint } from '../explorer/checkpoint';
+import { UsageError } from '../model/variants';
+import { mkdirSync } from 'node:fs';
 
 interface ExploreFlags {
   file: string[];
@@ -35,6 +38,7 @@ interface ExploreFlags {
   deadlock: boolean;
   out: string;
   quiet?: boolean;
+  resume?: string;
 }
 
 function nonNegativeInt(v: string): number {
@@ -94,8 +98,14 @@ export function progressLine(p: Progress): string {
   return `${p.states} states, ${p.statesPerSec} states/s, depth ${p.depth}, frontier ${p.frontier}, ${(p.bytes / 1048576).toFixed(0)} MB, ${p.secs.toFixed(0)} s`;
 }
 
-function runAll(jobs: JobSpec[], f: ExploreFlags, command: string, name: string): JobResult[] {
+function checkpointFile(f: ExploreFlags, r: JobResult): string {
+  mkdirSync(join(f.out, 'checkpoints'), { recursive: true });
+  return join(f.out, 'checkpoints', `${r.scenario}--${r.variants.join('+') || 'default'}.ckpt.json`.replace(/[^a-zA-Z0-9.+_-]/g, '_'));
+}
+
+function runAll(jobs: JobSpec[], f: ExploreFlags, command: string, name: string, resume?: Checkpoint): JobResult[] {
   const plain = jobOptions(f);
+  if (resume) plain.resume = resume;
   const run = interruptible(plain, f);
   const opts = run.opts;
   const started = new Date();
@@ -104,6 +114,13 @@ function runAll(jobs: JobSpec[], f: ExploreFlags, command: string, name: string)
     const r = runJob(job, opts);
     if (opts.onProgress) process.stderr.write('\r\x1b[K');
     results.push(r);
+    if (r.checkpoint) {
+      const file = checkpointFile(f, r);
+      writeCheckpoint(file, r.checkpoint);
+      process.stderr.write(`checkpoint: ${file} (${r.checkpoint.states} states; continue with: iommu-check explore --resume ${file})\n`);
+    } else if (r.verdict === 'bounded' && /^(interrupted|time |memory |\d+ states)/.test(r.bound ?? '') && !f.quiet) {
+      process.stderr.write('no checkpoint: only the full search (--no-reduction) can be resumed\n');
+    }
     if (r.bound === 'interrupted') break;
     if (!f.quiet) process.stderr.write(`${r.scenario} [${r.variants.join('+') || 'default'}]: ${r.violation ? `VIOLATION ${r.violation.invariant}` : r.verdict}, ${r.stats.states} states\n`);
   }
@@ -146,7 +163,8 @@ function common(cmd: Command): Command {
     .option('--no-shorten', 'keep the depth-first counterexample as found (skip the breadth-first shortening)')
     .option('--no-deadlock', 'do not report deadlocks')
     .option('-o, --out <dir>', 'where to write the report and counterexamples', 'reports')
-    .option('-q, --quiet', 'print only the summary table');
+    .option('-q, --quiet', 'print only the summary table')
+    .option('--resume <checkpoint.json>', 'continue a full search (--no-reduction) stopped by Ctrl-C or a bound, from the checkpoint it wrote');
 }
 
 export function exploreCommand(): Command {
@@ -155,6 +173,14 @@ export function exploreCommand(): Command {
     .argument('[scenario...]', 'built-in scenario names (see `list scenarios`)')
     .addOption(new Option('-v, --variant <name>', 'run with these variants instead of the correct ones (repeatable)').argParser(collect).default([])))
     .action((names: string[], f: ExploreFlags) => {
+      if (f.resume) {
+        if (names.length || f.file.length || f.variant.length || f.invariant) throw new UsageError('--resume takes the scenario, variants and invariants from the checkpoint: give no scenario, --file, --variant or --invariant');
+        const c = readCheckpoint(f.resume);
+        const job = { scenario: c.scenario, variants: c.variants };
+        const results = runAll([job], { ...f, reduction: false, ...(c.invariants ? { invariant: c.invariants } : {}) }, ['explore', ...process.argv.slice(3)].join(' '), 'explore', c);
+        process.exitCode = results.some((r) => r.violation) ? 1 : 0;
+        return;
+      }
       if (f.invariant) checkInvariantNames(f.invariant);
       if (f.variant.length) new VariantSet(f.variant);
       const scenarios = resolveScenarios(names, f.file);
@@ -169,6 +195,7 @@ export function verifyCommand(): Command {
     .description('check the checker: every correct variant explores clean and every faulty one is caught by its invariant')
     .argument('[scenario...]', 'built-in scenario names (default: all)'))
     .action((names: string[], f: ExploreFlags) => {
+      if (f.resume) throw new UsageError('--resume works with `explore`, not `verify`');
       if (f.invariant) checkInvariantNames(f.invariant);
       const scenarios = resolveScenarios(names, f.file);
       const jobs = scenarios.flatMap((sc) => [...correctJobs(sc), ...faultyJobs(sc)]);

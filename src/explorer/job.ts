@@ -10,6 +10,10 @@ import { minimize } from './minimize';
 import type { ExploreOptions, ExploreResult } from './result';
 import { replaySchedule } from './trace';
 import { makeCounterexample, type Counterexample } from './counterexample';
+import { FingerprintTable } from './fptable';
+import { makeCheckpoint, restoreTable, shapeOf, type Checkpoint } from './checkpoint';
+import { UsageError } from '../model/variants';
+import type { DfsResult } from './dfs';
 
 export interface JobSpec {
   scenario: ScenarioSpec;
@@ -27,6 +31,10 @@ export interface JobOptions extends ExploreOptions {
   bitstateLog2?: number;
   /** remove threads, operations and steps from a counterexample while it still replays (default true) */
   minimize?: boolean;
+  /** continue the full search from this checkpoint (its job must be this job) */
+  resume?: Checkpoint;
+  /** when a stop bound ends the full search, return a checkpoint to continue from (default true) */
+  checkpoint?: boolean;
 }
 
 export interface JobResult extends ExploreResult {
@@ -36,15 +44,38 @@ export interface JobResult extends ExploreResult {
   counterexample?: Counterexample;
   /** the counterexample with threads, operations and steps removed while it still fails (when any could be) */
   minimized?: Counterexample;
+  /** a stop bound ended the full search: where to continue from (not part of the report) */
+  checkpoint?: Checkpoint;
+}
+
+/** Does this job run the full depth-first search (the one that checkpoints, resumes, shards)? */
+export function fullSearch(opts: JobOptions): boolean {
+  return opts.strategy !== 'bfs' && !opts.bitstateLog2 && !reductionApplies(opts);
 }
 
 export function runJob(job: JobSpec, opts: JobOptions = {}): JobResult {
   const m = buildModel(job.scenario, job.variants, opts.invariants);
-  let r = search(m, opts.bitstateLog2 ? { ...opts, visited: new BitstateSet(opts.bitstateLog2) } : opts);
+  let r: DfsResult & { checkpoint?: Checkpoint };
+  if (fullSearch(opts) && !opts.visited) {
+    const { resume: _r, checkpoint: _c, ...dfsOpts } = opts;
+    const shape = shapeOf(opts);
+    if (opts.resume && !opts.resume.snapshot) throw new UsageError('--resume: the checkpoint holds no search stack');
+    const table = opts.resume ? restoreTable(opts.resume, m, shape) : new FingerprintTable();
+    r = exploreDfs(m, { ...dfsOpts, visited: table, ...(opts.resume ? { resume: opts.resume.snapshot } : {}) });
+    if (r.snapshot && opts.checkpoint !== false) {
+      r.checkpoint = makeCheckpoint(m, job, opts.invariants, shape, table, r.snapshot, r.bound ?? 'stop');
+    }
+    delete r.snapshot;
+  } else {
+    if (opts.resume) throw new UsageError('--resume continues the full search only: add --no-reduction (the reduced, breadth-first and bitstate searches cannot resume)');
+    r = search(m, opts.bitstateLog2 ? { ...opts, visited: new BitstateSet(opts.bitstateLog2) } : opts);
+  }
   if (opts.bitstateLog2 && r.verdict !== 'violation') {
     r = { ...r, verdict: 'bounded', bound: `${r.bound ? `${r.bound}; ` : ''}bitstate 2^${opts.bitstateLog2} bits: states may have been omitted, p(omission per state) = ${r.stats.omission.toExponential(2)}` };
   }
-  const out: JobResult = { scenario: job.scenario.name, variants: job.variants, ...(job.expect ? { expect: job.expect } : {}), ...r };
+  const { checkpoint, ...rest } = r;
+  const out: JobResult = { scenario: job.scenario.name, variants: job.variants, ...(job.expect ? { expect: job.expect } : {}), ...rest };
+  if (checkpoint) Object.defineProperty(out, 'checkpoint', { value: checkpoint, enumerable: false }); // not in the report JSON
   if (!r.violation || !r.schedule) return out;
   let foundBy = opts.strategy === 'bfs' ? 'explore/bfs (shortest)' : reductionApplies(opts) ? 'explore/dfs+dpor' : 'explore/dfs';
   const budget = opts.shortenBudget ?? 200_000;
