@@ -17,6 +17,7 @@ import { formatTrace } from '../explorer/trace';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from '../explorer/checkpoint';
 import { UsageError } from '../model/variants';
 import { mkdirSync } from 'node:fs';
+import { parseShard, type ShardSpec } from '../explorer/shard';
 
 interface ExploreFlags {
   file: string[];
@@ -39,12 +40,20 @@ interface ExploreFlags {
   out: string;
   quiet?: boolean;
   resume?: string;
+  shard?: ShardSpec;
+  workers?: number;
 }
 
 function nonNegativeInt(v: string): number {
   const n = Number(v);
   if (!/^\d+$/.test(v) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a non-negative integer');
   return n;
+}
+
+function shardSpec(v: string): ShardSpec {
+  const s = parseShard(v);
+  if (!s) throw new InvalidArgumentError('expected i/N with 1 <= i <= N (e.g. 2/4)');
+  return s;
 }
 
 function bitstateLog2(v: string): number {
@@ -69,7 +78,7 @@ function jobOptions(f: ExploreFlags): JobOptions {
     shortenBudget: f.shorten ? undefined : 0, invariants: f.invariant,
     maxPreemptions: f.maxPreemptions, maxOpsPerThread: f.maxOps, maxMemoryMB: f.maxMemory,
     timeBudgetMs: f.time !== undefined ? f.time * 1000 : undefined, reduction: f.reduction, livelock: f.livelock,
-    bitstateLog2: f.bitstate, minimize: f.minimize,
+    bitstateLog2: f.bitstate, minimize: f.minimize, shard: f.shard,
   };
   for (const k of Object.keys(o) as (keyof JobOptions)[]) if (o[k] === undefined) delete o[k];
   return o;
@@ -164,6 +173,7 @@ function common(cmd: Command): Command {
     .option('--no-deadlock', 'do not report deadlocks')
     .option('-o, --out <dir>', 'where to write the report and counterexamples', 'reports')
     .option('-q, --quiet', 'print only the summary table')
+    .option('--shard <i/N>', 'explore only shard i of N of the full search (--no-reduction); combine the reports with `iommu-check merge`', shardSpec)
     .option('--resume <checkpoint.json>', 'continue a full search (--no-reduction) stopped by Ctrl-C or a bound, from the checkpoint it wrote');
 }
 

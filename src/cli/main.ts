@@ -6,6 +6,7 @@ import { UsageError } from '../model/variants';
 import { exploreCommand, verifyCommand } from './explore';
 import { listCommand } from './list';
 import { replayCommand } from './replay';
+import { mergeCommand } from './merge';
 
 export function program(): Command {
   const p = new Command('iommu-check')
@@ -13,7 +14,7 @@ export function program(): Command {
     .version('0.1.0')
     .showSuggestionAfterError()
     .exitOverride();
-  for (const c of [exploreCommand(), verifyCommand(), listCommand(), replayCommand()]) p.addCommand(c.exitOverride());
+  for (const c of [exploreCommand(), verifyCommand(), listCommand(), replayCommand(), mergeCommand()]) p.addCommand(c.exitOverride());
   return p;
 }
 

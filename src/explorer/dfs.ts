@@ -42,6 +42,8 @@ export interface DfsOptions extends ExploreOptions {
   claim?: () => number;
   /** continue from a snapshot (the visited set must be the one it was taken with) */
   resume?: DfsSnapshot;
+  /** called with every state the search checks (shard coverage tests) */
+  onState?: (s: Int32Array) => void;
   /** parallel workers: a shared table whose slots carry 'explored' flags, for cycles across workers */
   shared?: FingerprintTable;
 }
@@ -108,7 +110,9 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
     k[s.length + 1] = pre;
     return k;
   };
+  const onState = opts.onState;
   const check = (s: Int32Array, depth: number): Violation | null => {
+    if (onState) onState(s);
     if (!collect) return m.check(s);
     checkEach(m, s, (v) => collect.add(v, path(depth)));
     return null;

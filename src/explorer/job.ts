@@ -14,6 +14,7 @@ import { FingerprintTable } from './fptable';
 import { makeCheckpoint, restoreTable, shapeOf, type Checkpoint } from './checkpoint';
 import { UsageError } from '../model/variants';
 import type { DfsResult } from './dfs';
+import { exploreShard, type ShardInfo, type ShardSpec } from './shard';
 
 export interface JobSpec {
   scenario: ScenarioSpec;
@@ -35,6 +36,8 @@ export interface JobOptions extends ExploreOptions {
   resume?: Checkpoint;
   /** when a stop bound ends the full search, return a checkpoint to continue from (default true) */
   checkpoint?: boolean;
+  /** run only this shard of the full search (see shard.ts) */
+  shard?: ShardSpec;
 }
 
 export interface JobResult extends ExploreResult {
@@ -46,6 +49,8 @@ export interface JobResult extends ExploreResult {
   minimized?: Counterexample;
   /** a stop bound ended the full search: where to continue from (not part of the report) */
   checkpoint?: Checkpoint;
+  /** a sharded run: which shard, and how the search was split */
+  shard?: ShardInfo;
 }
 
 /** Does this job run the full depth-first search (the one that checkpoints, resumes, shards)? */
@@ -61,12 +66,17 @@ export function runJob(job: JobSpec, opts: JobOptions = {}): JobResult {
     const shape = shapeOf(opts);
     if (opts.resume && !opts.resume.snapshot) throw new UsageError('--resume: the checkpoint holds no search stack');
     const table = opts.resume ? restoreTable(opts.resume, m, shape) : new FingerprintTable();
-    r = exploreDfs(m, { ...dfsOpts, visited: table, ...(opts.resume ? { resume: opts.resume.snapshot } : {}) });
+    const o = { ...dfsOpts, visited: table, ...(opts.resume ? { resume: opts.resume.snapshot } : {}) };
+    if (opts.shard && (opts.maxDepth !== undefined || opts.maxPreemptions !== undefined || opts.maxOpsPerThread !== undefined || opts.collectAll)) {
+      throw new UsageError('--shard splits the unbounded full search: it does not combine with --max-depth, --max-preemptions or --max-ops');
+    }
+    r = opts.shard ? exploreShard(m, opts.shard, o) : exploreDfs(m, o);
     if (r.snapshot && opts.checkpoint !== false) {
       r.checkpoint = makeCheckpoint(m, job, opts.invariants, shape, table, r.snapshot, r.bound ?? 'stop');
     }
     delete r.snapshot;
   } else {
+    if (opts.shard) throw new UsageError('--shard splits the full search only: add --no-reduction (and no --shortest or --bitstate)');
     if (opts.resume) throw new UsageError('--resume continues the full search only: add --no-reduction (the reduced, breadth-first and bitstate searches cannot resume)');
     r = search(m, opts.bitstateLog2 ? { ...opts, visited: new BitstateSet(opts.bitstateLog2) } : opts);
   }
