@@ -46,6 +46,8 @@ export interface DfsOptions extends ExploreOptions {
   onState?: (s: Int32Array) => void;
   /** parallel workers: a shared table whose slots carry 'explored' flags, for cycles across workers */
   shared?: FingerprintTable;
+  /** parallel workers: collects [from, to] of each edge that could close a cycle with another worker */
+  openEdges?: [Int32Array, Int32Array][];
 }
 
 export interface DfsResult extends ExploreResult {
@@ -143,6 +145,11 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
       last = actor;
     }
     return [last, pre];
+  };
+
+  const sameOps = (a: Int32Array, b: Int32Array): boolean => {
+    for (let t = 0; t < T; t++) if (a[m.sys.opIndex(t)] !== b[m.sys.opIndex(t)]) return false;
+    return true;
   };
 
   let depth = 0;
@@ -277,7 +284,12 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
     if (shared) {
       slot = shared.addSlot(s);
       if (slot < 0) {
-        if (checkLivelock && !shared.isDone(-1 - slot)) openEdges++; // another worker is below that state
+        // another worker may still be below that state: a cycle through this edge is possible when no operation
+        // completes on it (every state of a cycle has the same operation indices)
+        if (checkLivelock && !shared.isDone(-1 - slot) && sameOps(states[top], s)) {
+          openEdges++;
+          opts.openEdges?.push([states[top], s]);
+        }
         continue;
       }
     } else if (!visited.add(keyOf(s, last, pre))) {
@@ -293,7 +305,7 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
       if (!collect) return finish({ violation: r, schedule: path(top + 1) });
       collect.add(r, path(top + 1));
     }
-    if (visited.size >= limits.maxStates) {
+    if (limits.maxStates !== Infinity && visited.size >= limits.maxStates) {
       snapshot = takeSnapshot();
       bound = `${limits.maxStates} states`;
       break;

@@ -8,18 +8,25 @@ import type { StateStore } from './visited';
 /** Slot layout: [a, b] pairs of Uint32; a === 0 && b === 0 is empty. In shared mode a slot is claimed by a
  * CAS of `a` from 0 to CLAIM and published by writing b, then a; readers spin while a === CLAIM. */
 const CLAIM = 0xffffffff;
+/** shared mode: Int32 words between two threads' insertion counters (64 bytes), and the most threads */
+const STRIDE = 16;
+export const MAX_THREADS = 257;
 
 export class FingerprintTable implements StateStore {
   private table: Uint32Array;
   private mask: number;
   private localSize = 0;
-  /** shared mode: [0] = states inserted by every thread (Int32 counter) */
+  /** shared mode: states inserted by each thread, one counter per 64-byte line (no line is written by two
+   * threads); this thread's counter is at `own` */
   private readonly counter: Int32Array | null;
+  private readonly own: number;
   /** shared mode: one byte per slot, set when the state's subtree is fully explored (livelock checks) */
   private readonly doneFlags: Uint8Array | null;
 
-  constructor(capacityLog2 = 16, shared?: SharedTable) {
+  constructor(capacityLog2 = 16, shared?: SharedTable, thread = 0) {
+    this.own = STRIDE * thread;
     if (shared) {
+      if (thread < 0 || thread >= MAX_THREADS) throw new Error(`shared table: thread ${thread} of ${MAX_THREADS}`);
       this.table = new Uint32Array(shared.table);
       this.counter = new Int32Array(shared.counter);
       this.doneFlags = new Uint8Array(shared.done);
@@ -34,10 +41,11 @@ export class FingerprintTable implements StateStore {
 
   /** A table in shared memory for several threads, of 2^capacityLog2 slots (fixed: it does not grow). */
   static sharedBuffers(capacityLog2: number): SharedTable {
-    return { table: new SharedArrayBuffer(8 << capacityLog2), counter: new SharedArrayBuffer(8), done: new SharedArrayBuffer(1 << capacityLog2) };
+    return { table: new SharedArrayBuffer(8 << capacityLog2), counter: new SharedArrayBuffer(4 * STRIDE * MAX_THREADS), done: new SharedArrayBuffer(1 << capacityLog2) };
   }
 
-  /** Shared mode: inserts the state; its slot when new, or -1 - slot when it was there already. */
+  /** Shared mode: inserts the state; its slot when new, or -1 - slot when it was there already. Probes read
+   * plainly (a stale empty slot only makes the CAS fail and the slot be read again); a slot is claimed by CAS. */
   addSlot(s: Int32Array): number {
     let a = hashA(s);
     const b = hashB(s);
@@ -45,17 +53,17 @@ export class FingerprintTable implements StateStore {
     const t = this.table;
     let i = (a ^ Math.imul(b, 0x9e3779b1)) & this.mask;
     for (let probes = 0; probes <= this.mask; probes++) {
-      let ka = Atomics.load(t, 2 * i);
+      let ka = t[2 * i];
       if (ka === 0) {
         ka = Atomics.compareExchange(t, 2 * i, 0, CLAIM);
         if (ka === 0) {
           Atomics.store(t, 2 * i + 1, b);
           Atomics.store(t, 2 * i, a);
-          Atomics.add(this.counter!, 0, 1);
+          Atomics.store(this.counter!, this.own, this.counter![this.own] + 1);
           return i;
         }
       }
-      while (ka === CLAIM) ka = Atomics.load(t, 2 * i);
+      while (ka === CLAIM) ka = Atomics.load(t, 2 * i); // another thread is publishing this slot
       if (ka === a && Atomics.load(t, 2 * i + 1) === b) return -1 - i;
       i = (i + 1) & this.mask;
     }
@@ -63,7 +71,7 @@ export class FingerprintTable implements StateStore {
   }
 
   markDone(slot: number): void {
-    Atomics.store(this.doneFlags!, slot, 1);
+    this.doneFlags![slot] = 1; // read only by isDone, after the reader found the slot: a late flag is a false alarm at worst
   }
 
   isDone(slot: number): boolean {
@@ -71,7 +79,10 @@ export class FingerprintTable implements StateStore {
   }
 
   get size(): number {
-    return this.counter ? Atomics.load(this.counter, 0) : this.localSize;
+    if (!this.counter) return this.localSize;
+    let n = 0;
+    for (let i = 0; i < this.counter.length; i += STRIDE) n += Atomics.load(this.counter, i);
+    return n;
   }
 
   get bytes(): number {
@@ -124,7 +135,7 @@ export class FingerprintTable implements StateStore {
         if (ka === 0) {
           Atomics.store(t, 2 * i + 1, b);
           Atomics.store(t, 2 * i, a);
-          Atomics.add(this.counter!, 0, 1);
+          Atomics.store(this.counter!, this.own, this.counter![this.own] + 1);
           return true;
         }
       }

@@ -15,6 +15,7 @@ import { makeCheckpoint, restoreTable, shapeOf, type Checkpoint } from './checkp
 import { UsageError } from '../model/variants';
 import type { DfsResult } from './dfs';
 import { exploreShard, type ShardInfo, type ShardSpec } from './shard';
+import { exploreParallel, type ParallelInfo } from './parallel/search';
 
 export interface JobSpec {
   scenario: ScenarioSpec;
@@ -38,6 +39,10 @@ export interface JobOptions extends ExploreOptions {
   checkpoint?: boolean;
   /** run only this shard of the full search (see shard.ts) */
   shard?: ShardSpec;
+  /** worker threads for the full search (runJobAsync; default 1) */
+  workers?: number;
+  /** runJobAsync: states explored in the calling thread before starting workers (default PARALLEL_AFTER) */
+  parallelAfter?: number;
 }
 
 export interface JobResult extends ExploreResult {
@@ -51,6 +56,43 @@ export interface JobResult extends ExploreResult {
   checkpoint?: Checkpoint;
   /** a sharded run: which shard, and how the search was split */
   shard?: ShardInfo;
+  /** a parallel run: workers, work units, and whether the sequential search decided the job */
+  parallel?: ParallelInfo;
+}
+
+/** Jobs that end within this many states are explored in the calling thread only. */
+export const PARALLEL_AFTER = 20_000;
+
+/** Why this job cannot run on several workers (null when it can). */
+export function parallelObstacle(opts: JobOptions): string | null {
+  if (!fullSearch(opts)) return 'the parallel search is the full search: add --no-reduction (and no --shortest or --bitstate)';
+  if (opts.shard) return '--workers and --shard do not combine (run each shard as its own job)';
+  if (opts.resume) return '--resume continues in one thread: give no --workers';
+  if (opts.maxDepth !== undefined || opts.maxPreemptions !== undefined || opts.maxOpsPerThread !== undefined) return 'the parallel search does not take --max-depth, --max-preemptions or --max-ops';
+  if (opts.collectAll || opts.visited) return 'the parallel search reports the first violation only';
+  return null;
+}
+
+/**
+ * runJob on `opts.workers` threads when the job allows it (the full search, unbounded in depth): the parallel
+ * search decides clean runs; a violation, or a cycle that could span workers, is decided by the sequential
+ * search, so verdict, violation and counterexample are those of one worker.
+ */
+export async function runJobAsync(job: JobSpec, opts: JobOptions = {}): Promise<JobResult> {
+  const workers = opts.workers ?? 1;
+  if (workers <= 1 || parallelObstacle(opts)) return runJob(job, opts);
+  // small jobs end before threads would have started: try PARALLEL_AFTER states in this thread first
+  const after = opts.parallelAfter ?? PARALLEL_AFTER;
+  if (after > 0 && (opts.maxStates === undefined || opts.maxStates > after)) {
+    const t0 = performance.now();
+    const first = runJob(job, { ...opts, maxStates: after, checkpoint: false });
+    if (first.bound !== `${after} states`) return first;
+    if (opts.timeBudgetMs !== undefined) opts = { ...opts, timeBudgetMs: Math.max(1, opts.timeBudgetMs - (performance.now() - t0)) };
+  }
+  const p = await exploreParallel(job, opts.invariants, { ...opts, workers });
+  if (p.deferred) return { ...runJob(job, opts), parallel: p.parallel };
+  const { deferred: _d, ...r } = p;
+  return { scenario: job.scenario.name, variants: job.variants, ...(job.expect ? { expect: job.expect } : {}), ...r };
 }
 
 /** Does this job run the full depth-first search (the one that checkpoints, resumes, shards)? */

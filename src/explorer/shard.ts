@@ -23,6 +23,9 @@ export interface TopRegion {
   /** level k: the roots of the depth-first searches */
   frontier: DfsRoot[];
   level: number;
+  /** edges into a state no deeper than their source, on which no operation completes: only these can close a
+   * cycle inside the top region */
+  backEdges: [Int32Array, Int32Array][];
 }
 
 /** Parses "i/N" (1 <= i <= N); null when malformed. */
@@ -36,9 +39,11 @@ export function parseShard(v: string): ShardSpec | null {
 
 /** Breadth-first levels until one holds at least minRoots states (or the graph ends, or maxTop states). */
 export function topRegion(m: Model, minRoots: number, maxTop = 20_000): TopRegion {
-  const seen = new Set<string>();
+  const seen = new Map<string, number>();
   const init = m.initial();
-  seen.add(fingerprintKey(init));
+  seen.set(fingerprintKey(init), 0);
+  const backEdges: [Int32Array, Int32Array][] = [];
+  const ops = (s: Int32Array) => Array.from({ length: m.threads }, (_, t) => s[m.sys.opIndex(t)]).join();
   const top: DfsRoot[] = [];
   let level: DfsRoot[] = [{ state: init, schedule: [] }];
   let k = 0;
@@ -52,15 +57,84 @@ export function topRegion(m: Model, minRoots: number, maxTop = 20_000): TopRegio
       for (let j = 0; j < list.length; j += 2) {
         const s = m.apply(r.state, list[j], list[j + 1]);
         const key = fingerprintKey(s);
-        if (seen.has(key)) continue;
-        seen.add(key);
+        const at = seen.get(key);
+        if (at !== undefined) {
+          if (at <= k && ops(r.state) === ops(s)) backEdges.push([r.state, s]);
+          continue;
+        }
+        seen.set(key, k + 1);
         nextLevel.push({ state: s, schedule: [...r.schedule, [list[j], list[j + 1]]] as Schedule });
       }
     }
     level = nextLevel;
     k++;
   }
-  return { top, frontier: level, level: k };
+  return { top, frontier: level, level: k, backEdges };
+}
+
+/**
+ * Does some edge (from, to) lie on a cycle, i.e. can `to` reach `from`? A cycle completes no operation, so only
+ * states with the edge's operation indices are searched. One pass: the strongly connected components (Tarjan,
+ * iterative) of the states reachable from the targets within their operation indices; an edge closes a cycle
+ * when both ends are in one component. Null when the budget of states ran out first.
+ */
+export function closesCycle(m: Model, edges: readonly [Int32Array, Int32Array][], budget = 1_000_000): boolean | null {
+  const opsOf = (s: Int32Array) => { let h = ''; for (let t = 0; t < m.threads; t++) h += `${s[m.sys.opIndex(t)]},`; return h; };
+  const index = new Map<string, number>(), low: number[] = [], onStack: boolean[] = [], comp: number[] = [];
+  const stack: number[] = [];
+  let n = 0, comps = 0;
+  const list: number[] = [];
+  for (const [, to] of edges) {
+    const k0 = fingerprintKey(to);
+    if (index.has(k0)) continue;
+    const ops = opsOf(to);
+    // frames: [state id, state, successors not yet tried]
+    const frames: { id: number; s: Int32Array; succ: Int32Array[] }[] = [];
+    const open = (s: Int32Array, k: string): void => {
+      const id = n++;
+      index.set(k, id);
+      low[id] = id;
+      onStack[id] = true;
+      stack.push(id);
+      list.length = 0;
+      m.steps(s, list);
+      const succ: Int32Array[] = [];
+      for (let j = 0; j < list.length; j += 2) {
+        const x = m.apply(s, list[j], list[j + 1]);
+        if (opsOf(x) === ops) succ.push(x);
+      }
+      frames.push({ id, s, succ });
+    };
+    open(to, k0);
+    while (frames.length) {
+      if (--budget < 0) return null;
+      const f = frames[frames.length - 1];
+      const x = f.succ.pop();
+      if (x) {
+        const k = fingerprintKey(x);
+        const j = index.get(k);
+        if (j === undefined) open(x, k);
+        else if (onStack[j]) low[f.id] = Math.min(low[f.id], j);
+        continue;
+      }
+      frames.pop();
+      if (frames.length) low[frames[frames.length - 1].id] = Math.min(low[frames[frames.length - 1].id], low[f.id]);
+      if (low[f.id] === f.id) {
+        for (;;) {
+          const y = stack.pop()!;
+          onStack[y] = false;
+          comp[y] = comps;
+          if (y === f.id) break;
+        }
+        comps++;
+      }
+    }
+  }
+  for (const [from, to] of edges) {
+    const a = index.get(fingerprintKey(from)), b = index.get(fingerprintKey(to));
+    if (a !== undefined && b !== undefined && comp[a] === comp[b]) return true;
+  }
+  return false;
 }
 
 /** The invariant or deadlock violation of a top state, if any (every shard checks the whole top region). */
