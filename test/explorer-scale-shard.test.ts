@@ -89,4 +89,9 @@ test('CLI: shards, merge, missing shards, bad flags', () => {
   writeFileSync(join(dir, 'junk.json'), '{"tool":"x"}');
   assert.equal(run('merge', join(dir, 'junk.json')).status, 2);
   assert.equal(run('explore', 'free-racing-attach-detach', '--shard', '1/2').status, 2, 'the reduced search does not shard');
+  const w = run('explore', 'free-racing-attach-detach', '--workers', '2');
+  assert.equal(w.status, 2, 'the reduced search runs in one thread');
+  assert.match(w.stderr, /--no-reduction/);
+  const ok = run('explore', 'free-racing-attach-detach', '--no-reduction', '--workers', '2', '-o', join(dir, 'w'), '-q');
+  assert.equal(ok.status, 0, ok.stderr);
 });

@@ -154,7 +154,9 @@ async function runAll(jobs: JobSpec[], f: ExploreFlags, command: string, name: s
       writeCheckpoint(file, r.checkpoint);
       process.stderr.write(`checkpoint: ${file} (${r.checkpoint.states} states; continue with: iommu-check explore --resume ${file})\n`);
     } else if (r.verdict === 'bounded' && /^(interrupted|time |memory |\d+ states)/.test(r.bound ?? '') && !f.quiet) {
-      process.stderr.write('no checkpoint: only the full search (--no-reduction) can be resumed\n');
+      process.stderr.write(r.parallel && !r.parallel.sequential
+        ? 'no checkpoint: the parallel search does not write one (run with --workers 1 for a resumable run)\n'
+        : 'no checkpoint: only the full search (--no-reduction) can be resumed\n');
     }
     if (r.bound === 'interrupted') break;
     if (!f.quiet) process.stderr.write(`${r.scenario} [${r.variants.join('+') || 'default'}]: ${r.violation ? `VIOLATION ${r.violation.invariant}` : r.verdict}, ${r.stats.states} states\n`);

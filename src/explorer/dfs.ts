@@ -71,6 +71,7 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
   const shared = opts.shared ?? null;
   const visited = shared ?? opts.visited ?? new VisitedSet();
   const limits = new Limits(opts, () => visited.bytes);
+  const sizeNow = (): number => visited.size; // a shared table sums per-thread counters: read it only when needed
   // states on the current path (for cycles); with a depth bound, the shallowest depth each state was met at
   const onStack = new Map<number, number>();
   const depthMet = Number.isFinite(maxDepth) ? new Map<number, number>() : null;
@@ -242,7 +243,7 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
       continue;
     }
     const top = depth - 1;
-    const stop = limits.poll(visited.size, transitions, depth, depth);
+    const stop = limits.poll(sizeNow, transitions, depth, depth);
     if (stop) {
       snapshot = takeSnapshot();
       bound = stop;

@@ -10,7 +10,7 @@ import type { StateStore } from './visited';
 const CLAIM = 0xffffffff;
 /** shared mode: Int32 words between two threads' insertion counters (64 bytes), and the most threads */
 const STRIDE = 16;
-export const MAX_THREADS = 257;
+export const MAX_THREADS = 65;
 
 export class FingerprintTable implements StateStore {
   private table: Uint32Array;

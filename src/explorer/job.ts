@@ -85,7 +85,7 @@ export async function runJobAsync(job: JobSpec, opts: JobOptions = {}): Promise<
   const after = opts.parallelAfter ?? PARALLEL_AFTER;
   if (after > 0 && (opts.maxStates === undefined || opts.maxStates > after)) {
     const t0 = performance.now();
-    const first = runJob(job, { ...opts, maxStates: after, checkpoint: false });
+    const first = runJob(job, { ...opts, maxStates: after });
     if (first.bound !== `${after} states`) return first;
     if (opts.timeBudgetMs !== undefined) opts = { ...opts, timeBudgetMs: Math.max(1, opts.timeBudgetMs - (performance.now() - t0)) };
   }

@@ -16,9 +16,10 @@ export class Limits {
     this.deadline = opts.timeBudgetMs ? this.t0 + opts.timeBudgetMs : Infinity;
   }
 
-  /** null to go on, or the bound that stops the search. */
-  poll(states: number, transitions: number, depth: number, frontier: number): string | null {
+  /** null to go on, or the bound that stops the search. `states` may be a getter (read only when looking). */
+  poll(statesNow: number | (() => number), transitions: number, depth: number, frontier: number): string | null {
     if ((this.calls++ & 1023) !== 0) return null; // the first call looks too
+    const states = typeof statesNow === 'number' ? statesNow : statesNow();
     const now = performance.now();
     if (this.opts.shouldStop?.()) return 'interrupted';
     if (now > this.deadline) return `time ${Math.round(this.opts.timeBudgetMs! / 1000)} s`;

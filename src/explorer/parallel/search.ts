@@ -21,8 +21,9 @@ export interface ParallelInfo {
   /** frontier level and size (the units of work the workers claim) */
   level: number;
   frontier: number;
-  /** roots each worker explored */
+  /** roots each worker explored, and the ms each spent searching */
   roots: number[];
+  workerMs?: number[];
   /** wall-clock ms of the workers' search, and of the check of edges between workers for cycles */
   searchMs?: number;
   cycleCheckMs?: number;
@@ -101,6 +102,7 @@ export async function exploreParallel(job: { scenario: ScenarioSpec; variants: s
   const failed = outs.find((o) => o.error);
   if (failed) throw new Error(`parallel search worker failed: ${failed.error}`);
   info.roots = outs.map((o) => o.roots);
+  info.workerMs = outs.map((o) => o.stats.ms);
   if (outs.some((o) => o.violation)) return sequential('a worker found a violation: the sequential search reports the same one as --workers 1');
   const flag = Atomics.load(flags, 0);
   const stopped = flag === INTERRUPT ? 'interrupted' : flag === TABLE_FULL ? `memory (shared table of 2^${log2} slots full; raise --max-memory)` : outs.find((o) => o.bound)?.bound;
