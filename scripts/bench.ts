@@ -16,6 +16,7 @@ import type { ExploreResult } from '../src/explorer/result';
 import { markdownTable } from '../src/report/table';
 import { exploreParallel } from '../src/explorer/parallel/search';
 import { PARALLEL_AFTER } from '../src/explorer/job';
+import { threadCpuMs } from '../src/explorer/parallel/cpu';
 import { loadavg } from 'node:os';
 import type { ScenarioSpec } from '../src/model/scenario';
 
@@ -34,6 +35,10 @@ interface Row {
   /** ms of the full search in one thread and on 2 workers (best of 3), when measured */
   ms1Worker?: number;
   ms2Workers?: number;
+  /** CPU ms of the one thread, of the busier worker, and the serial cross-worker cycle check (same runs) */
+  cpu1Worker?: number;
+  cpu2WorkersMax?: number;
+  cycleCheckMs?: number;
 }
 
 function timed(run: () => ExploreResult): { r: ExploreResult; statesPerSec: number } {
@@ -48,20 +53,27 @@ function timed(run: () => ExploreResult): { r: ExploreResult; statesPerSec: numb
   return { r, statesPerSec: Math.round((r.stats.states * (n - 1)) / (ms / 1000)) };
 }
 
-async function workersSpeedup(sc: ScenarioSpec, m: Model, states: number): Promise<Pick<Row, 'speedup2Workers' | 'ms1Worker' | 'ms2Workers'>> {
+async function workersSpeedup(sc: ScenarioSpec, m: Model, states: number): Promise<Pick<Row, 'speedup2Workers' | 'ms1Worker' | 'ms2Workers' | 'cpu1Worker' | 'cpu2WorkersMax' | 'cycleCheckMs'>> {
   if (states <= PARALLEL_AFTER) return { speedup2Workers: `n/a (<= ${PARALLEL_AFTER} states: one thread)` };
-  let one = Infinity, two = Infinity;
+  let one = Infinity, two = Infinity, cpu1 = 0, cpu2 = 0, cycle = 0;
   for (let k = 0; k < 3; k++) {
+    const c0 = threadCpuMs();
     let t = performance.now();
     exploreDfs(m);
-    one = Math.min(one, performance.now() - t);
+    const w1 = performance.now() - t;
+    if (w1 < one) [one, cpu1] = [w1, threadCpuMs() - c0];
     t = performance.now();
     const p = await exploreParallel({ scenario: sc, variants: [] }, undefined, { workers: 2 });
     if (p.deferred) return { speedup2Workers: `n/a (${p.parallel.sequential})` };
     if (p.stats.states !== states) throw new Error(`${sc.name}: 2 workers stored ${p.stats.states} states, one thread ${states}`);
-    two = Math.min(two, performance.now() - t);
+    const w2 = performance.now() - t;
+    if (w2 < two) [two, cpu2, cycle] = [w2, Math.max(...(p.parallel.workerCpuMs ?? [0])), p.parallel.cycleCheckMs ?? 0];
   }
-  return { speedup2Workers: `${Math.round((one / two) * 100) / 100}x`, ms1Worker: Math.round(one), ms2Workers: Math.round(two) };
+  const r = (x: number) => Math.round(x * 100) / 100;
+  return {
+    speedup2Workers: `${r(one / two)}x wall (CPU: 1 thread ${cpu1} ms, busier worker ${cpu2} ms, ${r(cpu1 / cpu2)}x; serial cycle check ${cycle} ms)`,
+    ms1Worker: Math.round(one), ms2Workers: Math.round(two), cpu1Worker: cpu1, cpu2WorkersMax: cpu2, cycleCheckMs: cycle,
+  };
 }
 
 async function bench(sc: ScenarioSpec, name: string): Promise<Row> {

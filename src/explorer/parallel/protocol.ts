@@ -37,5 +37,7 @@ export interface WorkerOutput {
   openEdges: [Int32Array, Int32Array][];
   roots: number;
   stats: ExploreStats;
+  /** CPU ms of the worker thread's search (-1 where unknown) */
+  cpuMs?: number;
   error?: string;
 }

@@ -24,6 +24,8 @@ export interface ParallelInfo {
   /** roots each worker explored, and the ms each spent searching */
   roots: number[];
   workerMs?: number[];
+  /** CPU ms each worker thread used: below workerMs when the machine is busy with other work */
+  workerCpuMs?: number[];
   /** wall-clock ms of the workers' search, and of the check of edges between workers for cycles */
   searchMs?: number;
   cycleCheckMs?: number;
@@ -103,6 +105,7 @@ export async function exploreParallel(job: { scenario: ScenarioSpec; variants: s
   if (failed) throw new Error(`parallel search worker failed: ${failed.error}`);
   info.roots = outs.map((o) => o.roots);
   info.workerMs = outs.map((o) => o.stats.ms);
+  info.workerCpuMs = outs.map((o) => o.cpuMs ?? -1);
   if (outs.some((o) => o.violation)) return sequential('a worker found a violation: the sequential search reports the same one as --workers 1');
   const flag = Atomics.load(flags, 0);
   const stopped = flag === INTERRUPT ? 'interrupted' : flag === TABLE_FULL ? `memory (shared table of 2^${log2} slots full; raise --max-memory)` : outs.find((o) => o.bound)?.bound;

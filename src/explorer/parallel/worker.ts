@@ -2,6 +2,7 @@
 // shared frontier one at a time and runs the full depth-first search below each, inserting into the shared
 // fingerprint table; stops when the main thread, another worker (violation) or the table says so.
 import { parentPort, workerData } from 'node:worker_threads';
+import { threadCpuMs } from './cpu';
 import '../../model/scenarios';
 import { buildModel } from '../../model/model';
 import { exploreDfs } from '../dfs';
@@ -9,6 +10,7 @@ import { FingerprintTable } from '../fptable';
 import { RUN, VIOLATION, TABLE_FULL, type WorkerInput, type WorkerOutput } from './protocol';
 
 function run(w: WorkerInput): WorkerOutput {
+  const cpu0 = threadCpuMs();
   const m = buildModel(w.scenario, w.variants, w.invariants);
   const shared = new FingerprintTable(0, w.table, w.thread);
   const control = new Int32Array(w.control);
@@ -34,6 +36,7 @@ function run(w: WorkerInput): WorkerOutput {
   return {
     verdict: r.verdict, ...(r.violation ? { violation: r.violation, schedule: r.schedule } : {}),
     ...(r.bound ? { bound: r.bound } : {}), openEdges: openEdges.slice(0, 100_000), roots: claimed, stats: r.stats,
+    cpuMs: cpu0 < 0 ? -1 : threadCpuMs() - cpu0,
   };
 }
 
