@@ -1,7 +1,7 @@
 // Owns `iommu-check explore` and `iommu-check verify`: build the jobs, run them, print the summary,
 // write the report; exit 0 when all hold (explore) or all met their expectation (verify), else 1.
 import { Command, Option } from 'commander';
-import { runJob, metExpectation, type JobOptions, type JobResult, type JobSpec } from '../explorer/job';
+import { runJobAsync, parallelObstacle, metExpectation, type JobOptions, type JobResult, type JobSpec } from '../explorer/job';
 import { VariantSet } from '../model/variants';
 import { checkInvariantNames } from '../invariants';
 import type { ScenarioSpec } from '../model/scenario';
@@ -14,6 +14,11 @@ import { resolveScenarios } from './scenarios';
 import { writeRun } from './output';
 import { summaryRows, textTable } from '../report/table';
 import { formatTrace } from '../explorer/trace';
+import { readCheckpoint, writeCheckpoint, type Checkpoint } from '../explorer/checkpoint';
+import { UsageError } from '../model/variants';
+import { mkdirSync } from 'node:fs';
+import { parseShard, type ShardSpec } from '../explorer/shard';
+import { defaultWorkers } from '../explorer/parallel/search';
 
 interface ExploreFlags {
   file: string[];
@@ -35,12 +40,21 @@ interface ExploreFlags {
   deadlock: boolean;
   out: string;
   quiet?: boolean;
+  resume?: string;
+  shard?: ShardSpec;
+  workers?: number;
 }
 
 function nonNegativeInt(v: string): number {
   const n = Number(v);
   if (!/^\d+$/.test(v) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a non-negative integer');
   return n;
+}
+
+function shardSpec(v: string): ShardSpec {
+  const s = parseShard(v);
+  if (!s) throw new InvalidArgumentError('expected i/N with 1 <= i <= N (e.g. 2/4)');
+  return s;
 }
 
 function bitstateLog2(v: string): number {
@@ -65,8 +79,9 @@ function jobOptions(f: ExploreFlags): JobOptions {
     shortenBudget: f.shorten ? undefined : 0, invariants: f.invariant,
     maxPreemptions: f.maxPreemptions, maxOpsPerThread: f.maxOps, maxMemoryMB: f.maxMemory,
     timeBudgetMs: f.time !== undefined ? f.time * 1000 : undefined, reduction: f.reduction, livelock: f.livelock,
-    bitstateLog2: f.bitstate, minimize: f.minimize,
+    bitstateLog2: f.bitstate, minimize: f.minimize, shard: f.shard,
   };
+  if (f.workers !== undefined) o.workers = f.workers;
   for (const k of Object.keys(o) as (keyof JobOptions)[]) if (o[k] === undefined) delete o[k];
   return o;
 }
@@ -94,16 +109,55 @@ export function progressLine(p: Progress): string {
   return `${p.states} states, ${p.statesPerSec} states/s, depth ${p.depth}, frontier ${p.frontier}, ${(p.bytes / 1048576).toFixed(0)} MB, ${p.secs.toFixed(0)} s`;
 }
 
-function runAll(jobs: JobSpec[], f: ExploreFlags, command: string, name: string): JobResult[] {
+function checkpointFile(f: ExploreFlags, r: JobResult): string {
+  mkdirSync(join(f.out, 'checkpoints'), { recursive: true });
+  return join(f.out, 'checkpoints', `${r.scenario}--${r.variants.join('+') || 'default'}.ckpt.json`.replace(/[^a-zA-Z0-9.+_-]/g, '_'));
+}
+
+/** The worker count: --workers, else the core count where the job can use workers (the full search), else 1. */
+function workersFor(f: ExploreFlags, opts: JobOptions): number {
+  if (f.workers !== undefined) {
+    const why = f.workers > 1 ? parallelObstacle(opts) : null;
+    if (why) throw new UsageError(`--workers ${f.workers}: ${why}`);
+    return f.workers;
+  }
+  return parallelObstacle(opts) ? 1 : defaultWorkers();
+}
+
+/** Runs an async command body, mapping a usage error to one line on stderr and exit 2 (as main does). */
+export function guarded<A extends unknown[]>(body: (...a: A) => Promise<void>): (...a: A) => Promise<void> {
+  return async (...a: A) => {
+    try {
+      await body(...a);
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      process.stderr.write(`iommu-check: ${e.message}\n`);
+      process.exitCode = 2;
+    }
+  };
+}
+
+async function runAll(jobs: JobSpec[], f: ExploreFlags, command: string, name: string, resume?: Checkpoint): Promise<JobResult[]> {
   const plain = jobOptions(f);
+  if (resume) plain.resume = resume;
+  plain.workers = workersFor(f, plain);
   const run = interruptible(plain, f);
   const opts = run.opts;
   const started = new Date();
   const results: JobResult[] = [];
   for (const job of jobs) {
-    const r = runJob(job, opts);
+    const r = await runJobAsync(job, opts);
     if (opts.onProgress) process.stderr.write('\r\x1b[K');
     results.push(r);
+    if (r.checkpoint) {
+      const file = checkpointFile(f, r);
+      writeCheckpoint(file, r.checkpoint);
+      process.stderr.write(`checkpoint: ${file} (${r.checkpoint.states} states; continue with: iommu-check explore --resume ${file})\n`);
+    } else if (r.verdict === 'bounded' && /^(interrupted|time |memory |\d+ states)/.test(r.bound ?? '') && !f.quiet) {
+      process.stderr.write(r.parallel && !r.parallel.sequential
+        ? 'no checkpoint: the parallel search does not write one (run with --workers 1 for a resumable run)\n'
+        : 'no checkpoint: only the full search (--no-reduction) can be resumed\n');
+    }
     if (r.bound === 'interrupted') break;
     if (!f.quiet) process.stderr.write(`${r.scenario} [${r.variants.join('+') || 'default'}]: ${r.violation ? `VIOLATION ${r.violation.invariant}` : r.verdict}, ${r.stats.states} states\n`);
   }
@@ -146,7 +200,10 @@ function common(cmd: Command): Command {
     .option('--no-shorten', 'keep the depth-first counterexample as found (skip the breadth-first shortening)')
     .option('--no-deadlock', 'do not report deadlocks')
     .option('-o, --out <dir>', 'where to write the report and counterexamples', 'reports')
-    .option('-q, --quiet', 'print only the summary table');
+    .option('-q, --quiet', 'print only the summary table')
+    .option('--shard <i/N>', 'explore only shard i of N of the full search (--no-reduction); combine the reports with `iommu-check merge`', shardSpec)
+    .option('--workers <n>', 'worker threads for the full search (--no-reduction); default: the core count', positiveInt)
+    .option('--resume <checkpoint.json>', 'continue a full search (--no-reduction) stopped by Ctrl-C or a bound, from the checkpoint it wrote');
 }
 
 export function exploreCommand(): Command {
@@ -154,27 +211,36 @@ export function exploreCommand(): Command {
     .description('explore every interleaving of scenarios (default: every built-in, with its correct variants)')
     .argument('[scenario...]', 'built-in scenario names (see `list scenarios`)')
     .addOption(new Option('-v, --variant <name>', 'run with these variants instead of the correct ones (repeatable)').argParser(collect).default([])))
-    .action((names: string[], f: ExploreFlags) => {
+    .action(guarded(async (names: string[], f: ExploreFlags) => {
+      if (f.resume) {
+        if (names.length || f.file.length || f.variant.length || f.invariant) throw new UsageError('--resume takes the scenario, variants and invariants from the checkpoint: give no scenario, --file, --variant or --invariant');
+        const c = readCheckpoint(f.resume);
+        const job = { scenario: c.scenario, variants: c.variants };
+        const results = await runAll([job], { ...f, reduction: false, ...(c.invariants ? { invariant: c.invariants } : {}) }, ['explore', ...process.argv.slice(3)].join(' '), 'explore', c);
+        process.exitCode = results.some((r) => r.violation) ? 1 : 0;
+        return;
+      }
       if (f.invariant) checkInvariantNames(f.invariant);
       if (f.variant.length) new VariantSet(f.variant);
       const scenarios = resolveScenarios(names, f.file);
       const jobs = scenarios.flatMap((sc) => (f.variant.length ? [{ scenario: sc, variants: f.variant }] : correctJobs(sc)));
-      const results = runAll(jobs, f, ['explore', ...process.argv.slice(3)].join(' '), 'explore');
+      const results = await runAll(jobs, f, ['explore', ...process.argv.slice(3)].join(' '), 'explore');
       process.exitCode = results.some((r) => r.violation) ? 1 : 0;
-    });
+    }));
 }
 
 export function verifyCommand(): Command {
   return common(new Command('verify')
     .description('check the checker: every correct variant explores clean and every faulty one is caught by its invariant')
     .argument('[scenario...]', 'built-in scenario names (default: all)'))
-    .action((names: string[], f: ExploreFlags) => {
+    .action(guarded(async (names: string[], f: ExploreFlags) => {
+      if (f.resume) throw new UsageError('--resume works with `explore`, not `verify`');
       if (f.invariant) checkInvariantNames(f.invariant);
       const scenarios = resolveScenarios(names, f.file);
       const jobs = scenarios.flatMap((sc) => [...correctJobs(sc), ...faultyJobs(sc)]);
-      const results = runAll(jobs, { ...f, quiet: true }, ['verify', ...process.argv.slice(3)].join(' '), 'verify');
+      const results = await runAll(jobs, { ...f, quiet: true }, ['verify', ...process.argv.slice(3)].join(' '), 'verify');
       const missed = results.filter((r) => metExpectation(r) === false);
       for (const r of missed) console.log(`NOT AS EXPECTED: ${r.scenario} [${r.variants.join('+') || 'default'}] wanted ${r.expect}, got ${r.violation?.invariant ?? r.verdict}`);
       process.exitCode = missed.length ? 1 : 0;
-    });
+    }));
 }

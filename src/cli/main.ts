@@ -7,6 +7,7 @@ import { exploreCommand, verifyCommand } from './explore';
 import { fuzzCommand } from './fuzz';
 import { listCommand } from './list';
 import { replayCommand } from './replay';
+import { mergeCommand } from './merge';
 
 export function program(): Command {
   const p = new Command('iommu-check')
@@ -14,7 +15,7 @@ export function program(): Command {
     .version('0.1.0')
     .showSuggestionAfterError()
     .exitOverride();
-  for (const c of [exploreCommand(), verifyCommand(), listCommand(), replayCommand(), fuzzCommand()]) p.addCommand(c.exitOverride());
+  for (const c of [exploreCommand(), verifyCommand(), listCommand(), replayCommand(), fuzzCommand(), mergeCommand()]) p.addCommand(c.exitOverride());
   return p;
 }
 

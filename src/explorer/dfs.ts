@@ -2,6 +2,8 @@
 // hardware actors, deduplicated by fingerprint, invariants checked in every new state, deadlocks and
 // livelocks (fair cycles without progress) reported, and the bounds: depth, preemptions, operations per
 // thread, states, memory, time. A search stopped by a bound says which one; its verdict is 'bounded'.
+// For the scale-out searches it can start from several roots (shards, workers), hand back the snapshot of
+// its stack when a stop bound ends it (checkpoints) and continue from such a snapshot (--resume).
 import type { Model, Violation } from '../model/model';
 import { VisitedSet } from './visited';
 import { deadlockIn } from './deadlock';
@@ -10,8 +12,52 @@ import { Collector, checkEach } from './collect';
 import { fingerprint } from './dpor';
 import { Limits } from './limits';
 import { statsOf, type ExploreOptions, type ExploreResult, type Schedule } from './result';
+import type { FingerprintTable } from './fptable';
 
-export function exploreDfs(m: Model, opts: ExploreOptions = {}): ExploreResult {
+/** A state the search starts from, with the schedule that reaches it from the initial state. */
+export interface DfsRoot {
+  state: Int32Array;
+  schedule: Schedule;
+}
+
+/** Enough to continue a stopped search exactly: which root, and the choice index of each stack frame. */
+export interface DfsSnapshot {
+  root: number;
+  /** per stack frame, the index (in pairs) of the next transition to try */
+  next: number[];
+  /** the schedule of the stack (from the root), to validate a restore */
+  path: Schedule;
+  transitions: number;
+  deepest: number;
+  /** a bound noted but not stopping the search (operations per thread) */
+  noted?: string;
+  /** with a depth bound: the shallowest depth each state key was met at */
+  depthMet?: [number, number][];
+}
+
+export interface DfsOptions extends ExploreOptions {
+  /** start from these states (default: the initial state); they count as visited but are checked here */
+  roots?: DfsRoot[];
+  /** which root to explore next (parallel workers claim roots from a shared counter); -1 when none is left */
+  claim?: () => number;
+  /** continue from a snapshot (the visited set must be the one it was taken with) */
+  resume?: DfsSnapshot;
+  /** called with every state the search checks (shard coverage tests) */
+  onState?: (s: Int32Array) => void;
+  /** parallel workers: a shared table whose slots carry 'explored' flags, for cycles across workers */
+  shared?: FingerprintTable;
+  /** parallel workers: collects [from, to] of each edge that could close a cycle with another worker */
+  openEdges?: [Int32Array, Int32Array][];
+}
+
+export interface DfsResult extends ExploreResult {
+  /** set when a stop bound (states, memory, time, interrupt) ended the search: where to continue from */
+  snapshot?: DfsSnapshot;
+  /** parallel workers: edges into a state another worker is still exploring (a cycle is possible) */
+  openEdges?: number;
+}
+
+export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
   const t0 = performance.now();
   const maxDepth = opts.maxDepth ?? Infinity;
   const maxPre = opts.maxPreemptions ?? Infinity;
@@ -22,8 +68,10 @@ export function exploreDfs(m: Model, opts: ExploreOptions = {}): ExploreResult {
   const T = m.threads;
   // with a preemption bound, a state is the model state plus (last thread, preemptions used)
   const extra = Number.isFinite(maxPre) ? 2 : 0;
-  const visited = opts.visited ?? new VisitedSet();
+  const shared = opts.shared ?? null;
+  const visited = shared ?? opts.visited ?? new VisitedSet();
   const limits = new Limits(opts, () => visited.bytes);
+  const sizeNow = (): number => visited.size; // a shared table sums per-thread counters: read it only when needed
   // states on the current path (for cycles); with a depth bound, the shallowest depth each state was met at
   const onStack = new Map<number, number>();
   const depthMet = Number.isFinite(maxDepth) ? new Map<number, number>() : null;
@@ -33,20 +81,30 @@ export function exploreDfs(m: Model, opts: ExploreOptions = {}): ExploreResult {
   const next: number[] = [];
   const lastThread: number[] = [];
   const preempt: number[] = [];
-  let transitions = 0, deepest = 0;
+  const slots: number[] = [];
+  let transitions = 0, deepest = 0, openEdges = 0;
   let bound: string | undefined;
-  const finish = (extra_: Partial<ExploreResult>): ExploreResult => ({
+  let snapshot: DfsSnapshot | undefined;
+  const roots = opts.roots ?? [{ state: m.initial(), schedule: [] }];
+  let nextRoot = opts.resume ? opts.resume.root + 1 : 0;
+  const claim = opts.claim ?? (() => (nextRoot < roots.length ? nextRoot++ : -1));
+  let current = -1;
+  let rootSchedule: Schedule = [];
+  const finish = (extra_: Partial<DfsResult>): DfsResult => ({
     verdict: extra_.violation ? 'violation' : bound ? 'bounded' : 'clean',
     ...(bound && !extra_.violation ? { bound } : {}),
     ...extra_,
     ...(collect ? { violations: collect.list } : {}),
+    ...(shared ? { openEdges } : {}),
     stats: statsOf(visited.size, transitions, deepest, t0, visited.bytes, visited.omissionProbability),
   });
-  const path = (depth: number): Schedule => {
+  /** the schedule of the stack below the root */
+  const localPath = (depth: number): Schedule => {
     const out: Schedule = [];
     for (let k = 0; k < depth; k++) out.push([succ[k][next[k] - 2], succ[k][next[k] - 1]]);
     return out;
   };
+  const path = (depth: number): Schedule => (rootSchedule.length ? [...rootSchedule, ...localPath(depth)] : localPath(depth));
   const keyOf = (s: Int32Array, last: number, pre: number): Int32Array => {
     if (!extra) return s;
     const k = new Int32Array(s.length + 2);
@@ -55,7 +113,9 @@ export function exploreDfs(m: Model, opts: ExploreOptions = {}): ExploreResult {
     k[s.length + 1] = pre;
     return k;
   };
+  const onState = opts.onState;
   const check = (s: Int32Array, depth: number): Violation | null => {
+    if (onState) onState(s);
     if (!collect) return m.check(s);
     checkEach(m, s, (v) => collect.add(v, path(depth)));
     return null;
@@ -77,13 +137,29 @@ export function exploreDfs(m: Model, opts: ExploreOptions = {}): ExploreResult {
     for (let j = 0; j < succ[k].length; j += 2) e.add(succ[k][j]);
     return e;
   };
+  /** (last thread, preemptions used) after `actor` moves from frame `top` */
+  const preemptionsAfter = (top: number, actor: number): [number, number] => {
+    let last = lastThread[top], pre = preempt[top];
+    const list = succ[top];
+    if (actor < T) {
+      if (last >= 0 && last !== actor && list.some((a, j) => j % 2 === 0 && a === last)) pre++;
+      last = actor;
+    }
+    return [last, pre];
+  };
+
+  const sameOps = (a: Int32Array, b: Int32Array): boolean => {
+    for (let t = 0; t < T; t++) if (a[m.sys.opIndex(t)] !== b[m.sys.opIndex(t)]) return false;
+    return true;
+  };
 
   let depth = 0;
-  const push = (s: Int32Array, key: number, last: number, pre: number): Violation | null => {
+  const push = (s: Int32Array, key: number, last: number, pre: number, slot: number): Violation | null => {
     states[depth] = s;
     keys[depth] = key;
     lastThread[depth] = last;
     preempt[depth] = pre;
+    slots[depth] = slot;
     onStack.set(key, depth);
     const list = (succ[depth] ??= []);
     list.length = 0;
@@ -106,50 +182,97 @@ export function exploreDfs(m: Model, opts: ExploreOptions = {}): ExploreResult {
     depth++;
     return dl;
   };
+  const rootSlot = (s: Int32Array): number => {
+    if (!shared) {
+      visited.add(keyOf(s, -1, 0));
+      return -1;
+    }
+    const k = shared.addSlot(s);
+    return k >= 0 ? k : -1 - k;
+  };
+  const takeSnapshot = (): DfsSnapshot => ({
+    root: current, next: next.slice(0, depth), path: localPath(depth - 1), transitions, deepest,
+    ...(bound ? { noted: bound } : {}),
+    ...(depthMet ? { depthMet: [...depthMet] } : {}),
+  });
 
-  const init = m.initial();
-  visited.add(keyOf(init, -1, 0));
-  const v0 = check(init, 0);
-  if (v0) return finish({ violation: v0, schedule: [] });
-  const r0 = push(init, fingerprint(init), -1, 0);
-  if (r0) {
-    if (!collect) return finish({ violation: r0, schedule: [] });
-    collect.add(r0, []);
+  if (opts.resume) restore(opts.resume);
+
+  function restore(r: DfsSnapshot): void {
+    const bad = (why: string) => new Error(`checkpoint does not match this search: ${why}`);
+    if (!Number.isInteger(r.root) || r.root < 0 || r.root >= roots.length) throw bad(`root ${r.root} of ${roots.length}`);
+    current = r.root;
+    rootSchedule = roots[current].schedule;
+    transitions = r.transitions;
+    deepest = r.deepest;
+    if (r.noted) bound = r.noted;
+    if (depthMet && r.depthMet) for (const [k, d] of r.depthMet) depthMet.set(k, d);
+    if (r.next.length === 0) return;
+    const st = roots[current].state;
+    push(st, fingerprint(st), -1, 0, rootSlot(st));
+    for (let k = 0; k < r.next.length; k++) {
+      const n = r.next[k];
+      if (!Number.isInteger(n) || n < 0 || n % 2 !== 0 || n > succ[k].length) throw bad(`frame ${k} has choice index ${n} of ${succ[k].length / 2}`);
+      next[k] = n;
+      if (k === r.next.length - 1) break;
+      const actor = succ[k][n - 2], choice = succ[k][n - 1];
+      if (n === 0 || r.path[k]?.[0] !== actor || r.path[k]?.[1] !== choice) throw bad(`step ${k} of the stack does not replay`);
+      const [last, pre] = preemptionsAfter(k, actor);
+      const s = m.apply(states[k], actor, choice);
+      push(s, fingerprint(s), last, pre, rootSlot(s));
+      next[k] = n; // push reset only the new frame
+    }
   }
-  while (depth > 0) {
+
+  for (;;) {
+    if (depth === 0) {
+      if (snapshot) break;
+      const r = claim();
+      if (r < 0) break;
+      current = r;
+      rootSchedule = roots[r].schedule;
+      const st = roots[r].state;
+      const slot = rootSlot(st);
+      const v0 = check(st, 0);
+      if (v0) return finish({ violation: v0, schedule: path(0) });
+      const r0 = push(st, fingerprint(st), -1, 0, slot);
+      if (r0) {
+        if (!collect) return finish({ violation: r0, schedule: path(0) });
+        collect.add(r0, path(0));
+      }
+      continue;
+    }
     const top = depth - 1;
+    const stop = limits.poll(sizeNow, transitions, depth, depth);
+    if (stop) {
+      snapshot = takeSnapshot();
+      bound = stop;
+      break;
+    }
     const list = succ[top];
     if (next[top] >= list.length || top >= maxDepth) {
       if (top >= maxDepth && list.length > 0) bound ??= `depth ${maxDepth}`;
       onStack.delete(keys[top]);
+      if (shared) shared.markDone(slots[top]);
       depth--;
       continue;
     }
     const actor = list[next[top]], choice = list[next[top] + 1];
     next[top] += 2;
     // context bounding: switching away from a thread that could go on is a preemption (hardware actors are free)
-    let last = lastThread[top], pre = preempt[top];
-    if (actor < T) {
-      if (last >= 0 && last !== actor && list.some((a, j) => j % 2 === 0 && a === last)) pre++;
-      last = actor;
-    }
+    const [last, pre] = preemptionsAfter(top, actor);
     if (pre > maxPre) {
       bound ??= `${maxPre} preemptions`;
       continue;
     }
     const s = m.apply(states[top], actor, choice);
     transitions++;
-    const stop = limits.poll(visited.size, transitions, depth, depth);
-    if (stop) {
-      bound = stop;
-      break;
-    }
     const key = fingerprint(s);
     if (checkLivelock && !extra) {
       const at = onStack.get(key);
       if (at !== undefined) {
         const cyc = states.slice(at, top + 1);
-        const steps = path(top + 1).slice(at);
+        const steps = localPath(top + 1).slice(at);
         const ll = livelockIn(m, cyc, steps, cyc.map((_, k) => enabledSet(at + k)));
         if (ll) {
           if (!collect) return finish({ violation: ll, schedule: path(top + 1) });
@@ -158,7 +281,19 @@ export function exploreDfs(m: Model, opts: ExploreOptions = {}): ExploreResult {
         continue;
       }
     }
-    if (!visited.add(keyOf(s, last, pre))) {
+    let slot = -1;
+    if (shared) {
+      slot = shared.addSlot(s);
+      if (slot < 0) {
+        // another worker may still be below that state: a cycle through this edge is possible when no operation
+        // completes on it (every state of a cycle has the same operation indices)
+        if (checkLivelock && !shared.isDone(-1 - slot) && sameOps(states[top], s)) {
+          openEdges++;
+          opts.openEdges?.push([states[top], s]);
+        }
+        continue;
+      }
+    } else if (!visited.add(keyOf(s, last, pre))) {
       if (!depthMet) continue;
       const was = depthMet.get(key);
       if (was === undefined || was <= top + 1) continue; // met before at least as shallow
@@ -166,15 +301,16 @@ export function exploreDfs(m: Model, opts: ExploreOptions = {}): ExploreResult {
     depthMet?.set(key, top + 1);
     const v = check(s, top + 1);
     if (v) return finish({ violation: v, schedule: path(top + 1) });
-    if (visited.size >= limits.maxStates) {
-      bound = `${limits.maxStates} states`;
-      break;
-    }
-    const r = push(s, key, last, pre);
+    const r = push(s, key, last, pre, slot);
     if (r) {
       if (!collect) return finish({ violation: r, schedule: path(top + 1) });
       collect.add(r, path(top + 1));
     }
+    if (limits.maxStates !== Infinity && visited.size >= limits.maxStates) {
+      snapshot = takeSnapshot();
+      bound = `${limits.maxStates} states`;
+      break;
+    }
   }
-  return finish({});
+  return finish(snapshot ? { snapshot } : {});
 }

@@ -10,6 +10,12 @@ import { minimize } from './minimize';
 import type { ExploreOptions, ExploreResult } from './result';
 import { replaySchedule } from './trace';
 import { makeCounterexample, type Counterexample } from './counterexample';
+import { FingerprintTable } from './fptable';
+import { makeCheckpoint, restoreTable, shapeOf, type Checkpoint } from './checkpoint';
+import { UsageError } from '../model/variants';
+import type { DfsResult } from './dfs';
+import { exploreShard, type ShardInfo, type ShardSpec } from './shard';
+import { exploreParallel, type ParallelInfo } from './parallel/search';
 
 export interface JobSpec {
   scenario: ScenarioSpec;
@@ -27,6 +33,16 @@ export interface JobOptions extends ExploreOptions {
   bitstateLog2?: number;
   /** remove threads, operations and steps from a counterexample while it still replays (default true) */
   minimize?: boolean;
+  /** continue the full search from this checkpoint (its job must be this job) */
+  resume?: Checkpoint;
+  /** when a stop bound ends the full search, return a checkpoint to continue from (default true) */
+  checkpoint?: boolean;
+  /** run only this shard of the full search (see shard.ts) */
+  shard?: ShardSpec;
+  /** worker threads for the full search (runJobAsync; default 1) */
+  workers?: number;
+  /** runJobAsync: states explored in the calling thread before starting workers (default PARALLEL_AFTER) */
+  parallelAfter?: number;
 }
 
 export interface JobResult extends ExploreResult {
@@ -36,15 +52,82 @@ export interface JobResult extends ExploreResult {
   counterexample?: Counterexample;
   /** the counterexample with threads, operations and steps removed while it still fails (when any could be) */
   minimized?: Counterexample;
+  /** a stop bound ended the full search: where to continue from (not part of the report) */
+  checkpoint?: Checkpoint;
+  /** a sharded run: which shard, and how the search was split */
+  shard?: ShardInfo;
+  /** a parallel run: workers, work units, and whether the sequential search decided the job */
+  parallel?: ParallelInfo;
+}
+
+/** Jobs that end within this many states are explored in the calling thread only. */
+export const PARALLEL_AFTER = 20_000;
+
+/** Why this job cannot run on several workers (null when it can). */
+export function parallelObstacle(opts: JobOptions): string | null {
+  if (!fullSearch(opts)) return 'the parallel search is the full search: add --no-reduction (and no --shortest or --bitstate)';
+  if (opts.shard) return '--workers and --shard do not combine (run each shard as its own job)';
+  if (opts.resume) return '--resume continues in one thread: give no --workers';
+  if (opts.maxDepth !== undefined || opts.maxPreemptions !== undefined || opts.maxOpsPerThread !== undefined) return 'the parallel search does not take --max-depth, --max-preemptions or --max-ops';
+  if (opts.collectAll || opts.visited) return 'the parallel search reports the first violation only';
+  return null;
+}
+
+/**
+ * runJob on `opts.workers` threads when the job allows it (the full search, unbounded in depth): the parallel
+ * search decides clean runs; a violation, or a cycle that could span workers, is decided by the sequential
+ * search, so verdict, violation and counterexample are those of one worker.
+ */
+export async function runJobAsync(job: JobSpec, opts: JobOptions = {}): Promise<JobResult> {
+  const workers = opts.workers ?? 1;
+  if (workers <= 1 || parallelObstacle(opts)) return runJob(job, opts);
+  // small jobs end before threads would have started: try PARALLEL_AFTER states in this thread first
+  const after = opts.parallelAfter ?? PARALLEL_AFTER;
+  if (after > 0 && (opts.maxStates === undefined || opts.maxStates > after)) {
+    const t0 = performance.now();
+    const first = runJob(job, { ...opts, maxStates: after });
+    if (first.bound !== `${after} states`) return first;
+    if (opts.timeBudgetMs !== undefined) opts = { ...opts, timeBudgetMs: Math.max(1, opts.timeBudgetMs - (performance.now() - t0)) };
+  }
+  const p = await exploreParallel(job, opts.invariants, { ...opts, workers });
+  if (p.deferred) return { ...runJob(job, opts), parallel: p.parallel };
+  const { deferred: _d, ...r } = p;
+  return { scenario: job.scenario.name, variants: job.variants, ...(job.expect ? { expect: job.expect } : {}), ...r };
+}
+
+/** Does this job run the full depth-first search (the one that checkpoints, resumes, shards)? */
+export function fullSearch(opts: JobOptions): boolean {
+  return opts.strategy !== 'bfs' && !opts.bitstateLog2 && !reductionApplies(opts);
 }
 
 export function runJob(job: JobSpec, opts: JobOptions = {}): JobResult {
   const m = buildModel(job.scenario, job.variants, opts.invariants);
-  let r = search(m, opts.bitstateLog2 ? { ...opts, visited: new BitstateSet(opts.bitstateLog2) } : opts);
+  let r: DfsResult & { checkpoint?: Checkpoint };
+  if (fullSearch(opts) && !opts.visited) {
+    const { resume: _r, checkpoint: _c, ...dfsOpts } = opts;
+    const shape = shapeOf(opts);
+    if (opts.resume && !opts.resume.snapshot) throw new UsageError('--resume: the checkpoint holds no search stack');
+    const table = opts.resume ? restoreTable(opts.resume, m, shape) : new FingerprintTable();
+    const o = { ...dfsOpts, visited: table, ...(opts.resume ? { resume: opts.resume.snapshot } : {}) };
+    if (opts.shard && (opts.maxDepth !== undefined || opts.maxPreemptions !== undefined || opts.maxOpsPerThread !== undefined || opts.collectAll)) {
+      throw new UsageError('--shard splits the unbounded full search: it does not combine with --max-depth, --max-preemptions or --max-ops');
+    }
+    r = opts.shard ? exploreShard(m, opts.shard, o) : exploreDfs(m, o);
+    if (r.snapshot && opts.checkpoint !== false) {
+      r.checkpoint = makeCheckpoint(m, job, opts.invariants, shape, table, r.snapshot, r.bound ?? 'stop');
+    }
+    delete r.snapshot;
+  } else {
+    if (opts.shard) throw new UsageError('--shard splits the full search only: add --no-reduction (and no --shortest or --bitstate)');
+    if (opts.resume) throw new UsageError('--resume continues the full search only: add --no-reduction (the reduced, breadth-first and bitstate searches cannot resume)');
+    r = search(m, opts.bitstateLog2 ? { ...opts, visited: new BitstateSet(opts.bitstateLog2) } : opts);
+  }
   if (opts.bitstateLog2 && r.verdict !== 'violation') {
     r = { ...r, verdict: 'bounded', bound: `${r.bound ? `${r.bound}; ` : ''}bitstate 2^${opts.bitstateLog2} bits: states may have been omitted, p(omission per state) = ${r.stats.omission.toExponential(2)}` };
   }
-  const out: JobResult = { scenario: job.scenario.name, variants: job.variants, ...(job.expect ? { expect: job.expect } : {}), ...r };
+  const { checkpoint, ...rest } = r;
+  const out: JobResult = { scenario: job.scenario.name, variants: job.variants, ...(job.expect ? { expect: job.expect } : {}), ...rest };
+  if (checkpoint) Object.defineProperty(out, 'checkpoint', { value: checkpoint, enumerable: false }); // not in the report JSON
   if (!r.violation || !r.schedule) return out;
   let foundBy = opts.strategy === 'bfs' ? 'explore/bfs (shortest)' : reductionApplies(opts) ? 'explore/dfs+dpor' : 'explore/dfs';
   const budget = opts.shortenBudget ?? 200_000;

@@ -16,15 +16,18 @@ export class Limits {
     this.deadline = opts.timeBudgetMs ? this.t0 + opts.timeBudgetMs : Infinity;
   }
 
-  /** null to go on, or the bound that stops the search. */
-  poll(states: number, transitions: number, depth: number, frontier: number): string | null {
+  /** null to go on, or the bound that stops the search. `states` may be a getter (read only when looking). */
+  poll(statesNow: number | (() => number), transitions: number, depth: number, frontier: number): string | null {
     if ((this.calls++ & 1023) !== 0) return null; // the first call looks too
+    const states = typeof statesNow === 'number' ? statesNow : statesNow();
     const now = performance.now();
     if (this.opts.shouldStop?.()) return 'interrupted';
     if (now > this.deadline) return `time ${Math.round(this.opts.timeBudgetMs! / 1000)} s`;
+    const progress = this.opts.onProgress && now - this.lastProgress >= (this.opts.progressEveryMs ?? 1000);
+    if (this.maxBytes === Infinity && !progress) return null; // process.memoryUsage() is costly: only when asked
     const bytes = this.storedBytes() + process.memoryUsage().heapUsed;
     if (bytes > this.maxBytes) return `memory ${this.opts.maxMemoryMB} MB`;
-    if (this.opts.onProgress && now - this.lastProgress >= (this.opts.progressEveryMs ?? 1000)) {
+    if (progress && this.opts.onProgress) {
       this.lastProgress = now;
       const secs = (now - this.t0) / 1000;
       this.opts.onProgress({ states, transitions, depth, frontier, secs, statesPerSec: Math.round(states / Math.max(secs, 1e-3)), bytes });

@@ -1,0 +1,106 @@
+// Owns `iommu-check merge`: combine the JSON reports of the shards of a split search (`explore --shard i/N`)
+// into one report. Per job (scenario + variants): a violation if any shard found one (the lowest shard's is
+// shown), clean only if every shard 1..N is present and clean, else clean up to bound; a missing shard is an
+// error naming it (exit 2). Exit 1 when a merged job has a violation, else 0.
+import { Command } from 'commander';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UsageError } from '../model/variants';
+import type { Report, ReportJob } from '../report/report';
+import { renderMarkdown } from '../report/markdown';
+import { summaryRows, textTable } from '../report/table';
+import type { Counterexample } from '../explorer/counterexample';
+
+function readReport(file: string): Report {
+  let r: Report;
+  try {
+    r = JSON.parse(readFileSync(file, 'utf8')) as Report;
+  } catch {
+    throw new UsageError(`merge: cannot read report '${file}' (not a JSON file)`);
+  }
+  if (r?.tool !== 'iommu-check' || !Array.isArray(r.jobs)) throw new UsageError(`merge: '${file}' is not an iommu-check report`);
+  return r;
+}
+
+/** Merges the shard jobs of several reports; throws a UsageError naming missing or inconsistent shards. */
+export function mergeReports(reports: { file: string; report: Report }[]): Report {
+  const groups = new Map<string, { job: ReportJob; file: string }[]>();
+  for (const { file, report } of reports) {
+    for (const job of report.jobs) {
+      if (!job.shard) throw new UsageError(`merge: '${file}': job ${job.scenario} [${job.variants.join('+') || 'default'}] is not a shard (run explore with --shard i/N)`);
+      const key = `${job.scenario} [${job.variants.join('+') || 'default'}]`;
+      (groups.get(key) ?? groups.set(key, []).get(key)!).push({ job, file });
+    }
+  }
+  const jobs: ReportJob[] = [];
+  for (const [key, list] of groups) {
+    const N = list[0].job.shard!.count;
+    if (list.some((x) => x.job.shard!.count !== N)) throw new UsageError(`merge: ${key}: shards of different splits (${[...new Set(list.map((x) => x.job.shard!.count))].join(' and ')} shards)`);
+    const byIndex = new Map<number, ReportJob>();
+    for (const { job, file } of list) {
+      if (byIndex.has(job.shard!.index)) throw new UsageError(`merge: ${key}: shard ${job.shard!.index}/${N} given twice (again in '${file}')`);
+      byIndex.set(job.shard!.index, job);
+    }
+    const shards = [...byIndex.keys()].sort((a, b) => a - b).map((i) => byIndex.get(i)!);
+    const violating = shards.find((j) => j.violation);
+    const missing = [];
+    for (let i = 1; i <= N; i++) if (!byIndex.has(i)) missing.push(`${i}/${N}`);
+    if (missing.length && !violating) throw new UsageError(`merge: ${key}: missing shard(s) ${missing.join(', ')}`);
+    const bounded = shards.filter((j) => j.verdict !== 'clean' && !j.violation);
+    const sum = (f: (j: ReportJob) => number) => shards.reduce((a, j) => a + f(j), 0);
+    const ms = Math.max(...shards.map((j) => j.stats.ms));
+    const states = sum((j) => j.stats.states);
+    const base = violating ?? shards[0];
+    const merged: ReportJob = {
+      ...base,
+      verdict: violating ? 'violation' : bounded.length ? 'bounded' : 'clean',
+      ...(!violating && bounded.length ? { bound: bounded.map((j) => `shard ${j.shard!.index}/${N}: ${j.bound}`).join('; ') } : {}),
+      shard: { index: 0, count: N, level: base.shard!.level, frontier: base.shard!.frontier, roots: sum((j) => j.shard!.roots), top: base.shard!.top },
+      stats: {
+        states, transitions: sum((j) => j.stats.transitions), maxDepth: Math.max(...shards.map((j) => j.stats.maxDepth)),
+        ms, statesPerSec: Math.round((states / Math.max(ms, 1)) * 1000), visitedBytes: Math.max(...shards.map((j) => j.stats.visitedBytes)),
+        omission: Math.max(...shards.map((j) => j.stats.omission)),
+      },
+    };
+    if (!violating) delete merged.bound;
+    if (!violating && bounded.length) merged.bound = bounded.map((j) => `shard ${j.shard!.index}/${N}: ${j.bound}`).join('; ');
+    if (!violating) {
+      delete merged.violation;
+      delete merged.schedule;
+      delete merged.counterexampleFile;
+    }
+    if (merged.expect) merged.asExpected = merged.expect === 'clean' ? merged.verdict === 'clean' : merged.violation?.invariant === merged.expect;
+    jobs.push(merged);
+  }
+  const states = jobs.reduce((a, j) => a + j.stats.states, 0);
+  const ms = jobs.reduce((a, j) => a + j.stats.ms, 0);
+  return {
+    tool: 'iommu-check', command: `merge ${reports.map((r) => r.file).join(' ')}`, startedAt: new Date().toISOString(), options: {}, jobs,
+    totals: {
+      jobs: jobs.length, violations: jobs.filter((j) => j.violation).length, states,
+      transitions: jobs.reduce((a, j) => a + j.stats.transitions, 0), ms, statesPerSec: Math.round((states / Math.max(ms, 1)) * 1000),
+    },
+  };
+}
+
+export function mergeCommand(): Command {
+  return new Command('merge')
+    .description('combine the JSON reports of `explore --shard i/N` runs into one report (states are summed over shards)')
+    .argument('<report.json...>', 'explore.json files of the shards')
+    .option('-o, --out <dir>', 'where to write merge.json and merge.md', 'reports')
+    .action((files: string[], f: { out: string }) => {
+      const report = mergeReports(files.map((file) => ({ file, report: readReport(file) })));
+      mkdirSync(f.out, { recursive: true });
+      const cxs = new Map<string, Counterexample>();
+      for (const j of report.jobs) {
+        if (j.counterexampleFile && existsSync(j.counterexampleFile)) cxs.set(j.counterexampleFile, JSON.parse(readFileSync(j.counterexampleFile, 'utf8')) as Counterexample);
+      }
+      const json = join(f.out, 'merge.json'), md = join(f.out, 'merge.md');
+      writeFileSync(json, JSON.stringify(report, null, 1) + '\n');
+      writeFileSync(md, renderMarkdown(report, cxs));
+      console.log(textTable(summaryRows(report.jobs)));
+      console.log(`\nmerged ${files.length} report(s): ${report.totals.jobs} job(s), ${report.totals.violations} violation(s); states are summed over shards (a state may be visited by several)`);
+      console.log(`report: ${md} and ${json}`);
+      process.exitCode = report.totals.violations ? 1 : 0;
+    });
+}

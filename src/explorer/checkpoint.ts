@@ -1,0 +1,117 @@
+// Owns checkpoints of the full depth-first search: a JSON file holding the job (scenario, variants,
+// invariants), the options that shape the state space, the stack as choice indices with the schedule that
+// validates them, and the visited fingerprints (base64). Loading checks all of it against the search it is
+// asked to continue and fails with one clear UsageError (exit 2) on a corrupt or mismatched file.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { UsageError } from '../model/variants';
+import { validateScenario, type ScenarioSpec } from '../model/scenario';
+import type { Model } from '../model/model';
+import type { DfsSnapshot } from './dfs';
+import { FingerprintTable, fingerprintKey } from './fptable';
+
+const FORMAT = 'iommu-check-checkpoint/1';
+
+/** The options that change which states exist or are explored: a resumed run must use the same ones. */
+export interface SearchShape {
+  maxDepth?: number;
+  maxPreemptions?: number;
+  maxOpsPerThread?: number;
+  deadlock: boolean;
+  livelock: boolean;
+  shard?: string;
+}
+
+export interface Checkpoint {
+  format: string;
+  scenario: ScenarioSpec;
+  variants: string[];
+  invariants?: string[];
+  shape: SearchShape;
+  /** words per state and the initial state's fingerprint: detect a changed model or hash */
+  stateWords: number;
+  initial: string;
+  /** digest of everything above, and of the fingerprints: detects an edited or truncated file */
+  digest: string;
+  states: number;
+  snapshot: DfsSnapshot;
+  /** the visited fingerprints, [a, b] Uint32 pairs, little-endian, base64 */
+  visited: string;
+  /** the bound that stopped the run */
+  stoppedBy: string;
+  savedAt: string;
+}
+
+export function shapeOf(o: { maxDepth?: number; maxPreemptions?: number; maxOpsPerThread?: number; deadlock?: boolean; livelock?: boolean; shard?: { index: number; count: number } }): SearchShape {
+  const s: SearchShape = { deadlock: o.deadlock !== false, livelock: o.livelock !== false };
+  if (o.maxDepth !== undefined) s.maxDepth = o.maxDepth;
+  if (o.maxPreemptions !== undefined) s.maxPreemptions = o.maxPreemptions;
+  if (o.maxOpsPerThread !== undefined) s.maxOpsPerThread = o.maxOpsPerThread;
+  if (o.shard) s.shard = `${o.shard.index}/${o.shard.count}`;
+  return s;
+}
+
+function digestOf(c: Omit<Checkpoint, 'digest' | 'savedAt' | 'stoppedBy'>): string {
+  const h = createHash('sha256');
+  h.update(JSON.stringify([c.format, c.scenario, c.variants, c.invariants ?? null, c.shape, c.stateWords, c.initial, c.states, c.snapshot]));
+  h.update(c.visited);
+  return h.digest('hex');
+}
+
+export function makeCheckpoint(m: Model, job: { scenario: ScenarioSpec; variants: string[] }, invariants: readonly string[] | undefined,
+  shape: SearchShape, table: FingerprintTable, snapshot: DfsSnapshot, stoppedBy: string): Checkpoint {
+  const fps = table.fingerprints();
+  const init = m.initial();
+  const body = {
+    format: FORMAT, scenario: job.scenario, variants: job.variants, ...(invariants ? { invariants: [...invariants] } : {}),
+    shape, stateWords: init.length, initial: fingerprintKey(init), states: fps.length / 2, snapshot,
+    visited: Buffer.from(fps.buffer, fps.byteOffset, fps.byteLength).toString('base64'),
+  };
+  return { ...body, digest: digestOf(body), stoppedBy, savedAt: new Date().toISOString() };
+}
+
+export function writeCheckpoint(file: string, c: Checkpoint): void {
+  writeFileSync(file, JSON.stringify(c) + '\n');
+}
+
+/** Reads and checks a checkpoint file's own consistency (not yet against a model). */
+export function readCheckpoint(file: string): Checkpoint {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new UsageError(`--resume: cannot read checkpoint '${file}'`);
+  }
+  let c: Checkpoint;
+  try {
+    c = JSON.parse(text) as Checkpoint;
+  } catch {
+    throw new UsageError(`--resume: '${file}' is not a checkpoint (not JSON)`);
+  }
+  if (!c || typeof c !== 'object' || c.format !== FORMAT) throw new UsageError(`--resume: '${file}' is not a ${FORMAT} file`);
+  const { digest, savedAt: _s, stoppedBy: _b, ...body } = c;
+  if (typeof c.visited !== 'string' || !c.snapshot || !Array.isArray(c.snapshot.next) || digest !== digestOf(body)) {
+    throw new UsageError(`--resume: checkpoint '${file}' is corrupt (its digest does not match its content)`);
+  }
+  try {
+    c.scenario = validateScenario(c.scenario);
+  } catch (e) {
+    throw new UsageError(`--resume: checkpoint '${file}' holds an invalid scenario: ${(e as Error).message}`);
+  }
+  return c;
+}
+
+/** The visited table of a checkpoint, after checking that it belongs to this model and search shape. */
+export function restoreTable(c: Checkpoint, m: Model, shape: SearchShape): FingerprintTable {
+  const init = m.initial();
+  const want = JSON.stringify(shape), have = JSON.stringify(c.shape);
+  if (want !== have) throw new UsageError(`--resume: the checkpoint was taken with search options ${have}, this run has ${want}`);
+  if (init.length !== c.stateWords || fingerprintKey(init) !== c.initial) {
+    throw new UsageError('--resume: the checkpoint was taken with a different model (state layout or hash changed)');
+  }
+  const buf = Buffer.from(c.visited, 'base64');
+  if (buf.length !== c.states * 8) throw new UsageError(`--resume: checkpoint holds ${buf.length / 8} fingerprints, expected ${c.states}`);
+  const pairs = new Uint32Array(buf.length / 4);
+  for (let i = 0; i < pairs.length; i++) pairs[i] = buf.readUInt32LE(4 * i);
+  return FingerprintTable.from(pairs);
+}

@@ -1,0 +1,192 @@
+// Owns the fingerprint table the scale-out searches use: the same 64-bit fingerprints as the visited set
+// (hashA/hashB), in an open-addressing table that can be dumped and restored (checkpoints), enumerated
+// (shard coverage), and placed in a SharedArrayBuffer so several worker threads insert into one table
+// lock-free (Atomics.compareExchange on the first half, then the second half published after it).
+import { hashA, hashB } from './hash';
+import type { StateStore } from './visited';
+
+/** Slot layout: [a, b] pairs of Uint32; a === 0 && b === 0 is empty. In shared mode a slot is claimed by a
+ * CAS of `a` from 0 to CLAIM and published by writing b, then a; readers spin while a === CLAIM. */
+const CLAIM = 0xffffffff;
+/** shared mode: Int32 words between two threads' insertion counters (64 bytes), and the most threads */
+const STRIDE = 16;
+export const MAX_THREADS = 65;
+
+export class FingerprintTable implements StateStore {
+  private table: Uint32Array;
+  private mask: number;
+  private localSize = 0;
+  /** shared mode: states inserted by each thread, one counter per 64-byte line (no line is written by two
+   * threads); this thread's counter is at `own` */
+  private readonly counter: Int32Array | null;
+  private readonly own: number;
+  /** shared mode: one byte per slot, set when the state's subtree is fully explored (livelock checks) */
+  private readonly doneFlags: Uint8Array | null;
+
+  constructor(capacityLog2 = 16, shared?: SharedTable, thread = 0) {
+    this.own = STRIDE * thread;
+    if (shared) {
+      if (thread < 0 || thread >= MAX_THREADS) throw new Error(`shared table: thread ${thread} of ${MAX_THREADS}`);
+      this.table = new Uint32Array(shared.table);
+      this.counter = new Int32Array(shared.counter);
+      this.doneFlags = new Uint8Array(shared.done);
+      this.mask = this.table.length / 2 - 1;
+    } else {
+      this.table = new Uint32Array(2 << capacityLog2);
+      this.mask = (1 << capacityLog2) - 1;
+      this.counter = null;
+      this.doneFlags = null;
+    }
+  }
+
+  /** A table in shared memory for several threads, of 2^capacityLog2 slots (fixed: it does not grow). */
+  static sharedBuffers(capacityLog2: number): SharedTable {
+    return { table: new SharedArrayBuffer(8 << capacityLog2), counter: new SharedArrayBuffer(4 * STRIDE * MAX_THREADS), done: new SharedArrayBuffer(1 << capacityLog2) };
+  }
+
+  /** Shared mode: inserts the state; its slot when new, or -1 - slot when it was there already. Probes read
+   * plainly (a stale empty slot only makes the CAS fail and the slot be read again); a slot is claimed by CAS. */
+  addSlot(s: Int32Array): number {
+    let a = hashA(s);
+    const b = hashB(s);
+    if ((a === 0 && b === 0) || a === CLAIM) a = 1;
+    const t = this.table;
+    let i = (a ^ Math.imul(b, 0x9e3779b1)) & this.mask;
+    for (let probes = 0; probes <= this.mask; probes++) {
+      let ka = t[2 * i];
+      if (ka === 0) {
+        ka = Atomics.compareExchange(t, 2 * i, 0, CLAIM);
+        if (ka === 0) {
+          Atomics.store(t, 2 * i + 1, b);
+          Atomics.store(t, 2 * i, a);
+          Atomics.store(this.counter!, this.own, this.counter![this.own] + 1);
+          return i;
+        }
+      }
+      while (ka === CLAIM) ka = Atomics.load(t, 2 * i); // another thread is publishing this slot
+      if (ka === a && Atomics.load(t, 2 * i + 1) === b) return -1 - i;
+      i = (i + 1) & this.mask;
+    }
+    throw new Error('shared fingerprint table full');
+  }
+
+  markDone(slot: number): void {
+    this.doneFlags![slot] = 1; // read only by isDone, after the reader found the slot: a late flag is a false alarm at worst
+  }
+
+  isDone(slot: number): boolean {
+    return Atomics.load(this.doneFlags!, slot) === 1;
+  }
+
+  get size(): number {
+    if (!this.counter) return this.localSize;
+    let n = 0;
+    for (let i = 0; i < this.counter.length; i += STRIDE) n += Atomics.load(this.counter, i);
+    return n;
+  }
+
+  get bytes(): number {
+    return this.table.byteLength;
+  }
+
+  get omissionProbability(): number {
+    return (this.size * this.size) / 2 ** 65;
+  }
+
+  /** Shared mode: the fraction of slots in use (the table is full at 3/4). */
+  get load(): number {
+    return this.size / (this.mask + 1);
+  }
+
+  add(s: Int32Array): boolean {
+    let a = hashA(s);
+    const b = hashB(s);
+    if ((a === 0 && b === 0) || a === CLAIM) a = 1;
+    return this.counter ? this.insertShared(a, b) : this.insert(a, b);
+  }
+
+  /** Adds a fingerprint given as its two halves (restoring a checkpoint). */
+  addFingerprint(a: number, b: number): boolean {
+    return this.counter ? this.insertShared(a, b) : this.insert(a, b);
+  }
+
+  private insert(a: number, b: number): boolean {
+    const t = this.table;
+    let i = (a ^ Math.imul(b, 0x9e3779b1)) & this.mask;
+    for (;;) {
+      const ka = t[2 * i], kb = t[2 * i + 1];
+      if (ka === 0 && kb === 0) break;
+      if (ka === a && kb === b) return false;
+      i = (i + 1) & this.mask;
+    }
+    t[2 * i] = a;
+    t[2 * i + 1] = b;
+    if (++this.localSize * 2 > this.mask) this.grow();
+    return true;
+  }
+
+  private insertShared(a: number, b: number): boolean {
+    const t = this.table;
+    let i = (a ^ Math.imul(b, 0x9e3779b1)) & this.mask;
+    for (let probes = 0; probes <= this.mask; probes++) {
+      let ka = Atomics.load(t, 2 * i);
+      if (ka === 0) {
+        ka = Atomics.compareExchange(t, 2 * i, 0, CLAIM);
+        if (ka === 0) {
+          Atomics.store(t, 2 * i + 1, b);
+          Atomics.store(t, 2 * i, a);
+          Atomics.store(this.counter!, this.own, this.counter![this.own] + 1);
+          return true;
+        }
+      }
+      while (ka === CLAIM) ka = Atomics.load(t, 2 * i); // another thread is publishing this slot
+      if (ka === a && Atomics.load(t, 2 * i + 1) === b) return false;
+      i = (i + 1) & this.mask;
+    }
+    throw new Error('shared fingerprint table full');
+  }
+
+  private grow(): void {
+    const old = this.table;
+    this.table = new Uint32Array(old.length * 2);
+    this.mask = this.mask * 2 + 1;
+    this.localSize = 0;
+    for (let i = 0; i < old.length; i += 2) if (old[i] !== 0 || old[i + 1] !== 0) this.insert(old[i], old[i + 1]);
+  }
+
+  /** Every stored fingerprint, as [a, b] pairs packed in one array (a checkpoint, or a coverage test). */
+  fingerprints(): Uint32Array {
+    const out = new Uint32Array(2 * this.size);
+    let w = 0;
+    const t = this.table;
+    for (let i = 0; i < t.length; i += 2) {
+      if (t[i] === 0 && t[i + 1] === 0) continue;
+      out[w++] = t[i];
+      out[w++] = t[i + 1];
+    }
+    return out.subarray(0, w);
+  }
+
+  /** A local table holding the given fingerprints. */
+  static from(pairs: Uint32Array): FingerprintTable {
+    let log2 = 16;
+    while ((1 << log2) < pairs.length) log2++;
+    const t = new FingerprintTable(log2);
+    for (let i = 0; i < pairs.length; i += 2) t.insert(pairs[i], pairs[i + 1]);
+    return t;
+  }
+}
+
+export interface SharedTable {
+  table: SharedArrayBuffer;
+  counter: SharedArrayBuffer;
+  done: SharedArrayBuffer;
+}
+
+/** The fingerprint of one state as the string "a:b" (hex), for sets in tests and merges. */
+export function fingerprintKey(s: Int32Array): string {
+  let a = hashA(s);
+  const b = hashB(s);
+  if ((a === 0 && b === 0) || a === CLAIM) a = 1;
+  return `${a.toString(16)}:${b.toString(16)}`;
+}

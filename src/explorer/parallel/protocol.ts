@@ -1,0 +1,43 @@
+// Owns what the parallel search's main thread and its workers share: the job, the options each worker
+// applies, the shared buffers (fingerprint table, root counter, stop flag) and the result a worker posts.
+import type { ScenarioSpec } from '../../model/scenario';
+import type { SharedTable } from '../fptable';
+import type { DfsRoot } from '../dfs';
+import type { ExploreStats, Schedule } from '../result';
+import type { Violation } from '../../model/model';
+
+/** stop flag values (Int32 at index 0 of `control`) */
+export const RUN = 0, INTERRUPT = 1, VIOLATION = 2, TABLE_FULL = 3;
+
+export interface WorkerInput {
+  scenario: ScenarioSpec;
+  variants: string[];
+  invariants?: string[];
+  deadlock: boolean;
+  livelock: boolean;
+  maxStates?: number;
+  /** absolute deadline (Date.now() ms) for a time budget */
+  deadline?: number;
+  roots: DfsRoot[];
+  table: SharedTable;
+  /** Int32[0] = stop flag, Int32[1] = next root to claim */
+  control: SharedArrayBuffer;
+  /** this worker's index in the shared table's counters (1..workers; the main thread is 0) */
+  thread: number;
+  /** stop when this many states are stored (3/4 of the slots) */
+  fullAt: number;
+}
+
+export interface WorkerOutput {
+  verdict: 'clean' | 'violation' | 'bounded';
+  violation?: Violation;
+  schedule?: Schedule;
+  bound?: string;
+  /** edges into states another worker was still below, on which no operation completes (possible cycles) */
+  openEdges: [Int32Array, Int32Array][];
+  roots: number;
+  stats: ExploreStats;
+  /** CPU ms of the worker thread's search (-1 where unknown) */
+  cpuMs?: number;
+  error?: string;
+}

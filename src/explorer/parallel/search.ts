@@ -1,0 +1,132 @@
+// Owns the parallel full search (`--workers N`): the main thread explores the top region breadth-first (see
+// shard.ts), puts it in a fingerprint table in shared memory, and N worker threads claim the frontier states
+// one by one and search below them depth-first, inserting into the one table (lock-free). Each state is
+// stored, checked and expanded once, by the worker that inserted it, so a complete run has exactly the states
+// and transitions of the sequential search. Verdicts are made deterministic by construction: if any worker
+// finds a violation, or a cycle could cross workers (an edge into a state another worker is still below, or a
+// back edge in the top region) while livelocks are checked, the sequential search decides the job.
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { extname, join } from 'node:path';
+import { buildModel } from '../../model/model';
+import type { ScenarioSpec } from '../../model/scenario';
+import type { DfsResult } from '../dfs';
+import { FingerprintTable, MAX_THREADS } from '../fptable';
+import { checkTop, closesCycle, topRegion } from '../shard';
+import type { ExploreOptions } from '../result';
+import { RUN, INTERRUPT, TABLE_FULL, type WorkerInput, type WorkerOutput } from './protocol';
+
+export interface ParallelInfo {
+  workers: number;
+  /** frontier level and size (the units of work the workers claim) */
+  level: number;
+  frontier: number;
+  /** roots each worker explored, and the ms each spent searching */
+  roots: number[];
+  workerMs?: number[];
+  /** CPU ms each worker thread used: below workerMs when the machine is busy with other work */
+  workerCpuMs?: number[];
+  /** wall-clock ms of the workers' search, and of the check of edges between workers for cycles */
+  searchMs?: number;
+  cycleCheckMs?: number;
+  /** edges into states another worker was still below, checked for cycles */
+  openEdges?: number;
+  /** why the sequential search decided the job, when it did */
+  sequential?: string;
+}
+
+/** `deferred`: the parallel search did not decide the job (see parallel.sequential); run the sequential one. */
+export type ParallelResult = DfsResult & { parallel: ParallelInfo; deferred?: boolean };
+
+export function defaultWorkers(): number {
+  return Math.min(availableParallelism(), MAX_THREADS - 1);
+}
+
+/** The shared table's size: room for maxStates, or what --max-memory allows (9 bytes a slot), else 2^23 slots. */
+function tableLog2(opts: ExploreOptions, atLeast: number): number {
+  let log2 = 20;
+  if (opts.maxStates !== undefined) log2 = Math.ceil(Math.log2((opts.maxStates + atLeast) * 2));
+  else if (opts.maxMemoryMB !== undefined) log2 = Math.floor(Math.log2((opts.maxMemoryMB * 1048576) / 9));
+  while ((1 << log2) * 0.75 < atLeast * 2) log2++;
+  return Math.min(Math.max(log2, 12), 30);
+}
+
+export async function exploreParallel(job: { scenario: ScenarioSpec; variants: string[] }, invariants: readonly string[] | undefined,
+  opts: ExploreOptions & { workers: number; rootsPerWorker?: number }): Promise<ParallelResult> {
+  const t0 = performance.now();
+  const m = buildModel(job.scenario, job.variants, invariants);
+  const deadlock = opts.deadlock !== false, livelock = opts.livelock !== false;
+  const region = topRegion(m, (opts.rootsPerWorker ?? 64) * opts.workers);
+  const info: ParallelInfo = { workers: opts.workers, level: region.level, frontier: region.frontier.length, roots: [] };
+  const sequential = (why: string): ParallelResult => ({
+    verdict: 'bounded', deferred: true, parallel: { ...info, sequential: why },
+    stats: { states: 0, transitions: 0, maxDepth: 0, ms: Math.round(performance.now() - t0), statesPerSec: 0, visitedBytes: 0, omission: 0 },
+  });
+  const bad = checkTop(m, region, deadlock);
+  if (bad) return sequential('violation in the top region');
+  if (region.frontier.length < opts.workers) return sequential('state space too small to split');
+  const log2 = tableLog2(opts, region.top.length + region.frontier.length);
+  const buffers = FingerprintTable.sharedBuffers(log2);
+  const table = new FingerprintTable(0, buffers);
+  for (const r of region.top) table.add(r.state);
+  for (const r of region.frontier) table.add(r.state);
+  const control = new SharedArrayBuffer(8);
+  const flags = new Int32Array(control);
+  const input: Omit<WorkerInput, 'thread'> = {
+    scenario: job.scenario, variants: job.variants, ...(invariants ? { invariants: [...invariants] } : {}), deadlock, livelock,
+    ...(opts.maxStates !== undefined ? { maxStates: opts.maxStates } : {}),
+    ...(opts.timeBudgetMs !== undefined ? { deadline: Date.now() + opts.timeBudgetMs } : {}),
+    roots: region.frontier, table: buffers, control, fullAt: Math.floor((1 << log2) * 0.75),
+  };
+  const file = join(__dirname, `worker${extname(__filename)}`);
+  const execArgv = extname(__filename) === '.ts' ? ['--require', 'ts-node/register'] : [];
+  const env = { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' };
+  const poll = setInterval(() => {
+    if (opts.shouldStop?.()) Atomics.compareExchange(flags, 0, RUN, INTERRUPT);
+    if (opts.onProgress) {
+      const secs = (performance.now() - t0) / 1000;
+      opts.onProgress({ states: table.size, transitions: 0, depth: 0, frontier: region.frontier.length - Math.min(Atomics.load(flags, 1), region.frontier.length), secs, statesPerSec: Math.round(table.size / Math.max(secs, 1e-3)), bytes: table.bytes + process.memoryUsage().heapUsed });
+    }
+  }, 50);
+  let outs: WorkerOutput[];
+  const tw = performance.now();
+  try {
+    outs = await Promise.all(Array.from({ length: opts.workers }, (_, i) => new Promise<WorkerOutput>((resolve, reject) => {
+      const w = new Worker(file, { workerData: { ...input, thread: i + 1 }, execArgv, env });
+      w.once('message', (o: WorkerOutput) => resolve(o));
+      w.once('error', reject);
+      w.once('exit', (code) => reject(new Error(`worker exited with code ${code} before reporting`)));
+    })));
+  } finally {
+    clearInterval(poll);
+  }
+  info.searchMs = Math.round(performance.now() - tw);
+  const failed = outs.find((o) => o.error);
+  if (failed) throw new Error(`parallel search worker failed: ${failed.error}`);
+  info.roots = outs.map((o) => o.roots);
+  info.workerMs = outs.map((o) => o.stats.ms);
+  info.workerCpuMs = outs.map((o) => o.cpuMs ?? -1);
+  if (outs.some((o) => o.violation)) return sequential('a worker found a violation: the sequential search reports the same one as --workers 1');
+  const flag = Atomics.load(flags, 0);
+  const stopped = flag === INTERRUPT ? 'interrupted' : flag === TABLE_FULL ? `memory (shared table of 2^${log2} slots full; raise --max-memory)` : outs.find((o) => o.bound)?.bound;
+  if (livelock && !stopped) {
+    // a cycle met by no single worker's stack shows as an edge into a state another worker was still below
+    const open = [...region.backEdges, ...outs.flatMap((o) => o.openEdges)];
+    info.openEdges = open.length;
+    if (open.length >= 100_000) return sequential('too many edges into states other workers were exploring to check for cycles');
+    const tc = performance.now();
+    const cyc = closesCycle(m, open);
+    info.cycleCheckMs = Math.round(performance.now() - tc);
+    if (cyc !== false) return sequential(cyc ? 'a cycle spans workers: the sequential search checks it for livelock' : 'checking edges between workers for cycles ran out of budget');
+  }
+  const states = table.size;
+  const transitions = outs.reduce((a, o) => a + o.stats.transitions, 0) + region.top.reduce((a, r) => { const l: number[] = []; m.steps(r.state, l); return a + l.length / 2; }, 0);
+  const ms = Math.max(performance.now() - t0, 0.001);
+  return {
+    verdict: stopped ? 'bounded' : 'clean', ...(stopped ? { bound: stopped } : {}), parallel: info,
+    stats: {
+      states, transitions, maxDepth: region.level + Math.max(...outs.map((o) => o.stats.maxDepth)), ms: Math.round(ms),
+      statesPerSec: Math.round((states / ms) * 1000), visitedBytes: table.bytes, omission: table.omissionProbability,
+    },
+  };
+}

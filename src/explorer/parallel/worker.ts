@@ -1,0 +1,49 @@
+// Owns one worker thread of the parallel search: rebuilds the model from the job, then claims roots of the
+// shared frontier one at a time and runs the full depth-first search below each, inserting into the shared
+// fingerprint table; stops when the main thread, another worker (violation) or the table says so.
+import { parentPort, workerData } from 'node:worker_threads';
+import { threadCpuMs } from './cpu';
+import '../../model/scenarios';
+import { buildModel } from '../../model/model';
+import { exploreDfs } from '../dfs';
+import { FingerprintTable } from '../fptable';
+import { RUN, VIOLATION, TABLE_FULL, type WorkerInput, type WorkerOutput } from './protocol';
+
+function run(w: WorkerInput): WorkerOutput {
+  const cpu0 = threadCpuMs();
+  const m = buildModel(w.scenario, w.variants, w.invariants);
+  const shared = new FingerprintTable(0, w.table, w.thread);
+  const control = new Int32Array(w.control);
+  let claimed = 0;
+  const claim = (): number => {
+    if (Atomics.load(control, 0) !== RUN) return -1;
+    const j = Atomics.add(control, 1, 1);
+    if (j >= w.roots.length) return -1;
+    claimed++;
+    return j;
+  };
+  const shouldStop = (): boolean => {
+    if (shared.size >= w.fullAt) Atomics.compareExchange(control, 0, RUN, TABLE_FULL);
+    return Atomics.load(control, 0) !== RUN;
+  };
+  const openEdges: [Int32Array, Int32Array][] = [];
+  const r = exploreDfs(m, {
+    roots: w.roots, claim, shared, openEdges, shouldStop, deadlock: w.deadlock, livelock: w.livelock,
+    ...(w.maxStates !== undefined ? { maxStates: w.maxStates } : {}),
+    ...(w.deadline !== undefined ? { timeBudgetMs: Math.max(1, w.deadline - Date.now()) } : {}),
+  });
+  if (r.violation) Atomics.compareExchange(control, 0, RUN, VIOLATION);
+  return {
+    verdict: r.verdict, ...(r.violation ? { violation: r.violation, schedule: r.schedule } : {}),
+    ...(r.bound ? { bound: r.bound } : {}), openEdges: openEdges.slice(0, 100_000), roots: claimed, stats: r.stats,
+    cpuMs: cpu0 < 0 ? -1 : threadCpuMs() - cpu0,
+  };
+}
+
+let out: WorkerOutput;
+try {
+  out = run(workerData as WorkerInput);
+} catch (e) {
+  out = { verdict: 'bounded', openEdges: [], roots: 0, stats: { states: 0, transitions: 0, maxDepth: 0, ms: 0, statesPerSec: 0, visitedBytes: 0, omission: 0 }, error: (e as Error).stack ?? String(e) };
+}
+parentPort!.postMessage(out);

@@ -1,0 +1,187 @@
+// Owns the split of the full search into shards (`--shard i/N`) and the top region the parallel workers
+// share. Every shard first explores the same top region breadth-first: levels 0..k-1 of the state graph,
+// where k is the first level with at least `minRoots` states (the frontier). The frontier states are the
+// roots of the depth-first searches; root j belongs to shard (j mod N) + 1. Each shard checks every top
+// state, counts top and frontier states as visited, and searches from its own roots: a state at distance
+// >= k lies below some frontier state on a shortest path whose later states are deeper than the frontier,
+// so the shard owning that root reaches it, and the N shards together visit every reachable state.
+import type { Model, Violation } from '../model/model';
+import { deadlockIn } from './deadlock';
+import { exploreDfs, type DfsOptions, type DfsResult, type DfsRoot } from './dfs';
+import { FingerprintTable, fingerprintKey } from './fptable';
+import type { Schedule } from './result';
+
+export interface ShardSpec {
+  /** 1-based */
+  index: number;
+  count: number;
+}
+
+export interface TopRegion {
+  /** states of levels 0..k-1, breadth-first order, with their schedules */
+  top: DfsRoot[];
+  /** level k: the roots of the depth-first searches */
+  frontier: DfsRoot[];
+  level: number;
+  /** edges into a state no deeper than their source, on which no operation completes: only these can close a
+   * cycle inside the top region */
+  backEdges: [Int32Array, Int32Array][];
+}
+
+/** Parses "i/N" (1 <= i <= N); null when malformed. */
+export function parseShard(v: string): ShardSpec | null {
+  const m = /^(\d+)\/(\d+)$/.exec(v);
+  if (!m) return null;
+  const index = Number(m[1]), count = Number(m[2]);
+  if (count < 1 || index < 1 || index > count || count > 1 << 20) return null;
+  return { index, count };
+}
+
+/** Breadth-first levels until one holds at least minRoots states (or the graph ends, or maxTop states). */
+export function topRegion(m: Model, minRoots: number, maxTop = 20_000): TopRegion {
+  const seen = new Map<string, number>();
+  const init = m.initial();
+  seen.set(fingerprintKey(init), 0);
+  const backEdges: [Int32Array, Int32Array][] = [];
+  const ops = (s: Int32Array) => Array.from({ length: m.threads }, (_, t) => s[m.sys.opIndex(t)]).join();
+  const top: DfsRoot[] = [];
+  let level: DfsRoot[] = [{ state: init, schedule: [] }];
+  let k = 0;
+  const list: number[] = [];
+  while (level.length > 0 && level.length < minRoots && top.length + level.length <= maxTop) {
+    const nextLevel: DfsRoot[] = [];
+    for (const r of level) {
+      top.push(r);
+      list.length = 0;
+      m.steps(r.state, list);
+      for (let j = 0; j < list.length; j += 2) {
+        const s = m.apply(r.state, list[j], list[j + 1]);
+        const key = fingerprintKey(s);
+        const at = seen.get(key);
+        if (at !== undefined) {
+          if (at <= k && ops(r.state) === ops(s)) backEdges.push([r.state, s]);
+          continue;
+        }
+        seen.set(key, k + 1);
+        nextLevel.push({ state: s, schedule: [...r.schedule, [list[j], list[j + 1]]] as Schedule });
+      }
+    }
+    level = nextLevel;
+    k++;
+  }
+  return { top, frontier: level, level: k, backEdges };
+}
+
+/**
+ * Does some edge (from, to) lie on a cycle, i.e. can `to` reach `from`? A cycle completes no operation, so only
+ * states with the edge's operation indices are searched. One pass: the strongly connected components (Tarjan,
+ * iterative) of the states reachable from the targets within their operation indices; an edge closes a cycle
+ * when both ends are in one component. Null when the budget of states ran out first.
+ */
+export function closesCycle(m: Model, edges: readonly [Int32Array, Int32Array][], budget = 1_000_000): boolean | null {
+  const opsOf = (s: Int32Array) => { let h = ''; for (let t = 0; t < m.threads; t++) h += `${s[m.sys.opIndex(t)]},`; return h; };
+  const index = new Map<string, number>(), low: number[] = [], onStack: boolean[] = [], comp: number[] = [];
+  const stack: number[] = [];
+  let n = 0, comps = 0;
+  const list: number[] = [];
+  for (const [, to] of edges) {
+    const k0 = fingerprintKey(to);
+    if (index.has(k0)) continue;
+    const ops = opsOf(to);
+    // frames: [state id, state, successors not yet tried]
+    const frames: { id: number; s: Int32Array; succ: Int32Array[] }[] = [];
+    const open = (s: Int32Array, k: string): void => {
+      const id = n++;
+      index.set(k, id);
+      low[id] = id;
+      onStack[id] = true;
+      stack.push(id);
+      list.length = 0;
+      m.steps(s, list);
+      const succ: Int32Array[] = [];
+      for (let j = 0; j < list.length; j += 2) {
+        const x = m.apply(s, list[j], list[j + 1]);
+        if (opsOf(x) === ops) succ.push(x);
+      }
+      frames.push({ id, s, succ });
+    };
+    open(to, k0);
+    while (frames.length) {
+      if (--budget < 0) return null;
+      const f = frames[frames.length - 1];
+      const x = f.succ.pop();
+      if (x) {
+        const k = fingerprintKey(x);
+        const j = index.get(k);
+        if (j === undefined) open(x, k);
+        else if (onStack[j]) low[f.id] = Math.min(low[f.id], j);
+        continue;
+      }
+      frames.pop();
+      if (frames.length) low[frames[frames.length - 1].id] = Math.min(low[frames[frames.length - 1].id], low[f.id]);
+      if (low[f.id] === f.id) {
+        for (;;) {
+          const y = stack.pop()!;
+          onStack[y] = false;
+          comp[y] = comps;
+          if (y === f.id) break;
+        }
+        comps++;
+      }
+    }
+  }
+  for (const [from, to] of edges) {
+    const a = index.get(fingerprintKey(from)), b = index.get(fingerprintKey(to));
+    if (a !== undefined && b !== undefined && comp[a] === comp[b]) return true;
+  }
+  return false;
+}
+
+/** The invariant or deadlock violation of a top state, if any (every shard checks the whole top region). */
+export function checkTop(m: Model, region: TopRegion, deadlock: boolean): { violation: Violation; schedule: Schedule } | null {
+  const list: number[] = [];
+  for (const r of region.top) {
+    const v = m.check(r.state);
+    if (v) return { violation: v, schedule: r.schedule };
+    if (!deadlock) continue;
+    list.length = 0;
+    m.steps(r.state, list);
+    const d = list.length === 0 ? deadlockIn(m, r.state) : null;
+    if (d) return { violation: d, schedule: r.schedule };
+  }
+  return null;
+}
+
+export interface ShardInfo {
+  index: number;
+  count: number;
+  /** the level of the frontier, the frontier size, and the roots this shard owns */
+  level: number;
+  frontier: number;
+  roots: number;
+  top: number;
+}
+
+/** One shard of the full search (or the whole search, as shard 1/1, with the top region split off). */
+export function exploreShard(m: Model, shard: ShardSpec, opts: DfsOptions & { visited: FingerprintTable }, region = topRegion(m, 16 * shard.count)): DfsResult & { shard: ShardInfo } {
+  const t0 = performance.now();
+  const table = opts.visited;
+  for (const r of region.top) table.add(r.state);
+  for (const r of region.frontier) table.add(r.state);
+  const roots = region.frontier.filter((_, j) => j % shard.count === shard.index - 1);
+  const info: ShardInfo = { index: shard.index, count: shard.count, level: region.level, frontier: region.frontier.length, roots: roots.length, top: region.top.length };
+  if (!opts.resume) {
+    const bad = checkTop(m, region, opts.deadlock !== false);
+    if (opts.onState) for (const r of region.top) opts.onState(r.state);
+    if (bad) {
+      const ms = performance.now() - t0;
+      return { verdict: 'violation', ...bad, shard: info, stats: { states: region.top.length, transitions: 0, maxDepth: region.level, ms: Math.round(ms), statesPerSec: 0, visitedBytes: table.bytes, omission: 0 } };
+    }
+  }
+  const r = exploreDfs(m, { ...opts, roots });
+  // states of other shards' roots are in the table but were not explored here
+  const notMine = region.frontier.length - roots.length;
+  r.stats.states -= notMine;
+  r.stats.statesPerSec = Math.round((r.stats.states / Math.max(r.stats.ms, 1)) * 1000);
+  return { ...r, shard: info };
+}

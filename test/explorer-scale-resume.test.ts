@@ -1,0 +1,77 @@
+// Checkpoint and resume of the full search: a run stopped by a state budget writes a checkpoint; resuming it
+// (through the file) reaches the same verdict, states and transitions as an uninterrupted run; corrupt and
+// mismatched checkpoints are refused with a usage error; the reduced search cannot resume.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runJob, type JobResult } from '../src/explorer/job';
+import { readCheckpoint, writeCheckpoint } from '../src/explorer/checkpoint';
+import { stressScenarios } from '../src/model/scenarios/stress';
+import { findScenario } from '../src/model/scenarios';
+import { UsageError } from '../src/model/variants';
+
+const sc = stressScenarios.find((s) => s.name === 'stress-independent-domains-2')!;
+const dir = mkdtempSync(join(tmpdir(), 'ckpt-'));
+
+function viaFile(r: JobResult, name: string): ReturnType<typeof readCheckpoint> {
+  assert.ok(r.checkpoint, 'a stopped full search returns a checkpoint');
+  const file = join(dir, name);
+  writeCheckpoint(file, r.checkpoint);
+  return readCheckpoint(file);
+}
+
+test('interrupted twice and resumed, the full search ends as an uninterrupted one', () => {
+  const whole = runJob({ scenario: sc, variants: [] }, { reduction: false });
+  assert.equal(whole.verdict, 'clean');
+  assert.ok(whole.stats.states > 3000, `${whole.stats.states} states`);
+  const a = runJob({ scenario: sc, variants: [] }, { reduction: false, maxStates: 1000 });
+  assert.equal(a.verdict, 'bounded');
+  assert.equal(a.stats.states, 1000);
+  const b = runJob({ scenario: sc, variants: [] }, { reduction: false, maxStates: 2500, resume: viaFile(a, 'a.json') });
+  assert.equal(b.verdict, 'bounded');
+  assert.equal(b.stats.states, 2500);
+  const c = runJob({ scenario: sc, variants: [] }, { reduction: false, resume: viaFile(b, 'b.json') });
+  assert.equal(c.verdict, 'clean');
+  assert.equal(c.stats.states, whole.stats.states);
+  assert.equal(c.stats.transitions, whole.stats.transitions);
+  assert.equal(c.checkpoint, undefined);
+});
+
+test('a resumed faulty run finds the violation the uninterrupted run finds', () => {
+  const s = findScenario('free-racing-attach-detach');
+  const job = { scenario: s, variants: ['free-ignores-attach-count'] };
+  const whole = runJob(job, { reduction: false, minimize: false });
+  assert.equal(whole.verdict, 'violation');
+  const a = runJob(job, { reduction: false, minimize: false, maxStates: 5 });
+  assert.equal(a.verdict, 'bounded');
+  const r = runJob(job, { reduction: false, minimize: false, shortenBudget: 0, resume: viaFile(a, 'f.json') });
+  const w0 = runJob(job, { reduction: false, minimize: false, shortenBudget: 0 });
+  assert.equal(r.violation?.invariant, whole.violation?.invariant);
+  assert.deepEqual(r.schedule, w0.schedule);
+  assert.equal(r.stats.states, w0.stats.states);
+});
+
+test('a corrupt or mismatched checkpoint is refused with a usage error', () => {
+  const a = runJob({ scenario: sc, variants: [] }, { reduction: false, maxStates: 300 });
+  const file = join(dir, 'c.json');
+  writeCheckpoint(file, a.checkpoint!);
+  const text = readFileSync(file, 'utf8');
+  writeFileSync(join(dir, 'edited.json'), text.replace('"transitions":', '"transitions":1'));
+  assert.throws(() => readCheckpoint(join(dir, 'edited.json')), (e: Error) => e instanceof UsageError && /corrupt/.test(e.message));
+  writeFileSync(join(dir, 'trunc.json'), text.slice(0, 100));
+  assert.throws(() => readCheckpoint(join(dir, 'trunc.json')), UsageError);
+  assert.throws(() => readCheckpoint(join(dir, 'missing.json')), /cannot read/);
+  const c = readCheckpoint(file);
+  assert.throws(() => runJob({ scenario: sc, variants: [] }, { reduction: false, maxDepth: 40, resume: c }), /search options/);
+  const other = findScenario('free-racing-attach-detach');
+  assert.throws(() => runJob({ scenario: other, variants: [] }, { reduction: false, resume: c }), /different model/);
+  assert.throws(() => runJob({ scenario: sc, variants: [] }, { resume: c }), /full search only/);
+});
+
+test('the reduced search returns no checkpoint', () => {
+  const a = runJob({ scenario: sc, variants: [] }, { maxStates: 300 });
+  assert.equal(a.verdict, 'bounded');
+  assert.equal(a.checkpoint, undefined);
+});
