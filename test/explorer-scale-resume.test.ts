@@ -71,7 +71,7 @@ test('a corrupt or mismatched checkpoint is refused with a usage error', () => {
 });
 
 test('the reduced search returns no checkpoint', () => {
-  const a = runJob({ scenario: sc, variants: [] }, { maxStates: 300 });
+  const a = runJob({ scenario: sc, variants: [] }, { maxStates: 100 });
   assert.equal(a.verdict, 'bounded');
   assert.equal(a.checkpoint, undefined);
 });
