@@ -9,7 +9,7 @@ import { VisitedSet } from './visited';
 import { deadlockIn } from './deadlock';
 import { livelockIn } from './livelock';
 import { Collector, checkEach } from './collect';
-import { fingerprint } from './dpor';
+import { fingerprint } from './hash';
 import { Limits } from './limits';
 import { statsOf, type ExploreOptions, type ExploreResult, type Schedule } from './result';
 import type { FingerprintTable } from './fptable';
@@ -148,11 +148,6 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
     return [last, pre];
   };
 
-  const sameOps = (a: Int32Array, b: Int32Array): boolean => {
-    for (let t = 0; t < T; t++) if (a[m.sys.opIndex(t)] !== b[m.sys.opIndex(t)]) return false;
-    return true;
-  };
-
   let depth = 0;
   const push = (s: Int32Array, key: number, last: number, pre: number, slot: number): Violation | null => {
     states[depth] = s;
@@ -287,7 +282,7 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
       if (slot < 0) {
         // another worker may still be below that state: a cycle through this edge is possible when no operation
         // completes on it (every state of a cycle has the same operation indices)
-        if (checkLivelock && !shared.isDone(-1 - slot) && sameOps(states[top], s)) {
+        if (checkLivelock && !shared.isDone(-1 - slot) && m.sameOps(states[top], s)) {
           openEdges++;
           opts.openEdges?.push([states[top], s]);
         }

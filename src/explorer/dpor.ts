@@ -3,7 +3,7 @@
 // subtree summaries (Yang et al.): a revisited state's summary holds every actor's footprint met below it,
 // raced against the current stack. Cycles fall back to full expansion. Invariant visibility: footprint.ts.
 import type { Model, Violation } from '../model/model';
-import { H, hash2 } from './hash';
+import { fingerprint } from './hash';
 import { deadlockIn } from './deadlock';
 import { FootprintSpace, dependent, orInto } from './footprint';
 import { statsOf, type ExploreOptions, type ExploreResult, type Schedule } from './result';
@@ -45,25 +45,33 @@ function isEmpty(b: Uint32Array): boolean {
   return true;
 }
 
-export function fingerprint(s: Int32Array): number {
-  hash2(s);
-  return H.a * 2097152 + (H.b >>> 11);
-}
+/** After this many rounds cut short by growth, a round runs to its end to learn every read at once. */
+const ABORTED_ROUNDS = 16;
 
-/** Runs the reduced search until the invariants' read sets stop growing (normally once). */
+/**
+ * Runs the reduced search until the invariants' read sets stop growing. A round in which they grow is cut
+ * short at the first growth (reads are learnt in the first states met, so this costs little) and redone with
+ * the larger sets; after ABORTED_ROUNDS such rounds, a round runs to its end to learn all it meets. Every
+ * round that grew adds at least one read, so this ends. The stats count every round's time.
+ */
 export function exploreDpor(m: Model, opts: ExploreOptions = {}): ExploreResult {
+  const t0 = performance.now();
   let seed: Uint32Array[] | undefined;
   for (let round = 0; ; round++) {
     const fs = new FootprintSpace(m, seed);
-    const r = dporOnce(m, fs, opts);
+    const r = dporOnce(m, fs, opts, round < ABORTED_ROUNDS);
     // a violation is real whatever the visibility; a clean or bounded run counts only if no invariant
     // read an object the run had not already treated as visible (else redo it with the larger set)
-    if (!fs.grew || r.verdict === 'violation' || round >= 20) return { ...r, stats: { ...r.stats, rounds: round + 1 } };
+    if (r && (!fs.grew || r.verdict === 'violation')) {
+      const ms = Math.max(performance.now() - t0, 0.001);
+      return { ...r, stats: { ...r.stats, ms: Math.round(ms), statesPerSec: Math.round((r.stats.states / ms) * 1000), rounds: round + 1 } };
+    }
     seed = fs.invReads;
   }
 }
 
-function dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions): ExploreResult {
+/** One round; null when cut short because the invariants' read sets grew (`abortOnGrowth`). */
+function dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions, abortOnGrowth: boolean): ExploreResult | null {
   const t0 = performance.now();
   const A = m.actors;
   const bytesPerSummary = 2 * A * fs.words * 4 + 64;
@@ -340,6 +348,7 @@ function dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions): ExploreRe
     states++;
     const v = collect ? fs.check(n, (x) => collect.add(x, path(top + 1))) : fs.check(n);
     if (v && !collect) return finish({ violation: v, schedule: path(top + 1) });
+    if (abortOnGrowth && fs.grew) return null;
     if (states >= maxStates) {
       bound = `${maxStates} states`;
       break;

@@ -49,3 +49,9 @@ export function hashB(s: Int32Array): number {
   hash2(s);
   return H.b;
 }
+
+/** A 53-bit fingerprint as one number (a Map key): all of half a and 21 bits of half b. */
+export function fingerprint(s: Int32Array): number {
+  hash2(s);
+  return H.a * 2097152 + (H.b >>> 11);
+}

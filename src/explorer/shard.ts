@@ -9,6 +9,7 @@ import type { Model, Violation } from '../model/model';
 import { deadlockIn } from './deadlock';
 import { exploreDfs, type DfsOptions, type DfsResult, type DfsRoot } from './dfs';
 import { FingerprintTable, fingerprintKey } from './fptable';
+import { fingerprint } from './hash';
 import type { Schedule } from './result';
 
 export interface ShardSpec {
@@ -43,7 +44,6 @@ export function topRegion(m: Model, minRoots: number, maxTop = 20_000): TopRegio
   const init = m.initial();
   seen.set(fingerprintKey(init), 0);
   const backEdges: [Int32Array, Int32Array][] = [];
-  const ops = (s: Int32Array) => Array.from({ length: m.threads }, (_, t) => s[m.sys.opIndex(t)]).join();
   const top: DfsRoot[] = [];
   let level: DfsRoot[] = [{ state: init, schedule: [] }];
   let k = 0;
@@ -59,7 +59,7 @@ export function topRegion(m: Model, minRoots: number, maxTop = 20_000): TopRegio
         const key = fingerprintKey(s);
         const at = seen.get(key);
         if (at !== undefined) {
-          if (at <= k && ops(r.state) === ops(s)) backEdges.push([r.state, s]);
+          if (at <= k && m.sameOps(r.state, s)) backEdges.push([r.state, s]);
           continue;
         }
         seen.set(key, k + 1);
@@ -76,21 +76,21 @@ export function topRegion(m: Model, minRoots: number, maxTop = 20_000): TopRegio
  * Does some edge (from, to) lie on a cycle, i.e. can `to` reach `from`? A cycle completes no operation, so only
  * states with the edge's operation indices are searched. One pass: the strongly connected components (Tarjan,
  * iterative) of the states reachable from the targets within their operation indices; an edge closes a cycle
- * when both ends are in one component. Null when the budget of states ran out first.
+ * when both ends are in one component. States are told apart by their 53-bit fingerprints, as in the
+ * searches. Null when the budget of states ran out first. Checking a set of edges in parts gives the same
+ * answer (each edge's answer depends on the graph alone), which lets the parallel workers share the work.
  */
 export function closesCycle(m: Model, edges: readonly [Int32Array, Int32Array][], budget = 1_000_000): boolean | null {
-  const opsOf = (s: Int32Array) => { let h = ''; for (let t = 0; t < m.threads; t++) h += `${s[m.sys.opIndex(t)]},`; return h; };
-  const index = new Map<string, number>(), low: number[] = [], onStack: boolean[] = [], comp: number[] = [];
+  const index = new Map<number, number>(), low: number[] = [], onStack: boolean[] = [], comp: number[] = [];
   const stack: number[] = [];
   let n = 0, comps = 0;
   const list: number[] = [];
   for (const [, to] of edges) {
-    const k0 = fingerprintKey(to);
+    const k0 = fingerprint(to);
     if (index.has(k0)) continue;
-    const ops = opsOf(to);
-    // frames: [state id, state, successors not yet tried]
-    const frames: { id: number; s: Int32Array; succ: Int32Array[] }[] = [];
-    const open = (s: Int32Array, k: string): void => {
+    // frames: [state id, successors not yet tried]
+    const frames: { id: number; succ: Int32Array[] }[] = [];
+    const open = (s: Int32Array, k: number): void => {
       const id = n++;
       index.set(k, id);
       low[id] = id;
@@ -101,9 +101,9 @@ export function closesCycle(m: Model, edges: readonly [Int32Array, Int32Array][]
       const succ: Int32Array[] = [];
       for (let j = 0; j < list.length; j += 2) {
         const x = m.apply(s, list[j], list[j + 1]);
-        if (opsOf(x) === ops) succ.push(x);
+        if (m.sameOps(x, to)) succ.push(x);
       }
-      frames.push({ id, s, succ });
+      frames.push({ id, succ });
     };
     open(to, k0);
     while (frames.length) {
@@ -111,7 +111,7 @@ export function closesCycle(m: Model, edges: readonly [Int32Array, Int32Array][]
       const f = frames[frames.length - 1];
       const x = f.succ.pop();
       if (x) {
-        const k = fingerprintKey(x);
+        const k = fingerprint(x);
         const j = index.get(k);
         if (j === undefined) open(x, k);
         else if (onStack[j]) low[f.id] = Math.min(low[f.id], j);
@@ -131,7 +131,7 @@ export function closesCycle(m: Model, edges: readonly [Int32Array, Int32Array][]
     }
   }
   for (const [from, to] of edges) {
-    const a = index.get(fingerprintKey(from)), b = index.get(fingerprintKey(to));
+    const a = index.get(fingerprint(from)), b = index.get(fingerprint(to));
     if (a !== undefined && b !== undefined && comp[a] === comp[b]) return true;
   }
   return false;

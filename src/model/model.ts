@@ -123,6 +123,12 @@ export class Model {
     return true;
   }
 
+  /** Every thread is at the same operation in a and b (true of every state on a cycle: a cycle completes none). */
+  sameOps(a: Int32Array, b: Int32Array): boolean {
+    for (let t = 0; t < this.sys.threads; t++) if (a[this.sys.opIndex(t)] !== b[this.sys.opIndex(t)]) return false;
+    return true;
+  }
+
   /** For thread t: the index of the scenario call each compiled operation came from (calls may expand). */
   callIndexOfOp(t: number): number[] {
     const out: number[] = [];

@@ -9,6 +9,9 @@ import type { Violation } from '../../model/model';
 /** stop flag values (Int32 at index 0 of `control`) */
 export const RUN = 0, INTERRUPT = 1, VIOLATION = 2, TABLE_FULL = 3;
 
+/** More edges into other workers' states than this are not checked for cycles (the sequential search decides). */
+export const MAX_OPEN_EDGES = 100_000;
+
 export interface WorkerInput {
   scenario: ScenarioSpec;
   variants: string[];
@@ -33,8 +36,13 @@ export interface WorkerOutput {
   violation?: Violation;
   schedule?: Schedule;
   bound?: string;
-  /** edges into states another worker was still below, on which no operation completes (possible cycles) */
-  openEdges: [Int32Array, Int32Array][];
+  /** edges into states another worker was still below, on which no operation completes (possible cycles),
+   * and whether one of them lies on a cycle (null: too many edges, or the check ran out of budget), checked
+   * by this worker once its search ended; not checked when the search stopped early */
+  openEdges: number;
+  cycle?: boolean | null;
+  /** ms this worker spent on that check */
+  cycleMs?: number;
   roots: number;
   stats: ExploreStats;
   /** CPU ms of the worker thread's search (-1 where unknown) */

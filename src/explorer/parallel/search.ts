@@ -4,7 +4,8 @@
 // stored, checked and expanded once, by the worker that inserted it, so a complete run has exactly the states
 // and transitions of the sequential search. Verdicts are made deterministic by construction: if any worker
 // finds a violation, or a cycle could cross workers (an edge into a state another worker is still below, or a
-// back edge in the top region) while livelocks are checked, the sequential search decides the job.
+// back edge in the top region) lies on a cycle while livelocks are checked, the sequential search decides the
+// job. Each worker checks its own such edges for cycles once its search is over, in parallel with the others.
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { extname, join } from 'node:path';
@@ -14,7 +15,7 @@ import type { DfsResult } from '../dfs';
 import { FingerprintTable, MAX_THREADS } from '../fptable';
 import { checkTop, closesCycle, topRegion } from '../shard';
 import type { ExploreOptions } from '../result';
-import { RUN, INTERRUPT, TABLE_FULL, type WorkerInput, type WorkerOutput } from './protocol';
+import { RUN, INTERRUPT, TABLE_FULL, MAX_OPEN_EDGES, type WorkerInput, type WorkerOutput } from './protocol';
 
 export interface ParallelInfo {
   workers: number;
@@ -26,7 +27,8 @@ export interface ParallelInfo {
   workerMs?: number[];
   /** CPU ms each worker thread used: below workerMs when the machine is busy with other work */
   workerCpuMs?: number[];
-  /** wall-clock ms of the workers' search, and of the check of edges between workers for cycles */
+  /** wall-clock ms of the workers' search (with their cycle checks), and of the check of edges between workers
+   * for cycles (the slower worker's share, in parallel, plus the top region's, after) */
   searchMs?: number;
   cycleCheckMs?: number;
   /** edges into states another worker was still below, checked for cycles */
@@ -111,13 +113,14 @@ export async function exploreParallel(job: { scenario: ScenarioSpec; variants: s
   const stopped = flag === INTERRUPT ? 'interrupted' : flag === TABLE_FULL ? `memory (shared table of 2^${log2} slots full; raise --max-memory)` : outs.find((o) => o.bound)?.bound;
   if (livelock && !stopped) {
     // a cycle met by no single worker's stack shows as an edge into a state another worker was still below
-    const open = [...region.backEdges, ...outs.flatMap((o) => o.openEdges)];
-    info.openEdges = open.length;
-    if (open.length >= 100_000) return sequential('too many edges into states other workers were exploring to check for cycles');
+    // (each worker checked its own such edges) or as a back edge of the top region (checked here)
+    info.openEdges = region.backEdges.length + outs.reduce((a, o) => a + o.openEdges, 0);
+    if (outs.some((o) => o.openEdges >= MAX_OPEN_EDGES)) return sequential('too many edges into states other workers were exploring to check for cycles');
     const tc = performance.now();
-    const cyc = closesCycle(m, open);
-    info.cycleCheckMs = Math.round(performance.now() - tc);
-    if (cyc !== false) return sequential(cyc ? 'a cycle spans workers: the sequential search checks it for livelock' : 'checking edges between workers for cycles ran out of budget');
+    const cycles = [closesCycle(m, region.backEdges), ...outs.map((o) => o.cycle ?? null)];
+    info.cycleCheckMs = Math.round(performance.now() - tc) + Math.max(...outs.map((o) => o.cycleMs ?? 0));
+    if (cycles.includes(true)) return sequential('a cycle spans workers: the sequential search checks it for livelock');
+    if (cycles.includes(null)) return sequential('checking edges between workers for cycles ran out of budget');
   }
   const states = table.size;
   const transitions = outs.reduce((a, o) => a + o.stats.transitions, 0) + region.top.reduce((a, r) => { const l: number[] = []; m.steps(r.state, l); return a + l.length / 2; }, 0);

@@ -1,13 +1,15 @@
 // Owns one worker thread of the parallel search: rebuilds the model from the job, then claims roots of the
 // shared frontier one at a time and runs the full depth-first search below each, inserting into the shared
-// fingerprint table; stops when the main thread, another worker (violation) or the table says so.
+// fingerprint table; stops when the main thread, another worker (violation) or the table says so. Then
+// checks its edges into other workers' states for cycles.
 import { parentPort, workerData } from 'node:worker_threads';
 import { threadCpuMs } from './cpu';
 import '../../model/scenarios';
 import { buildModel } from '../../model/model';
 import { exploreDfs } from '../dfs';
 import { FingerprintTable } from '../fptable';
-import { RUN, VIOLATION, TABLE_FULL, type WorkerInput, type WorkerOutput } from './protocol';
+import { closesCycle } from '../shard';
+import { RUN, VIOLATION, TABLE_FULL, MAX_OPEN_EDGES, type WorkerInput, type WorkerOutput } from './protocol';
 
 function run(w: WorkerInput): WorkerOutput {
   const cpu0 = threadCpuMs();
@@ -33,10 +35,17 @@ function run(w: WorkerInput): WorkerOutput {
     ...(w.deadline !== undefined ? { timeBudgetMs: Math.max(1, w.deadline - Date.now()) } : {}),
   });
   if (r.violation) Atomics.compareExchange(control, 0, RUN, VIOLATION);
+  // the edges into other workers' states are checked for cycles here, while the other workers still search
+  let cycle: boolean | null | undefined, cycleMs: number | undefined;
+  if (w.livelock && r.verdict === 'clean') {
+    const t = performance.now();
+    cycle = openEdges.length >= MAX_OPEN_EDGES ? null : closesCycle(m, openEdges);
+    cycleMs = Math.round(performance.now() - t);
+  }
   return {
     verdict: r.verdict, ...(r.violation ? { violation: r.violation, schedule: r.schedule } : {}),
-    ...(r.bound ? { bound: r.bound } : {}), openEdges: openEdges.slice(0, 100_000), roots: claimed, stats: r.stats,
-    cpuMs: cpu0 < 0 ? -1 : threadCpuMs() - cpu0,
+    ...(r.bound ? { bound: r.bound } : {}), openEdges: openEdges.length, ...(cycle !== undefined ? { cycle, cycleMs } : {}),
+    roots: claimed, stats: r.stats, cpuMs: cpu0 < 0 ? -1 : threadCpuMs() - cpu0,
   };
 }
 
@@ -44,6 +53,6 @@ let out: WorkerOutput;
 try {
   out = run(workerData as WorkerInput);
 } catch (e) {
-  out = { verdict: 'bounded', openEdges: [], roots: 0, stats: { states: 0, transitions: 0, maxDepth: 0, ms: 0, statesPerSec: 0, visitedBytes: 0, omission: 0 }, error: (e as Error).stack ?? String(e) };
+  out = { verdict: 'bounded', openEdges: 0, roots: 0, stats: { states: 0, transitions: 0, maxDepth: 0, ms: 0, statesPerSec: 0, visitedBytes: 0, omission: 0 }, error: (e as Error).stack ?? String(e) };
 }
 parentPort!.postMessage(out);
