@@ -1,7 +1,7 @@
 // Owns the breadth-first search: slower and hungrier than depth-first, but the first violation it meets
 // is reached by a shortest schedule; used for --shortest and to shorten a depth-first counterexample.
 import type { Model } from '../model/model';
-import { VisitedSet } from './visited';
+import { FingerprintTable, SMALL_TABLE } from './fptable';
 import { deadlockIn } from './deadlock';
 import { statsOf, type ExploreOptions, type ExploreResult, type Schedule } from './result';
 
@@ -10,7 +10,7 @@ export function exploreBfs(m: Model, opts: ExploreOptions = {}): ExploreResult {
   const maxStates = opts.maxStates ?? Infinity;
   const maxDepth = opts.maxDepth ?? Infinity;
   const checkDeadlock = opts.deadlock !== false;
-  const visited = new VisitedSet();
+  const visited = new FingerprintTable(SMALL_TABLE);
   const states: Int32Array[] = [];
   const parent: number[] = [];
   const via: number[] = []; // actor, choice per node

@@ -5,14 +5,13 @@
 // For the scale-out searches it can start from several roots (shards, workers), hand back the snapshot of
 // its stack when a stop bound ends it (checkpoints) and continue from such a snapshot (--resume).
 import type { Model, Violation } from '../model/model';
-import { VisitedSet } from './visited';
+import { FingerprintTable, SMALL_TABLE } from './fptable';
 import { deadlockIn } from './deadlock';
 import { livelockIn } from './livelock';
 import { Collector, checkEach } from './collect';
 import { fingerprint } from './hash';
 import { Limits } from './limits';
 import { statsOf, type ExploreOptions, type ExploreResult, type Schedule } from './result';
-import type { FingerprintTable } from './fptable';
 
 /** A state the search starts from, with the schedule that reaches it from the initial state. */
 export interface DfsRoot {
@@ -69,7 +68,7 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
   // with a preemption bound, a state is the model state plus (last thread, preemptions used)
   const extra = Number.isFinite(maxPre) ? 2 : 0;
   const shared = opts.shared ?? null;
-  const visited = shared ?? opts.visited ?? new VisitedSet();
+  const visited = shared ?? opts.visited ?? new FingerprintTable(SMALL_TABLE);
   const limits = new Limits(opts, () => visited.bytes);
   const sizeNow = (): number => visited.size; // a shared table sums per-thread counters: read it only when needed
   // states on the current path (for cycles); with a depth bound, the shallowest depth each state was met at

@@ -102,6 +102,14 @@ function dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions, abortOnGro
   // the footprint of the transitions known to happen before p's next step (scratch of raceNext)
   const chainR = fs.empty(), chainW = fs.empty();
   const inChain = new Uint8Array(A);
+  /** Whether the stack transition by actor a (footprint fr, fw) happens before p's step; if so, it joins the chain. */
+  const joinsChain = (a: number, fr: Uint32Array, fw: Uint32Array): boolean => {
+    if (!inChain[a] && !dependent(fr, fw, chainR, chainW)) return false;
+    inChain[a] = 1;
+    orInto(chainR, fr);
+    orInto(chainW, fw);
+    return true;
+  };
   /**
    * Race actor p's next step (footprint r, w) against the stack (Flanagan-Godefroid with happens-before):
    * scanning down, a transition is in p's happens-before chain when it is p's, by an actor already in the
@@ -117,13 +125,7 @@ function dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions, abortOnGro
     inChain[p] = 1;
     for (let i = upto - 1; i >= 0; i--) {
       const f = stack[i], a = f.cur, fr = f.R[a], fw = f.W[a];
-      if (inChain[a] || dependent(fr, fw, chainR, chainW)) {
-        inChain[a] = 1;
-        orInto(chainR, fr);
-        orInto(chainW, fw);
-        continue;
-      }
-      if (!dependent(r, w, fr, fw)) continue;
+      if (joinsChain(a, fr, fw) || !dependent(r, w, fr, fw)) continue;
       if (f.choices[p].length > 0) f.backtrack[p] = 1;
       else {
         let q = 0;
@@ -180,11 +182,7 @@ function dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions, abortOnGro
     }
     for (let i = upto - 1; i >= 0; i--) {
       const f = stack[i], a = f.cur, fr = f.R[a], fw = f.W[a];
-      if (inChain[a] || dependent(fr, fw, chainR, chainW)) {
-        inChain[a] = 1;
-        orInto(chainR, fr);
-        orInto(chainW, fw);
-      } else if (dependent(r, w, fr, fw)) {
+      if (!joinsChain(a, fr, fw) && dependent(r, w, fr, fw)) {
         if (f.choices[p].length > 0) f.backtrack[p] = 1;
         else for (let q = 0; q < A; q++) if (inOver[q] && f.choices[q].length > 0) f.backtrack[q] = 1;
       }

@@ -1,8 +1,9 @@
-// Owns the fingerprint table the scale-out searches use: the same 64-bit fingerprints as the visited set
-// (hashA/hashB), in an open-addressing table that can be dumped and restored (checkpoints), enumerated
-// (shard coverage), and placed in a SharedArrayBuffer so several worker threads insert into one table
-// lock-free (Atomics.compareExchange on the first half, then the second half published after it).
-import { hashA, hashB } from './hash';
+// Owns the visited set of the exact searches: 64-bit state fingerprints (hash.ts; hash compaction, two states
+// collide with probability about n^2 / 2^65) in an open-addressing table of 8 bytes a slot. A search's own
+// table grows at half load; a table can be dumped and restored (checkpoints), enumerated (shard coverage), and
+// placed in a SharedArrayBuffer so several worker threads insert into one table lock-free
+// (Atomics.compareExchange on the first half, then the second half published after it).
+import { H, hash2 } from './hash';
 import type { StateStore } from './visited';
 
 /** Slot layout: [a, b] pairs of Uint32; a === 0 && b === 0 is empty. In shared mode a slot is claimed by a
@@ -11,6 +12,15 @@ const CLAIM = 0xffffffff;
 /** shared mode: Int32 words between two threads' insertion counters (64 bytes), and the most threads */
 const STRIDE = 16;
 export const MAX_THREADS = 65;
+/** log2 slots a search's own table starts with: most scenarios are small, and the table doubles at half load */
+export const SMALL_TABLE = 6;
+
+/** The first half of s's fingerprint as stored: never 0 with a zero second half (an empty slot), never CLAIM. */
+function storedA(s: Int32Array): number {
+  hash2(s);
+  const a = H.a;
+  return (a === 0 && H.b === 0) || a === CLAIM ? 1 : a;
+}
 
 export class FingerprintTable implements StateStore {
   private table: Uint32Array;
@@ -44,30 +54,10 @@ export class FingerprintTable implements StateStore {
     return { table: new SharedArrayBuffer(8 << capacityLog2), counter: new SharedArrayBuffer(4 * STRIDE * MAX_THREADS), done: new SharedArrayBuffer(1 << capacityLog2) };
   }
 
-  /** Shared mode: inserts the state; its slot when new, or -1 - slot when it was there already. Probes read
-   * plainly (a stale empty slot only makes the CAS fail and the slot be read again); a slot is claimed by CAS. */
+  /** Shared mode: inserts the state; its slot when new, or -1 - slot when it was there already. */
   addSlot(s: Int32Array): number {
-    let a = hashA(s);
-    const b = hashB(s);
-    if ((a === 0 && b === 0) || a === CLAIM) a = 1;
-    const t = this.table;
-    let i = (a ^ Math.imul(b, 0x9e3779b1)) & this.mask;
-    for (let probes = 0; probes <= this.mask; probes++) {
-      let ka = t[2 * i];
-      if (ka === 0) {
-        ka = Atomics.compareExchange(t, 2 * i, 0, CLAIM);
-        if (ka === 0) {
-          Atomics.store(t, 2 * i + 1, b);
-          Atomics.store(t, 2 * i, a);
-          Atomics.store(this.counter!, this.own, this.counter![this.own] + 1);
-          return i;
-        }
-      }
-      while (ka === CLAIM) ka = Atomics.load(t, 2 * i); // another thread is publishing this slot
-      if (ka === a && Atomics.load(t, 2 * i + 1) === b) return -1 - i;
-      i = (i + 1) & this.mask;
-    }
-    throw new Error('shared fingerprint table full');
+    const a = storedA(s);
+    return this.insertShared(a, H.b);
   }
 
   markDone(slot: number): void {
@@ -99,15 +89,13 @@ export class FingerprintTable implements StateStore {
   }
 
   add(s: Int32Array): boolean {
-    let a = hashA(s);
-    const b = hashB(s);
-    if ((a === 0 && b === 0) || a === CLAIM) a = 1;
-    return this.counter ? this.insertShared(a, b) : this.insert(a, b);
+    const a = storedA(s), b = H.b;
+    return this.counter ? this.insertShared(a, b) >= 0 : this.insert(a, b);
   }
 
   /** Adds a fingerprint given as its two halves (restoring a checkpoint). */
   addFingerprint(a: number, b: number): boolean {
-    return this.counter ? this.insertShared(a, b) : this.insert(a, b);
+    return this.counter ? this.insertShared(a, b) >= 0 : this.insert(a, b);
   }
 
   private insert(a: number, b: number): boolean {
@@ -125,22 +113,24 @@ export class FingerprintTable implements StateStore {
     return true;
   }
 
-  private insertShared(a: number, b: number): boolean {
+  /** The slot of a new fingerprint, or -1 - slot when it was there already. Probes read plainly (a stale empty
+   * slot only makes the CAS fail and the slot be read again); a slot is claimed by CAS. */
+  private insertShared(a: number, b: number): number {
     const t = this.table;
     let i = (a ^ Math.imul(b, 0x9e3779b1)) & this.mask;
     for (let probes = 0; probes <= this.mask; probes++) {
-      let ka = Atomics.load(t, 2 * i);
+      let ka = t[2 * i];
       if (ka === 0) {
         ka = Atomics.compareExchange(t, 2 * i, 0, CLAIM);
         if (ka === 0) {
           Atomics.store(t, 2 * i + 1, b);
           Atomics.store(t, 2 * i, a);
           Atomics.store(this.counter!, this.own, this.counter![this.own] + 1);
-          return true;
+          return i;
         }
       }
       while (ka === CLAIM) ka = Atomics.load(t, 2 * i); // another thread is publishing this slot
-      if (ka === a && Atomics.load(t, 2 * i + 1) === b) return false;
+      if (ka === a && Atomics.load(t, 2 * i + 1) === b) return -1 - i;
       i = (i + 1) & this.mask;
     }
     throw new Error('shared fingerprint table full');
@@ -185,8 +175,6 @@ export interface SharedTable {
 
 /** The fingerprint of one state as the string "a:b" (hex), for sets in tests and merges. */
 export function fingerprintKey(s: Int32Array): string {
-  let a = hashA(s);
-  const b = hashB(s);
-  if ((a === 0 && b === 0) || a === CLAIM) a = 1;
-  return `${a.toString(16)}:${b.toString(16)}`;
+  const a = storedA(s);
+  return `${a.toString(16)}:${H.b.toString(16)}`;
 }

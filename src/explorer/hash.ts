@@ -38,18 +38,6 @@ export function forgetHash(): void {
   last = null;
 }
 
-/** The first half of the fingerprint. */
-export function hashA(s: Int32Array): number {
-  hash2(s);
-  return H.a;
-}
-
-/** The second half, with a different seed and multiplier so the halves are independent. */
-export function hashB(s: Int32Array): number {
-  hash2(s);
-  return H.b;
-}
-
 /** A 53-bit fingerprint as one number (a Map key): all of half a and 21 bits of half b. */
 export function fingerprint(s: Int32Array): number {
   hash2(s);

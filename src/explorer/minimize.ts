@@ -47,18 +47,21 @@ export function minimize(scenario: ScenarioSpec, variants: readonly string[], sc
   let sched = schedule.slice();
   let v = violation;
   const removed = { threads: 0, ops: 0, steps: 0 };
+  /** Keep the smaller scenario when the violation still replays on it. */
+  const attempt = (cand: ScenarioSpec, cs: Schedule): boolean => {
+    const r = tryScenario(cand, variants, cs, inv, budget);
+    if (!r) return false;
+    sc = cand;
+    sched = r.schedule;
+    v = r.violation;
+    return true;
+  };
 
   // 1. whole threads (actor numbers above the removed thread shift down by one)
   for (let t = sc.threads.length - 1; t >= 0 && sc.threads.length > 1; t--) {
     const cand: ScenarioSpec = { ...sc, threads: sc.threads.filter((_, k) => k !== t) };
     const cs: Schedule = sched.filter(([a]) => a !== t).map(([a, c]) => [a > t ? a - 1 : a, c]);
-    const r = tryScenario(cand, variants, cs, inv, budget);
-    if (r) {
-      sc = cand;
-      sched = r.schedule;
-      v = r.violation;
-      removed.threads++;
-    }
+    if (attempt(cand, cs)) removed.threads++;
   }
   // 2. single operations of each thread: drop the op and the schedule steps it took
   for (let t = 0; t < sc.threads.length; t++) {
@@ -69,24 +72,12 @@ export function minimize(scenario: ScenarioSpec, variants: readonly string[], sc
       const cand: ScenarioSpec = { ...sc, threads: sc.threads.map((th, j) => (j === t ? { ...th, ops } : th)) };
       // compiled ops may expand (unmap_sync = unmap + iotlb_sync): compare by call index via the expansion map
       const cs = sched.filter((_, n) => owner[n] !== k);
-      const r = tryScenario(cand, variants, cs, inv, budget);
-      if (r) {
-        sc = cand;
-        sched = r.schedule;
-        v = r.violation;
-        removed.ops++;
-      }
+      if (attempt(cand, cs)) removed.ops++;
     }
   }
   for (let k = (sc.setup ?? []).length - 1; k >= 0; k--) {
     const cand: ScenarioSpec = { ...sc, setup: sc.setup!.filter((_, j) => j !== k) };
-    const r = tryScenario(cand, variants, sched, inv, budget);
-    if (r) {
-      sc = cand;
-      sched = r.schedule;
-      v = r.violation;
-      removed.ops++;
-    }
+    if (attempt(cand, sched)) removed.ops++;
   }
   // 3. single steps, last first
   const m = buildModel(sc, variants);
