@@ -6,9 +6,7 @@
 // finds a violation, or a cycle could cross workers (an edge into a state another worker is still below, or a
 // back edge in the top region) lies on a cycle while livelocks are checked, the sequential search decides the
 // job. Each worker checks its own such edges for cycles once its search is over, in parallel with the others.
-import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { extname, join } from 'node:path';
 import { buildModel } from '../../model/model';
 import type { ScenarioSpec } from '../../model/scenario';
 import type { DfsResult } from '../dfs';
@@ -16,6 +14,7 @@ import { FingerprintTable, MAX_THREADS } from '../fptable';
 import { checkTop, closesCycle, topRegion } from '../shard';
 import type { ExploreOptions } from '../result';
 import { RUN, INTERRUPT, TABLE_FULL, MAX_OPEN_EDGES, type WorkerInput, type WorkerOutput } from './protocol';
+import { runOnWorkers } from './pool';
 
 export interface ParallelInfo {
   workers: number;
@@ -80,9 +79,6 @@ export async function exploreParallel(job: { scenario: ScenarioSpec; variants: s
     ...(opts.timeBudgetMs !== undefined ? { deadline: Date.now() + opts.timeBudgetMs } : {}),
     roots: region.frontier, table: buffers, control, fullAt: Math.floor((1 << log2) * 0.75),
   };
-  const file = join(__dirname, `worker${extname(__filename)}`);
-  const execArgv = extname(__filename) === '.ts' ? ['--require', 'ts-node/register'] : [];
-  const env = { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' };
   const poll = setInterval(() => {
     if (opts.shouldStop?.()) Atomics.compareExchange(flags, 0, RUN, INTERRUPT);
     if (opts.onProgress) {
@@ -93,12 +89,7 @@ export async function exploreParallel(job: { scenario: ScenarioSpec; variants: s
   let outs: WorkerOutput[];
   const tw = performance.now();
   try {
-    outs = await Promise.all(Array.from({ length: opts.workers }, (_, i) => new Promise<WorkerOutput>((resolve, reject) => {
-      const w = new Worker(file, { workerData: { ...input, thread: i + 1 }, execArgv, env });
-      w.once('message', (o: WorkerOutput) => resolve(o));
-      w.once('error', reject);
-      w.once('exit', (code) => reject(new Error(`worker exited with code ${code} before reporting`)));
-    })));
+    outs = await runOnWorkers(Array.from({ length: opts.workers }, (_, i) => ({ ...input, thread: i + 1 })));
   } finally {
     clearInterval(poll);
   }

@@ -1,8 +1,8 @@
-// Owns one worker thread of the parallel search: rebuilds the model from the job, then claims roots of the
+// Owns one worker thread of the parallel search: for each job it is sent, rebuilds the model, then claims roots of the
 // shared frontier one at a time and runs the full depth-first search below each, inserting into the shared
 // fingerprint table; stops when the main thread, another worker (violation) or the table says so. Then
 // checks its edges into other workers' states for cycles.
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { threadCpuMs } from './cpu';
 import '../../model/scenarios';
 import { buildModel } from '../../model/model';
@@ -49,10 +49,13 @@ function run(w: WorkerInput): WorkerOutput {
   };
 }
 
-let out: WorkerOutput;
-try {
-  out = run(workerData as WorkerInput);
-} catch (e) {
-  out = { verdict: 'bounded', openEdges: 0, roots: 0, stats: { states: 0, transitions: 0, maxDepth: 0, ms: 0, statesPerSec: 0, visitedBytes: 0, omission: 0 }, error: (e as Error).stack ?? String(e) };
-}
-parentPort!.postMessage(out);
+/** Jobs come as messages (the pool keeps this thread for the next job); each gets one answer. */
+parentPort!.on('message', (w: WorkerInput) => {
+  let out: WorkerOutput;
+  try {
+    out = run(w);
+  } catch (e) {
+    out = { verdict: 'bounded', openEdges: 0, roots: 0, stats: { states: 0, transitions: 0, maxDepth: 0, ms: 0, statesPerSec: 0, visitedBytes: 0, omission: 0 }, error: (e as Error).stack ?? String(e) };
+  }
+  parentPort!.postMessage(out);
+});

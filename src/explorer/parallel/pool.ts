@@ -1,0 +1,60 @@
+// Owns the worker threads of the parallel search: started on first use and kept for the next job of the same
+// process (starting one costs 150-200 ms of module loading on this project's machine, more than many jobs
+// take), each running one job at a time, and unref'd while idle so they never keep the process alive. A worker
+// that fails or exits is dropped; the next job starts a fresh one.
+import { Worker } from 'node:worker_threads';
+import { extname, join } from 'node:path';
+import type { WorkerInput, WorkerOutput } from './protocol';
+
+interface Slot {
+  worker: Worker;
+  busy: boolean;
+}
+
+const idle: Slot[] = [];
+
+function start(): Slot {
+  const file = join(__dirname, `worker${extname(__filename)}`);
+  const execArgv = extname(__filename) === '.ts' ? ['--require', 'ts-node/register'] : [];
+  const env = { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' };
+  return { worker: new Worker(file, { execArgv, env }), busy: false };
+}
+
+/** Runs one job on one worker of the pool; the worker goes back to the pool when it answered. */
+function runOn(slot: Slot, input: WorkerInput): Promise<WorkerOutput> {
+  const w = slot.worker;
+  slot.busy = true;
+  w.ref();
+  return new Promise<WorkerOutput>((resolve, reject) => {
+    const done = (): void => {
+      w.off('message', onMessage);
+      w.off('error', onError);
+      w.off('exit', onExit);
+    };
+    const onMessage = (o: WorkerOutput): void => {
+      done();
+      slot.busy = false;
+      w.unref();
+      idle.push(slot);
+      resolve(o);
+    };
+    const onError = (e: Error): void => {
+      done();
+      void w.terminate();
+      reject(e);
+    };
+    const onExit = (code: number): void => {
+      done();
+      reject(new Error(`worker exited with code ${code} before reporting`));
+    };
+    w.on('message', onMessage);
+    w.once('error', onError);
+    w.once('exit', onExit);
+    w.postMessage(input);
+  });
+}
+
+/** Runs inputs[i] on a worker each (idle ones first, new ones for the rest); every worker's answer, in order. */
+export function runOnWorkers(inputs: WorkerInput[]): Promise<WorkerOutput[]> {
+  return Promise.all(inputs.map((input) => runOn(idle.pop() ?? start(), input)));
+}
