@@ -5,7 +5,8 @@
 import type { Index1, Index2, LayoutBuilder } from '../layout';
 import type { Ctx } from '../program';
 import { defineSubsystem, type System } from '../system';
-import { ScenarioError, type ScenarioSpec } from '../scenario';
+import type { ScenarioSpec } from '../scenario';
+import { fail, int } from '../validate';
 
 /** SVA domain slot states; a freed slot is never reused, so a stale pointer to it stays detectable (KASAN quarantine). */
 export const SVA_UNUSED = 0;
@@ -79,14 +80,13 @@ defineSubsystem({
   name: 'sva',
   section: 'sva',
   validate(section: unknown, scenario: ScenarioSpec) {
-    const where = `scenario ${String(scenario.name)}.sva`;
+    const where = `${String(scenario.name)}.sva`;
     if (typeof section !== 'object' || section === null || Array.isArray(section))
-      throw new ScenarioError(`${where}: expected an object like {"mms": 1, "domains": 2, "pasids": 2}`);
+      fail(where, 'expected an object like {"mms": 1, "domains": 2, "pasids": 2}');
     for (const [key, v] of Object.entries(section)) {
       const lim = LIMITS[key as keyof SvaSettings];
-      if (!lim) throw new ScenarioError(`${where}.${key}: unknown field (known: ${Object.keys(LIMITS).join(', ')})`);
-      if (typeof v !== 'number' || !Number.isInteger(v)) throw new ScenarioError(`${where}.${key}: expected an integer, got ${JSON.stringify(v)}`);
-      if (v < lim[0] || v > lim[1]) throw new ScenarioError(`${where}.${key}: ${v} is out of range ${lim[0]}..${lim[1]}`);
+      if (!lim) fail(`${where}.${key}`, `unknown field (known: ${Object.keys(LIMITS).join(', ')})`);
+      int(v, `${where}.${key}`, lim[0], lim[1]);
     }
   },
   declare(b: LayoutBuilder, sys: System) {
