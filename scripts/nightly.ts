@@ -50,6 +50,8 @@ async function nightly(f: Flags): Promise<number> {
   const budget = fuzzBudget(f);
   mkdirSync(f.out, { recursive: true });
   const log = (s: string) => process.stderr.write(`nightly: ${s}\n`);
+  // the corpus is read first: a corrupt case stops the run before any work is done, naming the file
+  const keys = f.corpus ? corpusKeys(f.corpus) : new Set<string>();
 
   // 1. the explorer, to the nightly bounds
   const jobs = allScenarios().flatMap((sc) => [...correctJobs(sc), ...faultyJobs(sc)]);
@@ -60,7 +62,6 @@ async function nightly(f: Flags): Promise<number> {
 
   // 2. the fuzzer: each faulty variant (stop at the first find), then the correct variants for the rest
   const fuzzDir = join(f.out, 'fuzz');
-  const keys = f.corpus ? corpusKeys(f.corpus) : new Set<string>();
   const t0 = performance.now();
   const faulty = allVariants().filter((v) => v.faulty);
   const rows: CampaignRow[] = [];
