@@ -3,7 +3,7 @@
 // transitions of the full search over the reduced one). Each figure is measured here, on this machine;
 // runs are repeated for at least 300 ms and the best 20 ms batch counts. The speed-up of 2 workers over 1: the
 // wall time of the full search in this thread (what --workers 1 runs) over that of the parallel search on 2
-// worker threads, best of 3 each, for runs large enough to start workers. Writes reports/bench/explore.{json,md}.
+// worker threads, best of 5 each, for runs large enough to start workers; with and without livelock checks. Writes reports/bench/explore.{json,md}.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
@@ -16,7 +16,6 @@ import type { ExploreResult } from '../src/explorer/result';
 import { markdownTable } from '../src/report/table';
 import { exploreParallel } from '../src/explorer/parallel/search';
 import { PARALLEL_AFTER } from '../src/explorer/job';
-import { threadCpuMs } from '../src/explorer/parallel/cpu';
 import { loadavg } from 'node:os';
 import type { ScenarioSpec } from '../src/model/scenario';
 
@@ -32,13 +31,13 @@ interface Row {
   stateRatio: number;
   transitionRatio: number;
   speedup2Workers: string;
-  /** ms of the full search in one thread and on 2 workers (best of 3), when measured */
+  /** ms of the full search in one thread and on 2 workers (best of 5), and the cycle check's share of the
+   * latter, when measured; the same two without livelock checks */
   ms1Worker?: number;
   ms2Workers?: number;
-  /** CPU ms of the one thread, of the busier worker (search and cycle check), and the cycle check's wall ms (same runs) */
-  cpu1Worker?: number;
-  cpu2WorkersMax?: number;
   cycleCheckMs?: number;
+  ms1WorkerNoLivelock?: number;
+  ms2WorkersNoLivelock?: number;
 }
 
 /**
@@ -62,26 +61,34 @@ function timed(run: () => ExploreResult): { r: ExploreResult; statesPerSec: numb
   return { r, statesPerSec: Math.round(best) };
 }
 
-async function workersSpeedup(sc: ScenarioSpec, m: Model, states: number): Promise<Pick<Row, 'speedup2Workers' | 'ms1Worker' | 'ms2Workers' | 'cpu1Worker' | 'cpu2WorkersMax' | 'cycleCheckMs'>> {
-  if (states <= PARALLEL_AFTER) return { speedup2Workers: `n/a (<= ${PARALLEL_AFTER} states: one thread)` };
-  let one = Infinity, two = Infinity, cpu1 = 0, cpu2 = 0, cycle = 0;
-  for (let k = 0; k < 3; k++) {
-    const c0 = threadCpuMs();
+/** Best of 5 wall-clock ms of the full search in this thread (what --workers 1 runs) and on 2 workers. */
+async function bestWalls(sc: ScenarioSpec, m: Model, states: number, livelock: boolean): Promise<{ one: number; two: number; cycle: number } | string> {
+  let one = Infinity, two = Infinity, cycle = 0;
+  for (let k = 0; k < 5; k++) {
     let t = performance.now();
-    exploreDfs(m);
-    const w1 = performance.now() - t;
-    if (w1 < one) [one, cpu1] = [w1, threadCpuMs() - c0];
+    exploreDfs(m, { livelock });
+    one = Math.min(one, performance.now() - t);
     t = performance.now();
-    const p = await exploreParallel({ scenario: sc, variants: [] }, undefined, { workers: 2 });
-    if (p.deferred) return { speedup2Workers: `n/a (${p.parallel.sequential})` };
+    const p = await exploreParallel({ scenario: sc, variants: [] }, undefined, { workers: 2, livelock });
+    if (p.deferred) return `n/a (${p.parallel.sequential})`;
     if (p.stats.states !== states) throw new Error(`${sc.name}: 2 workers stored ${p.stats.states} states, one thread ${states}`);
-    const w2 = performance.now() - t;
-    if (w2 < two) [two, cpu2, cycle] = [w2, Math.max(...(p.parallel.workerCpuMs ?? [0])), p.parallel.cycleCheckMs ?? 0];
+    const w = performance.now() - t;
+    if (w < two) [two, cycle] = [w, p.parallel.cycleCheckMs ?? 0];
   }
+  return { one, two, cycle };
+}
+
+async function workersSpeedup(sc: ScenarioSpec, m: Model, states: number): Promise<Pick<Row, 'speedup2Workers' | 'ms1Worker' | 'ms2Workers' | 'cycleCheckMs' | 'ms1WorkerNoLivelock' | 'ms2WorkersNoLivelock'>> {
+  if (states <= PARALLEL_AFTER) return { speedup2Workers: `n/a (<= ${PARALLEL_AFTER} states: one thread)` };
+  const a = await bestWalls(sc, m, states, true);
+  if (typeof a === 'string') return { speedup2Workers: a };
+  const b = await bestWalls(sc, m, states, false);
+  if (typeof b === 'string') return { speedup2Workers: b };
   const r = (x: number) => Math.round(x * 100) / 100;
   return {
-    speedup2Workers: `${r(one / two)}x wall (CPU: 1 thread ${cpu1} ms, busier worker ${cpu2} ms with its cycle check, ${r(cpu1 / cpu2)}x; cycle check ${cycle} ms)`,
-    ms1Worker: Math.round(one), ms2Workers: Math.round(two), cpu1Worker: cpu1, cpu2WorkersMax: cpu2, cycleCheckMs: cycle,
+    speedup2Workers: `${r(a.one / a.two)}x wall (${Math.round(a.one)} / ${Math.round(a.two)} ms, of which cycle check ${a.cycle} ms); --no-livelock: ${r(b.one / b.two)}x (${Math.round(b.one)} / ${Math.round(b.two)} ms)`,
+    ms1Worker: Math.round(a.one), ms2Workers: Math.round(a.two), cycleCheckMs: a.cycle,
+    ms1WorkerNoLivelock: Math.round(b.one), ms2WorkersNoLivelock: Math.round(b.two),
   };
 }
 
