@@ -58,8 +58,3 @@ function runOn(slot: Slot, input: WorkerInput): Promise<WorkerOutput> {
 export function runOnWorkers(inputs: WorkerInput[]): Promise<WorkerOutput[]> {
   return Promise.all(inputs.map((input) => runOn(idle.pop() ?? start(), input)));
 }
-
-/** Ends every idle worker (a process need not call this: idle workers never keep it alive). */
-export async function closePool(): Promise<void> {
-  await Promise.all(idle.splice(0).map((s) => s.worker.terminate()));
-}
