@@ -3,7 +3,8 @@
 // transitions of the full search over the reduced one). Each figure is measured here, on this machine;
 // runs are repeated for at least 300 ms and the best 20 ms batch counts. The speed-up of 2 workers over 1: the
 // wall time of the full search in this thread (what --workers 1 runs) over that of the parallel search on 2
-// worker threads, best of 5 each, for runs large enough to start workers; with and without livelock checks. Writes reports/bench/explore.{json,md}.
+// worker threads, best of 5 each, for runs large enough to start workers; with and without livelock checks.
+// Writes reports/bench/explore.{json,md}.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus } from 'node:os';

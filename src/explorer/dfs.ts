@@ -45,8 +45,9 @@ export interface DfsOptions extends ExploreOptions {
   onState?: (s: Int32Array) => void;
   /** parallel workers: a shared table whose slots carry 'explored' flags, for cycles across workers */
   shared?: FingerprintTable;
-  /** parallel workers: collects [from, to] of each edge that could close a cycle with another worker */
-  openEdges?: [Int32Array, Int32Array][];
+  /** parallel workers: told of each edge that could close a cycle with another worker (the states are the
+   * search's own: copy what you keep) */
+  onOpenEdge?: (from: Int32Array, to: Int32Array) => void;
 }
 
 export interface DfsResult extends ExploreResult {
@@ -283,7 +284,7 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
         // completes on it (every state of a cycle has the same operation indices)
         if (checkLivelock && !shared.isDone(-1 - slot) && m.sameOps(states[top], s)) {
           openEdges++;
-          opts.openEdges?.push([states[top], s]);
+          opts.onOpenEdge?.(states[top], s);
         }
         continue;
       }

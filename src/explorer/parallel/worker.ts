@@ -28,9 +28,13 @@ function run(w: WorkerInput): WorkerOutput {
     if (shared.size >= w.fullAt) Atomics.compareExchange(control, 0, RUN, TABLE_FULL);
     return Atomics.load(control, 0) !== RUN;
   };
+  // copies (a state is a view into a 64 KB slab, which it would keep alive), at most MAX_OPEN_EDGES of them
   const openEdges: [Int32Array, Int32Array][] = [];
+  const onOpenEdge = (from: Int32Array, to: Int32Array): void => {
+    if (openEdges.length < MAX_OPEN_EDGES) openEdges.push([from.slice(), to.slice()]);
+  };
   const r = exploreDfs(m, {
-    roots: w.roots, claim, shared, openEdges, shouldStop, deadlock: w.deadlock, livelock: w.livelock,
+    roots: w.roots, claim, shared, onOpenEdge, shouldStop, deadlock: w.deadlock, livelock: w.livelock,
     ...(w.maxStates !== undefined ? { maxStates: w.maxStates } : {}),
     ...(w.deadline !== undefined ? { timeBudgetMs: Math.max(1, w.deadline - Date.now()) } : {}),
   });
@@ -44,7 +48,7 @@ function run(w: WorkerInput): WorkerOutput {
   }
   return {
     verdict: r.verdict, ...(r.violation ? { violation: r.violation, schedule: r.schedule } : {}),
-    ...(r.bound ? { bound: r.bound } : {}), openEdges: openEdges.length, ...(cycle !== undefined ? { cycle, cycleMs } : {}),
+    ...(r.bound ? { bound: r.bound } : {}), openEdges: r.openEdges ?? 0, ...(cycle !== undefined ? { cycle, cycleMs } : {}),
     roots: claimed, stats: r.stats, cpuMs: cpu0 < 0 ? -1 : threadCpuMs() - cpu0,
   };
 }
