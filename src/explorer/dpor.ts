@@ -40,6 +40,11 @@ interface Summary {
   top: boolean;
 }
 
+function sameBits(a: Uint32Array, b: Uint32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function isEmpty(b: Uint32Array): boolean {
   for (let i = 0; i < b.length; i++) if (b[i] !== 0) return false;
   return true;
@@ -115,15 +120,15 @@ function dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions, abortOnGro
    * scanning down, a transition is in p's happens-before chain when it is p's, by an actor already in the
    * chain, or dependent with a chain transition. Every dependent transition NOT in the chain is a race; its
    * state gets p if p was enabled there, else an actor of the chain enabled there (the first step of the
-   * reversed race), else every enabled actor.
+   * reversed race), else every enabled actor. Frames below `from` are left out (see push).
    */
-  const raceNext = (p: number, r: Uint32Array, w: Uint32Array, upto: number): void => {
+  const raceNext = (p: number, r: Uint32Array, w: Uint32Array, upto: number, from = 0): void => {
     if (isEmpty(r) && isEmpty(w)) return; // a finished thread: nothing to race
     chainR.fill(0);
     chainW.fill(0);
     inChain.fill(0);
     inChain[p] = 1;
-    for (let i = upto - 1; i >= 0; i--) {
+    for (let i = upto - 1; i >= from; i--) {
       const f = stack[i], a = f.cur, fr = f.R[a], fw = f.W[a];
       if (joinsChain(a, fr, fw) || !dependent(r, w, fr, fw)) continue;
       if (f.choices[p].length > 0) f.backtrack[p] = 1;
@@ -242,7 +247,14 @@ function dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions, abortOnGro
     stack.push(f);
     onStack.set(key, n);
     if (n > deepest) deepest = n;
-    for (let p = 0; p < A; p++) raceNext(p, f.R[p], f.W[p], n);
+    // an actor that did not move and whose next step's footprint is unchanged was raced against the stack below
+    // the parent when the parent was pushed, and the scan would repeat that one exactly (the new transition,
+    // by another actor, cannot join its chain): only the new transition is left to race
+    const parent = n > 0 ? stack[n - 1] : null;
+    for (let p = 0; p < A; p++) {
+      if (parent && p !== parent.cur && sameBits(f.R[p], parent.R[p]) && sameBits(f.W[p], parent.W[p])) raceNext(p, f.R[p], f.W[p], n, n - 1);
+      else raceNext(p, f.R[p], f.W[p], n);
+    }
     if (any >= 0) f.backtrack[firstActor(f, any)] = 1;
     else if (checkDeadlock) return deadlockIn(m, s);
     return null;
