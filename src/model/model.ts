@@ -32,9 +32,12 @@ export class Model {
   private readonly ctx: Ctx;
   private readonly world: World;
   private readonly initialState: Int32Array;
+  /** each thread's operation-index slot (sameOps runs on every edge into another worker's states) */
+  private readonly opSlots: Int32Array;
 
   constructor(readonly scenario: ScenarioSpec, readonly variants: VariantSet, invariantFilter?: readonly string[]) {
     this.sys = new System(scenario, variants);
+    this.opSlots = Int32Array.from({ length: this.sys.threads }, (_, t) => this.sys.opIndex(t));
     const cache = new Map<string, StepDef[]>();
     this.programs = scenario.threads.map((th, t) =>
       th.ops.flatMap((call, k) => compileCall(this.sys, call, `${scenario.name}.threads[${t}].ops[${k}]`, cache)),
@@ -125,9 +128,11 @@ export class Model {
 
   /** Every thread is at the same operation in a and b (true of every state on a cycle: a cycle completes none). */
   sameOps(a: Int32Array, b: Int32Array): boolean {
-    for (let t = 0; t < this.sys.threads; t++) if (a[this.sys.opIndex(t)] !== b[this.sys.opIndex(t)]) return false;
+    const at = this.opSlots;
+    for (let k = 0; k < at.length; k++) if (a[at[k]] !== b[at[k]]) return false;
     return true;
   }
+
 
   /** For thread t: the index of the scenario call each compiled operation came from (calls may expand). */
   callIndexOfOp(t: number): number[] {
