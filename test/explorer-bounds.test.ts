@@ -2,8 +2,6 @@
 // "clean"); deadlocks and livelocks (fair cycles in which no operation completes) are violations.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defineOp } from '../src/model/ops';
-import { DONE } from '../src/model/program';
 import { buildModel } from '../src/model/model';
 import { exploreDfs } from '../src/explorer/dfs';
 import { exploreDpor } from '../src/explorer/dpor';
@@ -12,12 +10,8 @@ import { verdictText } from '../src/report/table';
 import { findScenario } from '../src/model/scenarios';
 import { model, tiny } from './helpers';
 
-// a test-only operation: spin (a step that loops on itself) until domain 0 has no attached device
-defineOp({
-  name: 'test_spin_until_unused', subsystem: 'test', description: 'spin until domain 0 refcount is 0',
-  params: [],
-  build: () => [{ label: 'read refcount', run: (c) => (c.w.get(c.sys.dom.refs(0)) === 0 ? DONE : 0) }],
-});
+// test_spin_until_unused: spin (a step that loops on itself) until domain 0 has no attached device
+import './fixtures/spin-ops';
 
 test('--max-depth stops with a bounded verdict naming the bound', () => {
   const r = exploreDfs(model('free-racing-attach-detach'), { maxDepth: 5 });

@@ -11,6 +11,9 @@ import { closesCycle, topRegion } from '../src/explorer/shard';
 import { join } from 'node:path';
 import { stressScenarios } from '../src/model/scenarios/stress';
 import { findScenario } from '../src/model/scenarios';
+import { FingerprintTable } from '../src/explorer/fptable';
+import { tiny } from './helpers';
+import './fixtures/spin-ops';
 
 const sc = stressScenarios.find((s) => s.name === 'stress-independent-domains-2')!;
 
@@ -56,4 +59,52 @@ test('cycle check between workers: a spin loop closes a cycle, a straight line d
   // a self-edge closes a cycle trivially
   assert.equal(closesCycle(m, [[b, b]]), true);
   assert.equal(closesCycle(m, [[a, b]], 0), null, 'no budget: undecided');
+});
+
+test('an edge into another worker\'s state is kept for the cycle check unless that state is done before its source', () => {
+  // a spinner (two steps: read, pause) and a detach: the spinner's first step leads to a state that "another
+  // worker" (the pre-inserted, not done s1) is below; the first worker records the edge from the initial state
+  const sc = tiny([{ name: 'spinner', ops: [['test_spin2_until_unused']] }, { name: 'user', ops: [['detach', 0]] }], { setup: [['attach', 0, 0]] });
+  const m = buildModel(sc);
+  const s0 = m.initial();
+  const s1 = m.apply(s0, 0, 0);
+  const run = (doneEarly: boolean) => {
+    const shared = new FingerprintTable(0, FingerprintTable.sharedBuffers(12), 1);
+    const slot1 = shared.addSlot(s1);
+    const edges: [Int32Array, Int32Array][] = [];
+    let checked = 0;
+    const r = exploreDfs(m, {
+      shared, roots: [{ state: s0, schedule: [] }],
+      onOpenEdge: (from, to) => edges.push([from.slice(), to.slice()]),
+      // the other worker finishes s1 after the edge s0 -> s1 was met (s0's first successor), while the initial
+      // state's subtree is still being explored (the second state checked is s0's next successor)
+      onState: () => { if (++checked === 2 && doneEarly) shared.markDone(slot1); },
+    });
+    return { r, edges };
+  };
+  const kept = run(false);
+  assert.equal(kept.r.openEdges, 1);
+  assert.deepEqual(kept.edges.map(([a, b]) => [[...a], [...b]]), [[[...s0], [...s1]]]);
+  const dropped = run(true);
+  assert.equal(dropped.r.openEdges, 0, 'the target was done before its source: no cycle can need this edge');
+  assert.equal(dropped.edges.length, 0);
+});
+
+test('2 workers on a graph with cycles that cross the split: the sequential search decides', async () => {
+  // the spinner's read/pause cycle exists in every configuration, the top region's included, so some cycle
+  // runs between states the workers did not search themselves
+  const fixture = join(__dirname, 'fixtures', 'spin-ops.ts');
+  const sc = tiny([{ name: 'spinner', ops: [['test_spin2_until_unused']] }, { name: 'user', ops: [['detach', 0]] },
+    { name: 'mapper', ops: [['map', 0, 1, 1], ['unmap', 0, 1, 1]] }, { name: 'dev', ops: [['dma', 0, 0], ['dma', 0, 1]] }],
+  { setup: [['attach', 0, 0], ['map', 0, 0, 0]] });
+  const seq = exploreDfs(buildModel(sc));
+  assert.equal(seq.verdict, 'clean', 'the spinning is not a livelock: the detach it starves is enabled throughout');
+  const p = await exploreParallel({ scenario: sc, variants: [] }, undefined, { workers: 2, rootsPerWorker: 4, preload: [fixture] });
+  assert.equal(p.deferred, true);
+  assert.match(p.parallel.sequential ?? '', /a cycle spans workers/);
+  // without livelock checks, cycles do not matter: the workers decide alone, with the sequential state count
+  const q = await exploreParallel({ scenario: sc, variants: [] }, undefined, { workers: 2, rootsPerWorker: 4, livelock: false, preload: [fixture] });
+  assert.equal(q.deferred, undefined, q.parallel.sequential);
+  assert.equal(q.verdict, 'clean');
+  assert.equal(q.stats.states, seq.stats.states);
 });

@@ -148,6 +148,22 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
     return [last, pre];
   };
 
+  /**
+   * Edges into states another worker was below, from the states on this stack, until their source is done. An
+   * edge whose target is done by then cannot close a cycle this stack did not see: in such a cycle, the state
+   * done first has an edge to the next, and that one was not done when the first was (every state of the cycle
+   * was reachable from it, so all were on stacks). The others go to onOpenEdge, to be checked for cycles.
+   */
+  const pending: { depth: number; to: Int32Array; slot: number }[] = [];
+  const settleOpenEdges = (top: number): void => {
+    while (pending.length > 0 && pending[pending.length - 1].depth === top) {
+      const e = pending.pop()!;
+      if (shared!.isDone(e.slot)) continue;
+      openEdges++;
+      opts.onOpenEdge?.(states[top], e.to);
+    }
+  };
+
   let depth = 0;
   const push = (s: Int32Array, key: number, last: number, pre: number, slot: number): Violation | null => {
     states[depth] = s;
@@ -248,7 +264,10 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
     if (next[top] >= list.length || top >= maxDepth) {
       if (top >= maxDepth && list.length > 0) bound ??= `depth ${maxDepth}`;
       onStack.delete(keys[top]);
-      if (shared) shared.markDone(slots[top]);
+      if (shared) {
+        settleOpenEdges(top);
+        shared.markDone(slots[top]);
+      }
       depth--;
       continue;
     }
@@ -281,11 +300,8 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
       slot = shared.addSlot(s);
       if (slot < 0) {
         // another worker may still be below that state: a cycle through this edge is possible when no operation
-        // completes on it (every state of a cycle has the same operation indices)
-        if (checkLivelock && !shared.isDone(-1 - slot) && m.sameOps(states[top], s)) {
-          openEdges++;
-          opts.onOpenEdge?.(states[top], s);
-        }
+        // completes on it (every state of a cycle has the same operation indices); kept until this state is done
+        if (checkLivelock && !shared.isDone(-1 - slot) && m.sameOps(states[top], s)) pending.push({ depth: top, to: s, slot: -1 - slot });
         continue;
       }
     } else if (!visited.add(keyOf(s, last, pre))) {

@@ -16,6 +16,8 @@ export interface WorkerInput {
   scenario: ScenarioSpec;
   variants: string[];
   invariants?: string[];
+  /** modules to load before building the model: ones that register operations of their own (the tests' ops) */
+  preload?: string[];
   deadlock: boolean;
   livelock: boolean;
   maxStates?: number;

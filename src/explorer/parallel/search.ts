@@ -53,7 +53,7 @@ function tableLog2(opts: ExploreOptions, atLeast: number): number {
 }
 
 export async function exploreParallel(job: { scenario: ScenarioSpec; variants: string[] }, invariants: readonly string[] | undefined,
-  opts: ExploreOptions & { workers: number; rootsPerWorker?: number }): Promise<ParallelResult> {
+  opts: ExploreOptions & { workers: number; rootsPerWorker?: number; preload?: string[] }): Promise<ParallelResult> {
   const t0 = performance.now();
   const m = buildModel(job.scenario, job.variants, invariants);
   const deadlock = opts.deadlock !== false, livelock = opts.livelock !== false;
@@ -75,6 +75,7 @@ export async function exploreParallel(job: { scenario: ScenarioSpec; variants: s
   const flags = new Int32Array(control);
   const input: Omit<WorkerInput, 'thread'> = {
     scenario: job.scenario, variants: job.variants, ...(invariants ? { invariants: [...invariants] } : {}), deadlock, livelock,
+    ...(opts.preload ? { preload: opts.preload } : {}),
     ...(opts.maxStates !== undefined ? { maxStates: opts.maxStates } : {}),
     ...(opts.timeBudgetMs !== undefined ? { deadline: Date.now() + opts.timeBudgetMs } : {}),
     roots: region.frontier, table: buffers, control, fullAt: Math.floor((1 << log2) * 0.75),

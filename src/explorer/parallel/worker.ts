@@ -13,6 +13,7 @@ import { RUN, VIOLATION, TABLE_FULL, MAX_OPEN_EDGES, type WorkerInput, type Work
 
 function run(w: WorkerInput): WorkerOutput {
   const cpu0 = threadCpuMs();
+  for (const file of w.preload ?? []) require(file);
   const m = buildModel(w.scenario, w.variants, w.invariants);
   const shared = new FingerprintTable(0, w.table, w.thread);
   const control = new Int32Array(w.control);
