@@ -172,8 +172,7 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
     preempt[depth] = pre;
     slots[depth] = slot;
     onStack.set(key, depth);
-    const list = (succ[depth] ??= []);
-    list.length = 0;
+    const list: number[] = (succ[depth] = []);
     m.steps(s, list);
     if (Number.isFinite(maxOps)) {
       let w = 0;

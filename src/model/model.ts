@@ -158,16 +158,13 @@ export class Model {
       c.args = op.args;
       if (!sd.enabled || sd.enabled(c)) out.push(t, 0);
     }
-    const tmp = this.choiceBuf;
     for (let k = 0; k < sys.actors.length; k++) {
       c.t = sys.threads + k;
-      tmp.length = 0;
+      const tmp: number[] = []; // a fresh array costs less than emptying one (setting length is a runtime call)
       sys.actors[k].choices(c, tmp);
       for (let j = 0; j < tmp.length; j++) out.push(c.t, tmp[j]);
     }
   }
-
-  private readonly choiceBuf: number[] = [];
 
   /** Whether (actor, choice) is enabled in s. */
   isEnabled(s: Int32Array, actor: number, choice: number): boolean {
@@ -234,7 +231,7 @@ export class Model {
       }
     }
     const next = this.apply(s, actor, choice);
-    const out = { next, reads: [...w.readObjects], writes: [...w.writeObjects] };
+    const out = { next, reads: w.readObjects, writes: w.writeObjects };
     w.track(false);
     return out;
   }
@@ -260,7 +257,7 @@ export class Model {
       sys.actors[actor - sys.threads].choices(c, choices);
     }
     for (let k = 0; k < choices.length; k++) succs.push(this.apply(s, actor, choices[k]));
-    const out = { reads: [...w.readObjects], writes: [...w.writeObjects] };
+    const out = { reads: w.readObjects, writes: w.writeObjects };
     w.track(false);
     return out;
   }

@@ -8,8 +8,9 @@ export class World {
   private tracking = false;
   private readonly stamp: Int32Array;
   private epoch = 1;
-  readonly readObjects: number[] = [];
-  readonly writeObjects: number[] = [];
+  /** the objects read and written since track() (new lists each time: a caller may keep the ones it got) */
+  readObjects: number[] = [];
+  writeObjects: number[] = [];
 
   constructor(readonly layout: Layout) {
     this.a = layout.initial.slice();
@@ -19,8 +20,8 @@ export class World {
   /** Start tracking the footprint of one step. */
   track(on: boolean): void {
     this.tracking = on;
-    this.readObjects.length = 0;
-    this.writeObjects.length = 0;
+    this.readObjects = [];
+    this.writeObjects = [];
     this.epoch++;
   }
 
