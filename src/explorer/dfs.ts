@@ -149,10 +149,11 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
   };
 
   /**
-   * Edges into states another worker was below, from the states on this stack, until their source is done. An
-   * edge whose target is done by then cannot close a cycle this stack did not see: in such a cycle, the state
-   * done first has an edge to the next, and that one was not done when the first was (every state of the cycle
-   * was reachable from it, so all were on stacks). The others go to onOpenEdge, to be checked for cycles.
+   * Edges into states another worker was below, from the states on this stack, until their source is done. Only
+   * an edge whose target is still not done then can matter: in a cycle no stack saw, take the state c done
+   * first and its successor c' on the cycle. c' was not new when c's worker met the edge (a child is done before
+   * its parent), nor on that worker's stack (the stack would show the cycle), nor done (it is done after c), so
+   * the edge was noted; and c' is still not done when c is, so it is kept. Kept edges go to onOpenEdge.
    */
   const pending: { depth: number; to: Int32Array; slot: number }[] = [];
   const settleOpenEdges = (top: number): void => {
