@@ -9,7 +9,7 @@ import { UsageError, VariantSet } from '../src/model/variants';
 import { attribution } from './attribution';
 import type { Schedule } from '../src/explorer/result';
 import type { Counterexample } from '../src/explorer/counterexample';
-import { templatesOf } from './templates';
+import { scenariosFor, templatesOf } from './templates';
 import { caseArb, variantsArb, type CaseShape, type FuzzCase } from './arbitraries';
 import { execute, DEFAULT_MAX_STEPS } from './execute';
 import { minimize, sizeOf, type CaseSize, type MinimizeOptions } from './minimize';
@@ -21,7 +21,8 @@ export interface Shard {
 }
 
 export interface CampaignOptions extends CaseShape {
-  /** the scenarios whose configuration, set-up and sections serve as templates */
+  /** the scenarios whose configuration, set-up and sections serve as templates (narrowed to those the given
+   * variants act on: scenariosFor) */
   scenarios: readonly ScenarioSpec[];
   /** run exactly these variants; without them, each run draws one correct variant per slot */
   variants?: readonly string[];
@@ -102,7 +103,9 @@ const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
   if (o.variants) new VariantSet(o.variants); // unknown names or two in one slot: a usage error now
   const shard = o.shard ?? { index: 0, count: 1 };
-  const templates = o.scenarios.flatMap((sc) => templatesOf(sc).map((template) => ({ name: sc.name, template })));
+  const scenarios = scenariosFor(o.variants, o.scenarios);
+  if (scenarios.length === 0 && o.scenarios.length > 0) throw new UsageError(`no scenario given has the section the variants ${o.variants!.join(', ')} act on`);
+  const templates = scenarios.flatMap((sc) => templatesOf(sc).map((template) => ({ name: sc.name, template })));
   if (templates.length === 0) throw new UsageError('no scenario to fuzz');
   const arb = caseArb(templates, variantsArb(o.variants), o);
   const chunk = o.chunk ?? 100;

@@ -5,8 +5,8 @@ import '../src/model/stack';
 import { allOps } from '../src/model/ops';
 import { compileCall, paramRange } from '../src/model/compile';
 import type { OpDef, StepDef } from '../src/model/program';
-import { System } from '../src/model/system';
-import { VariantSet, UsageError } from '../src/model/variants';
+import { System, allSubsystems } from '../src/model/system';
+import { VariantSet, UsageError, findVariant } from '../src/model/variants';
 import { validateScenario, type OpCallSpec, type ScenarioSpec } from '../src/model/scenario';
 
 /** An operation usable in a template, with the inclusive range of each argument. */
@@ -82,4 +82,21 @@ function analyse(scenario: ScenarioSpec): Template {
   const own = [...(scenario.setup ?? []), ...scenario.threads.flatMap((th) => th.ops)];
   const calls = own.filter(compiles);
   return { scenario, ops, calls, compiles };
+}
+
+/**
+ * The scenarios on which these variants can act: a variant of a subsystem that has a scenario section (sva,
+ * ioasid, hyp, viommu) changes only operations that compile where the scenario has that section, so a
+ * campaign for it draws from those scenarios alone; a variant of the core stack acts everywhere. Without
+ * variants, every scenario.
+ */
+export function scenariosFor(variants: readonly string[] | undefined, scenarios: readonly ScenarioSpec[]): readonly ScenarioSpec[] {
+  if (!variants || variants.length === 0) return scenarios;
+  const sections = new Set<string>();
+  for (const name of variants) {
+    const sub = allSubsystems().find((s) => s.name === findVariant(name)?.subsystem);
+    if (!sub?.section) return scenarios; // a core variant: every scenario
+    sections.add(sub.section);
+  }
+  return scenarios.filter((sc) => [...sections].some((sec) => (sc as unknown as Record<string, unknown>)[sec] !== undefined));
 }

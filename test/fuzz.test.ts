@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { runCampaign } from '../fuzz/campaign';
-import { templatesOf } from '../fuzz/templates';
+import { scenariosFor, templatesOf } from '../fuzz/templates';
 import { scenarioArb } from '../fuzz/arbitraries';
 import { schedulerFor } from '../fuzz/schedulers';
 import { execute } from '../fuzz/execute';
@@ -124,6 +124,22 @@ test('operations a subsystem registers later are fuzzed with their own argument 
     .flatMap((g) => g.threads.flatMap((t) => t.ops)).filter((c) => Array.isArray(c) && c[0] === 'test_probe').map((c) => (c as number[])[1]);
   assert.ok(args.length > 0 && args.every((a) => a >= 0 && a <= 6));
   assert.ok(args.includes(6) && args.includes(0), `both ends of the range drawn: ${[...new Set(args)].sort()}`);
+});
+
+test('a campaign for a variant draws only from the scenarios it acts on', async () => {
+  const all = allScenarios();
+  const names = (v?: string[]) => scenariosFor(v, all).map((sc) => sc.name);
+  // a subsystem with a scenario section: only the scenarios that have it
+  assert.deepEqual(names(['vinv-stale-vdev-lookup']), all.filter((sc) => sc.viommu !== undefined).map((sc) => sc.name));
+  assert.ok(names(['hyp-share-check-then-take']).length > 0 && names(['hyp-share-check-then-take']).every((n) => findScenario(n).hyp !== undefined));
+  // the core stack, or no variant at all: every scenario
+  assert.equal(names(['sync-no-wait']).length, all.length);
+  assert.equal(names(undefined).length, all.length);
+  assert.equal(names(['sync-no-wait', 'vinv-stale-vdev-lookup']).length, all.length, 'a core variant acts everywhere');
+  const r = await runCampaign({ scenarios: all, variants: ['vinv-stale-vdev-lookup'], seed: 3, runs: 300 });
+  assert.ok(r.runs > 0);
+  await assert.rejects(runCampaign({ scenarios: [findScenario('unmap-racing-dma-with-sync')], variants: ['vinv-stale-vdev-lookup'], seed: 1, runs: 10 }),
+    /no scenario given has the section the variants vinv-stale-vdev-lookup act on/);
 });
 
 test('a walk with no choices runs the lowest enabled actor; PCT runs by priority and switches at a change point', () => {
