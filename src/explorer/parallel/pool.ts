@@ -6,24 +6,17 @@ import { Worker } from 'node:worker_threads';
 import { extname, join } from 'node:path';
 import type { WorkerInput, WorkerOutput } from './protocol';
 
-interface Slot {
-  worker: Worker;
-  busy: boolean;
-}
+const idle: Worker[] = [];
 
-const idle: Slot[] = [];
-
-function start(): Slot {
+function start(): Worker {
   const file = join(__dirname, `worker${extname(__filename)}`);
   const execArgv = extname(__filename) === '.ts' ? ['--require', 'ts-node/register'] : [];
   const env = { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' };
-  return { worker: new Worker(file, { execArgv, env }), busy: false };
+  return new Worker(file, { execArgv, env });
 }
 
 /** Runs one job on one worker of the pool; the worker goes back to the pool when it answered. */
-function runOn(slot: Slot, input: WorkerInput): Promise<WorkerOutput> {
-  const w = slot.worker;
-  slot.busy = true;
+function runOn(w: Worker, input: WorkerInput): Promise<WorkerOutput> {
   w.ref();
   return new Promise<WorkerOutput>((resolve, reject) => {
     const done = (): void => {
@@ -33,9 +26,8 @@ function runOn(slot: Slot, input: WorkerInput): Promise<WorkerOutput> {
     };
     const onMessage = (o: WorkerOutput): void => {
       done();
-      slot.busy = false;
       w.unref();
-      idle.push(slot);
+      idle.push(w);
       resolve(o);
     };
     const onError = (e: Error): void => {
