@@ -47,12 +47,12 @@ export const hypStateConsistent: Invariant = {
     for (let x = 0; x < h.X; x++)
       if (s[h.pageShares(x)] < 0) return `page ${x} has DMA share count ${s[h.pageShares(x)]} (unshared more often than shared)`;
     if (quiescent(s, m)) {
-      for (let x = 0; x < h.X; x++) {
-        let maps = 0;
-        for (let k = 0; k < h.K; k++)
-          if (s[h.tpUsed(k)] && s[h.tpLevel(k)] === LEVEL_LEAF) for (let j = 0; j < h.L; j++) if (s[h.tpEntry(k, j)] === x + 1) maps++;
-        if (maps !== s[h.pageShares(x)]) return `page ${x} is shared with DMA ${s[h.pageShares(x)]} time(s) but ${maps} leaf entr${maps === 1 ? 'y maps' : 'ies map'} it`;
-      }
+      // one pass over the leaf entries counts the mappings of every page
+      const maps = new Array<number>(h.X).fill(0);
+      for (let k = 0; k < h.K; k++)
+        if (s[h.tpUsed(k)] && s[h.tpLevel(k)] === LEVEL_LEAF) for (let j = 0; j < h.L; j++) if (s[h.tpEntry(k, j)] > 0) maps[s[h.tpEntry(k, j)] - 1]++;
+      for (let x = 0; x < h.X; x++)
+        if (maps[x] !== s[h.pageShares(x)]) return `page ${x} is shared with DMA ${s[h.pageShares(x)]} time(s) but ${maps[x]} leaf entr${maps[x] === 1 ? 'y maps' : 'ies map'} it`;
     }
     return null;
   },
