@@ -91,11 +91,11 @@ export class FingerprintTable implements StateStore {
   }
 
   add(s: Int32Array): boolean {
-    const a = storedA(s), b = H.b;
-    return this.counter ? this.insertShared(a, b) >= 0 : this.insert(a, b);
+    const a = storedA(s);
+    return this.addFingerprint(a, H.b);
   }
 
-  /** Adds a fingerprint given as its two halves (restoring a checkpoint). */
+  /** Adds a fingerprint given as its two halves (add, and restoring a checkpoint). */
   addFingerprint(a: number, b: number): boolean {
     return this.counter ? this.insertShared(a, b) >= 0 : this.insert(a, b);
   }
