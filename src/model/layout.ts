@@ -1,9 +1,17 @@
 // Owns the world layout: named fields of a flat Int32Array, their readable names and the shared object
-// each slot belongs to (the unit of footprints for partial-order reduction and of trace diffs).
+// each slot belongs to (the unit of footprints for partial-order reduction and of trace diffs), and the
+// threshold objects of counter slots (see counter()).
 
 export type Index1 = (i: number) => number;
 export type Index2 = (i: number, j: number) => number;
 export type Index3 = (i: number, j: number, k: number) => number;
+
+/**
+ * Threshold objects per counter slot. "counter >= T" is object T mod THRESHOLDS of the counter's set: a write
+ * that moves the counter across T writes it, a test of "counter >= T" reads it. Two thresholds that share an
+ * object only add a conflict, never hide one.
+ */
+export const THRESHOLDS = 8;
 
 /** How a slot is named in a trace and which shared object it belongs to. */
 export interface SlotInfo {
@@ -17,6 +25,8 @@ export class LayoutBuilder {
   private readonly objectIds = new Map<string, number>();
   readonly objectNames: string[] = [];
   private readonly initial: number[] = [];
+  /** per counter slot, the id of its first threshold object */
+  private readonly thresholdBase = new Map<number, number>();
   private readonly formats = new Map<string, (v: number) => string>();
 
   get size(): number {
@@ -54,6 +64,20 @@ export class LayoutBuilder {
     return (i) => base + i;
   }
 
+  /**
+   * name[i], i < n: counters that waiters compare against a threshold (a command queue's prod and cons).
+   * Besides its own object, each gets THRESHOLDS threshold objects, so that a step testing "counter >= T"
+   * (World.atLeast) conflicts only with the writes that move the counter across T, not with every write.
+   */
+  counter(name: string, n: number, objectOf: (i: number) => string, init = 0): Index1 {
+    const at = this.array(name, n, objectOf, init);
+    for (let i = 0; i < n; i++) {
+      this.thresholdBase.set(at(i), this.objectNames.length);
+      for (let k = 0; k < THRESHOLDS; k++) this.object(`${name}[${i}]>=${k} mod ${THRESHOLDS}`);
+    }
+    return at;
+  }
+
   /** name[i][j], i < n, j < m. */
   matrix(name: string, n: number, m: number, objectOf: (i: number, j: number) => string, init = 0): Index2 {
     const base = this.size;
@@ -76,7 +100,9 @@ export class LayoutBuilder {
 
   finish(): Layout {
     const fmt = this.slotNames.map((n) => this.formats.get(n.replace(/\[.*$/, '')));
-    return new Layout(this.slotNames, Int32Array.from(this.slotObjects), this.objectNames, Int32Array.from(this.initial), fmt);
+    const thresholds = new Int32Array(this.slotNames.length).fill(-1);
+    for (const [slot, base] of this.thresholdBase) thresholds[slot] = base;
+    return new Layout(this.slotNames, Int32Array.from(this.slotObjects), this.objectNames, Int32Array.from(this.initial), fmt, thresholds);
   }
 }
 
@@ -87,6 +113,8 @@ export class Layout {
     readonly objectNames: readonly string[],
     readonly initial: Int32Array,
     private readonly formats: readonly (((v: number) => string) | undefined)[] = [],
+    /** per slot, its first threshold object if it is a counter, else -1 */
+    readonly thresholdBase: Int32Array = new Int32Array(slotNames.length).fill(-1),
   ) {}
 
   get size(): number {

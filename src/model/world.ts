@@ -1,6 +1,6 @@
 // Owns the World: the mutable view a step uses on its private copy of a state, with footprint tracking
-// (which shared objects a step read and wrote) for partial-order reduction.
-import type { Layout } from './layout';
+// (which shared objects a step read and wrote) for partial-order reduction, counters' thresholds included.
+import { THRESHOLDS, type Layout } from './layout';
 
 export class World {
   /** The state being built by the current step (a fresh copy; steps never touch the parent state). */
@@ -26,13 +26,30 @@ export class World {
   }
 
   get(i: number): number {
-    if (this.tracking) this.note(i, 0, this.readObjects);
+    if (this.tracking) this.note(this.layout.slotObject[i], 0, this.readObjects);
     return this.a[i];
   }
 
   set(i: number, v: number): void {
-    if (this.tracking) this.note(i, 1, this.writeObjects);
+    if (this.tracking) {
+      this.note(this.layout.slotObject[i], 1, this.writeObjects);
+      const base = this.layout.thresholdBase[i];
+      if (base >= 0) this.crossed(base, this.a[i], v);
+    }
     this.a[i] = v;
+  }
+
+  /**
+   * Whether counter slot i is at least t. For a counter (Layout.counter), the step reads only the threshold
+   * object of t, so it conflicts only with the writes that move the counter across t.
+   */
+  atLeast(i: number, t: number): boolean {
+    if (this.tracking) {
+      const base = this.layout.thresholdBase[i];
+      if (base >= 0) this.note(base + thresholdOf(t), 0, this.readObjects);
+      else this.note(this.layout.slotObject[i], 0, this.readObjects);
+    }
+    return this.a[i] >= t;
   }
 
   add(i: number, delta: number): number {
@@ -41,12 +58,21 @@ export class World {
     return v;
   }
 
-  private note(slot: number, kind: number, list: number[]): void {
-    const obj = this.layout.slotObject[slot];
+  /** Moving a counter from `from` to `to` changes "counter >= t" for every t in (min, max]. */
+  private crossed(base: number, from: number, to: number): void {
+    const lo = Math.min(from, to), hi = Math.max(from, to);
+    for (let t = lo + 1; t <= hi && t <= lo + THRESHOLDS; t++) this.note(base + thresholdOf(t), 1, this.writeObjects);
+  }
+
+  private note(obj: number, kind: number, list: number[]): void {
     const k = obj * 2 + kind;
     if (this.stamp[k] !== this.epoch) {
       this.stamp[k] = this.epoch;
       list.push(obj);
     }
   }
+}
+
+function thresholdOf(t: number): number {
+  return ((t % THRESHOLDS) + THRESHOLDS) % THRESHOLDS;
 }

@@ -78,12 +78,14 @@ defineSubsystem({
     const I = sys.scenario.instances.length;
     // a whole batch (every page of a gather + CMD_SYNC; a vIOMMU guest batch of 3) fits in an empty queue
     const Q = Math.max(sys.scenario.cmdqDepth ?? 4, sys.scenario.pages + 1, 3);
-    const obj = (i: number) => `cmdq[${i}]`;
+    // each slot an object of its own, prod and cons counters: the consumer executing one command and a
+    // driver queueing into another slot commute, and a driver waiting for its CMD_SYNC conflicts only with
+    // the consumer step that moves past it (footprints for partial-order reduction, world.ts)
     sys.cq = {
       Q,
-      slot: b.matrix('cmdq.slot', I, Q, obj),
-      prod: b.array('cmdq.prod', I, obj),
-      cons: b.array('cmdq.cons', I, (i) => `cmdq[${i}].cons`),
+      slot: b.matrix('cmdq.slot', I, Q, (i, k) => `cmdq[${i}].slot[${k}]`),
+      prod: b.counter('cmdq.prod', I, (i) => `cmdq[${i}].prod`),
+      cons: b.counter('cmdq.cons', I, (i) => `cmdq[${i}].cons`),
       lock: b.array('cmdq.lock', I, (i) => `cmdq[${i}].lock`),
     };
     b.format('cmdq.slot', (v) => (v === 0 ? '-' : describeCmd(v)));
@@ -91,10 +93,10 @@ defineSubsystem({
   actors: (sys) => sys.scenario.instances.map((_, i) => consumer(i)),
 });
 
-/** Free slots in instance i's queue. */
-export function space(c: Ctx, i: number): number {
+/** Whether instance i's queue has n free slots (the caller holds the queue lock: prod is its own to read). */
+export function hasSpace(c: Ctx, i: number, n: number): boolean {
   const f = c.sys.cq;
-  return f.Q - (c.w.get(f.prod(i)) - c.w.get(f.cons(i)));
+  return c.w.atLeast(f.cons(i), c.w.get(f.prod(i)) + n - f.Q);
 }
 
 /** Insert one command (the caller holds the queue lock and checked the space); returns the new prod. */
@@ -108,7 +110,7 @@ export function insert(c: Ctx, i: number, cmd: number): number {
 
 /** True once every command before position target (exclusive) was consumed. */
 export function completed(c: Ctx, i: number, target: number): boolean {
-  return c.w.get(c.sys.cq.cons(i)) >= target;
+  return c.w.atLeast(c.sys.cq.cons(i), target);
 }
 
 function consumer(i: number): ActorDef {
@@ -116,7 +118,7 @@ function consumer(i: number): ActorDef {
     name: `cmdq-consumer[${i}]`,
     choices(c, out) {
       const f = c.sys.cq;
-      if (c.w.get(f.cons(i)) < c.w.get(f.prod(i))) out.push(0);
+      if (c.w.atLeast(f.prod(i), c.w.get(f.cons(i)) + 1)) out.push(0);
     },
     run(c) {
       const f = c.sys.cq;

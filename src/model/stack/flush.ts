@@ -9,8 +9,8 @@ import { defineOp } from '../ops';
 import { defineVariants } from '../variants';
 import { lockStep, unlockStep } from '../locks';
 import { servingInstances, touchDomain } from './domains';
-import { CMD_SYNC, completed, insert, space, tlbiAsid, tlbiVa } from './cmdq';
-import { promiseClean, watchPage, watching } from './pgtable';
+import { CMD_SYNC, completed, insert, hasSpace, tlbiAsid, tlbiVa } from './cmdq';
+import { promiseClean, takeWatched, watchPage, watching } from './pgtable';
 import { forEachBit, lowestBit, popCount } from '../bits';
 
 export interface FlushFields {
@@ -102,7 +102,7 @@ export function flushSteps(plan: FlushPlan, noWait: boolean): StepDef[] {
     lockStep('lock cmdq', qlock),
     {
       label: `queue ${plan.queueLabel}CMD_SYNC`,
-      enabled: (c) => space(c, inst(c)) >= plan.commandCount(c) + 1,
+      enabled: (c) => hasSpace(c, inst(c), plan.commandCount(c) + 1),
       run: (c) => {
         const i = inst(c);
         plan.queue(c, i);
@@ -130,7 +130,9 @@ const syncPlan: FlushPlan = {
   queue: (c, i) => forEachBit(c.w.get(c.sys.local(c.t, PAGES)), (p) => insert(c, i, tlbiVa(c.args[0], p))),
   finish: (c) => {
     const d = c.args[0];
-    for (let p = 0; p < c.sys.pt.P; p++) if (watching(c, d, p)) promiseClean(c, d, p);
+    forEachBit(takeWatched(c, d), (p) => {
+      if (watching(c, d, p)) promiseClean(c, d, p);
+    });
     c.w.set(c.sys.ret(c.t), 0);
   },
 };
@@ -214,7 +216,7 @@ export function eagerSteps(first: number, after: (c: Ctx) => number | void): Ste
     lockStep('lock cmdq', qlock),
     {
       label: 'queue TLBI_VA',
-      enabled: (c) => space(c, inst(c)) >= 1,
+      enabled: (c) => hasSpace(c, inst(c), 1),
       run: (c) => void insert(c, inst(c), tlbiVa(c.args[0], c.w.get(c.sys.local(c.t, TARGET)))),
     },
     unlockStep('unlock cmdq', qlock, (c) => {

@@ -25,6 +25,12 @@ export interface PgtableFields {
    * page that was mapped again (and maybe cached and unmapped again) while it ran.
    */
   watch: Index2;
+  /**
+   * ghost, per (thread, domain): the pages thread t set its watch bit on and has not promised since — a
+   * superset of them, as a map clears watch bits behind the thread's back. A sync visits only these pages,
+   * so it reads the pages its thread unmapped, not every page of the domain (a smaller footprint).
+   */
+  watched: Index2;
 }
 
 declare module '../system' {
@@ -44,6 +50,7 @@ defineSubsystem({
       window: b.matrix('ghost.window', D, P, obj),
       promised: b.matrix('ghost.promised', D, P, obj),
       watch: b.matrix('ghost.watch', D, P, obj),
+      watched: b.matrix('ghost.watched', sys.threads, D, (t) => `thread[${t}]`),
     };
   },
 });
@@ -73,8 +80,17 @@ export function clearPte(c: Ctx, d: number, p: number): boolean {
 
 /** This thread's coming flush will cover (domain, page). */
 export function watchPage(c: Ctx, d: number, p: number): void {
-  const at = c.sys.pt.watch(d, p);
+  const at = c.sys.pt.watch(d, p), mine = c.sys.pt.watched(c.t, d);
   c.w.set(at, c.w.get(at) | (1 << c.t));
+  c.w.set(mine, c.w.get(mine) | (1 << p));
+}
+
+/** The pages of domain d this thread may still watch (see PgtableFields.watched); forgets them. */
+export function takeWatched(c: Ctx, d: number): number {
+  const mine = c.sys.pt.watched(c.t, d);
+  const mask = c.w.get(mine);
+  c.w.set(mine, 0);
+  return mask;
 }
 
 /** True while this thread's flush still covers (domain, page). */
@@ -87,7 +103,8 @@ export function watching(c: Ctx, d: number, p: number): boolean {
  * unless the page was mapped again meanwhile (then the flush promises nothing about it).
  */
 export function promiseClean(c: Ctx, d: number, p: number): void {
-  const f = c.sys.pt;
+  const f = c.sys.pt, mine = f.watched(c.t, d);
+  c.w.set(mine, c.w.get(mine) & ~(1 << p));
   const w = c.w.get(f.watch(d, p));
   if ((w & (1 << c.t)) === 0) return;
   c.w.set(f.watch(d, p), w & ~(1 << c.t));

@@ -9,7 +9,7 @@ import { defineOp } from '../ops';
 import { defineVariants } from '../variants';
 import { isFree, lockStep, unlockStep } from '../locks';
 import { EEXIST, EFAULT, ENODEV, ENOENT } from '../errno';
-import { CMD_SYNC, completed, defineCommandKind, extraCmd, insert, space } from './cmdq';
+import { CMD_SYNC, completed, defineCommandKind, extraCmd, insert, hasSpace } from './cmdq';
 import { bindingOf } from './viommu-state';
 import { asidParam, vdevParam, vmParam } from './viommu-ids';
 import { lowestBit } from '../bits';
@@ -174,7 +174,7 @@ defineOp({
     const queueAt = steps.length;
     steps.push({
       label: 'queue TLBI_NH_ASID [+ INV_DEV] + CMD_SYNC on a pSMMU',
-      enabled: (c) => isFree(c, c.sys.cq.lock(qinst(c))) && space(c, qinst(c)) >= (devOn(c, qinst(c)) ? 3 : 2),
+      enabled: (c) => isFree(c, c.sys.cq.lock(qinst(c))) && hasSpace(c, qinst(c), devOn(c, qinst(c)) ? 3 : 2),
       run: (c) => {
         const i = qinst(c), [vm, a] = c.args;
         insert(c, i, extraCmd(CMD_TLBI_NH_ASID, vm | (a << 4)));

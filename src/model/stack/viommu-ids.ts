@@ -9,7 +9,7 @@ import { defineOp } from '../ops';
 import { defineVariants } from '../variants';
 import { isFree } from '../locks';
 import { EBUSY, EINVAL, ENOENT } from '../errno';
-import { CMD_SYNC, completed, insert, space } from './cmdq';
+import { CMD_SYNC, completed, insert, hasSpace } from './cmdq';
 import { bindingOf } from './viommu-state';
 
 export const vmParam: ParamSpec = { name: 'vm', kind: 'vm', max: (sys) => sys.vi.M - 1 };
@@ -81,7 +81,7 @@ function unsetSteps(mode: UnsetMode): StepDef[] {
     },
     {
       label: 'queue CMD_SYNC on the device\'s pSMMU',
-      enabled: (c) => isFree(c, c.sys.cq.lock(inst(c))) && space(c, inst(c)) >= 1,
+      enabled: (c) => isFree(c, c.sys.cq.lock(inst(c))) && hasSpace(c, inst(c), 1),
       run: (c) => void c.w.set(c.sys.local(c.t, TARGET), insert(c, inst(c), CMD_SYNC)),
     },
     {
