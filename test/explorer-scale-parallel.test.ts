@@ -13,6 +13,7 @@ import { stressScenarios } from '../src/model/scenarios/stress';
 import { findScenario } from '../src/model/scenarios';
 import { FingerprintTable } from '../src/explorer/fptable';
 import { tiny } from './helpers';
+import type { ScenarioSpec } from '../src/model/scenario';
 import './fixtures/spin-ops';
 
 const sc = stressScenarios.find((s) => s.name === 'stress-independent-domains-2')!;
@@ -55,10 +56,26 @@ test('cycle check between workers: a spin loop closes a cycle, a straight line d
   const m = buildModel(findScenario('free-racing-attach-detach'), []);
   const region = topRegion(m, 4);
   const [a, b] = [region.top[0].state, region.frontier[0].state];
-  assert.equal(closesCycle(m, [[a, b]]), false, 'the initial state is not reachable again');
+  const actor = region.frontier[0].schedule.at(-1)![0];
+  assert.ok(actor < m.threads);
+  assert.equal(closesCycle(m, [[a, b, actor]]), false, 'the initial state is not reachable again');
   // a self-edge closes a cycle trivially
-  assert.equal(closesCycle(m, [[b, b]]), true);
-  assert.equal(closesCycle(m, [[a, b]], 0), null, 'no budget: undecided');
+  assert.equal(closesCycle(m, [[b, b, actor]]), true);
+  assert.equal(closesCycle(m, [[a, b, actor]], 0), null, 'no budget: undecided');
+  // ... unless its thread is known never to step back (then no cycle holds a step of it)
+  assert.equal(closesCycle(m, [[b, b, actor]], undefined, 0), false);
+  assert.equal(closesCycle(m, [[b, b, actor]], undefined, 1 << actor), true);
+});
+
+test('the threads that step back: a spinner does, straight-line operations do not', () => {
+  const steppedBack = (sc: ScenarioSpec): number | undefined =>
+    exploreDfs(buildModel(sc), { shared: new FingerprintTable(0, FingerprintTable.sharedBuffers(12), 1) }).steppedBack;
+  const spin = tiny([{ name: 'spinner', ops: [['test_spin2_until_unused']] }, { name: 'user', ops: [['detach', 0]] }], { setup: [['attach', 0, 0]] });
+  assert.equal(steppedBack(spin), 1, 'thread 0 spins; the detach does not loop');
+  assert.equal(steppedBack(findScenario('free-racing-attach-detach')), 0);
+  assert.equal(steppedBack(findScenario('unmap-racing-dma-with-sync')), 1, 'its driver unmaps two pages, a loop over them');
+  // the top region sees the spinner's step back too, when the loop is within its levels
+  assert.equal(topRegion(buildModel(spin), 1000).steppedBack, 1);
 });
 
 test('an edge into another worker\'s state is kept for the cycle check unless that state is done before its source', () => {
@@ -75,7 +92,10 @@ test('an edge into another worker\'s state is kept for the cycle check unless th
     let checked = 0;
     const r = exploreDfs(m, {
       shared, roots: [{ state: s0, schedule: [] }],
-      onOpenEdge: (from, to) => edges.push([from.slice(), to.slice()]),
+      onOpenEdge: (from, to, actor) => {
+        assert.equal(actor, 0, 'the spinner takes it');
+        edges.push([from.slice(), to.slice()]);
+      },
       // the other worker finishes s1 after the edge s0 -> s1 was met (s0's first successor), while the initial
       // state's subtree is still being explored (the second state checked is s0's next successor)
       onState: () => { if (++checked === 2 && doneEarly) shared.markDone(slot1); },

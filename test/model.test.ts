@@ -131,3 +131,29 @@ test('flush_tlb_all promises nothing about a page mapped, cached and unmapped ag
   const r = exploreDfs(m);
   assert.equal(r.verdict, 'clean', r.violation?.message);
 });
+
+test('counters never go down: no step of any built-in scenario (or faulty variant) lowers one (Layout.counter)', () => {
+  let counted = 0;
+  for (const sc of allScenarios()) {
+    for (const variants of [[], ...(sc.catches ?? []).map((c) => [c.variant])]) {
+      const m = buildModel(sc, variants);
+      const slots = m.sys.layout.counterSlots;
+      if (slots.length === 0) continue;
+      const seen = new Set<string>(), todo = [m.initial()];
+      while (todo.length > 0) {
+        const s = todo.pop()!, k = s.join(',');
+        if (seen.has(k)) continue;
+        seen.add(k);
+        const l: number[] = [];
+        m.steps(s, l);
+        for (let j = 0; j < l.length; j += 2) {
+          const x = m.apply(s, l[j], l[j + 1]);
+          for (const c of slots) assert.ok(x[c] >= s[c], `${sc.name}: ${m.label(s, l[j], l[j + 1]).step} lowers ${m.sys.layout.slotNames[c]}`);
+          counted++;
+          todo.push(x);
+        }
+      }
+    }
+  }
+  assert.ok(counted > 1000, `${counted} steps checked`);
+});

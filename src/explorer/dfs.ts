@@ -45,9 +45,9 @@ export interface DfsOptions extends ExploreOptions {
   onState?: (s: Int32Array) => void;
   /** parallel workers: a shared table whose slots carry 'explored' flags, for cycles across workers */
   shared?: FingerprintTable;
-  /** parallel workers: told of each edge that could close a cycle with another worker (the states are the
-   * search's own: copy what you keep) */
-  onOpenEdge?: (from: Int32Array, to: Int32Array) => void;
+  /** parallel workers: told of each edge that could close a cycle with another worker, and of the actor that
+   * takes it (the states are the search's own: copy what you keep) */
+  onOpenEdge?: (from: Int32Array, to: Int32Array, actor: number) => void;
 }
 
 export interface DfsResult extends ExploreResult {
@@ -55,6 +55,8 @@ export interface DfsResult extends ExploreResult {
   snapshot?: DfsSnapshot;
   /** parallel workers: edges into a state another worker is still exploring (a cycle is possible) */
   openEdges?: number;
+  /** parallel workers checking livelocks: bit t set when thread t took a step back (Model.stepsBack) */
+  steppedBack?: number;
 }
 
 export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
@@ -82,7 +84,7 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
   const lastThread: number[] = [];
   const preempt: number[] = [];
   const slots: number[] = [];
-  let transitions = 0, deepest = 0, openEdges = 0;
+  let transitions = 0, deepest = 0, openEdges = 0, steppedBack = 0;
   let bound: string | undefined;
   let snapshot: DfsSnapshot | undefined;
   const roots = opts.roots ?? [{ state: m.initial(), schedule: [] }];
@@ -95,7 +97,7 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
     ...(bound && !extra_.violation ? { bound } : {}),
     ...extra_,
     ...(collect ? { violations: collect.list } : {}),
-    ...(shared ? { openEdges } : {}),
+    ...(shared ? { openEdges, ...(checkLivelock ? { steppedBack } : {}) } : {}),
     stats: statsOf(visited.size, transitions, deepest, t0, visited.bytes, visited.omissionProbability),
   });
   /** the schedule of the stack below the root */
@@ -155,13 +157,13 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
    * its parent), nor on that worker's stack (the stack would show the cycle), nor done (it is done after c), so
    * the edge was noted; and c' is still not done when c is, so it is kept. Kept edges go to onOpenEdge.
    */
-  const pending: { depth: number; to: Int32Array; slot: number }[] = [];
+  const pending: { depth: number; to: Int32Array; slot: number; actor: number }[] = [];
   const settleOpenEdges = (top: number): void => {
     while (pending.length > 0 && pending[pending.length - 1].depth === top) {
       const e = pending.pop()!;
       if (shared!.isDone(e.slot)) continue;
       openEdges++;
-      opts.onOpenEdge?.(states[top], e.to);
+      opts.onOpenEdge?.(states[top], e.to, e.actor);
     }
   };
 
@@ -281,6 +283,8 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
     }
     const s = m.apply(states[top], actor, choice);
     transitions++;
+    // every edge of the graph is met once, here: which threads ever step back (only they can be on a cycle)
+    if (shared && checkLivelock && m.stepsBack(states[top], s, actor)) steppedBack |= 1 << actor;
     const key = fingerprint(s);
     if (checkLivelock && !extra) {
       const at = onStack.get(key);
@@ -300,8 +304,8 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
       slot = shared.addSlot(s);
       if (slot < 0) {
         // another worker may still be below that state: a cycle through this edge is possible when no operation
-        // completes on it (every state of a cycle has the same operation indices); kept until this state is done
-        if (checkLivelock && !shared.isDone(-1 - slot) && m.sameOps(states[top], s)) pending.push({ depth: top, to: s, slot: -1 - slot });
+        // completes and no counter moves on it (Model.sameProgress); kept until this state is done
+        if (checkLivelock && !shared.isDone(-1 - slot) && m.sameProgress(states[top], s)) pending.push({ depth: top, to: s, slot: -1 - slot, actor });
         continue;
       }
     } else if (!visited.add(keyOf(s, last, pre))) {

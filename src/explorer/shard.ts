@@ -24,10 +24,15 @@ export interface TopRegion {
   /** level k: the roots of the depth-first searches */
   frontier: DfsRoot[];
   level: number;
-  /** edges into a state no deeper than their source, on which no operation completes: only these can close a
+  /** edges into a state no deeper than their source, on which no operation completes and no counter moves: only these can close a
    * cycle inside the top region */
-  backEdges: [Int32Array, Int32Array][];
+  backEdges: OpenEdge[];
+  /** bit t set when thread t steps back (Model.stepsBack) on an edge out of a top state */
+  steppedBack: number;
 }
+
+/** An edge that may close a cycle: source, target, and the actor taking it. */
+export type OpenEdge = [Int32Array, Int32Array, number];
 
 /** Parses "i/N" (1 <= i <= N); null when malformed. */
 export function parseShard(v: string): ShardSpec | null {
@@ -43,7 +48,8 @@ export function topRegion(m: Model, minRoots: number, maxTop = 20_000): TopRegio
   const seen = new Map<string, number>();
   const init = m.initial();
   seen.set(fingerprintKey(init), 0);
-  const backEdges: [Int32Array, Int32Array][] = [];
+  const backEdges: OpenEdge[] = [];
+  let steppedBack = 0;
   const top: DfsRoot[] = [];
   let level: DfsRoot[] = [{ state: init, schedule: [] }];
   let k = 0;
@@ -56,10 +62,11 @@ export function topRegion(m: Model, minRoots: number, maxTop = 20_000): TopRegio
       m.steps(r.state, list);
       for (let j = 0; j < list.length; j += 2) {
         const s = m.apply(r.state, list[j], list[j + 1]);
+        if (m.stepsBack(r.state, s, list[j])) steppedBack |= 1 << list[j];
         const key = fingerprintKey(s);
         const at = seen.get(key);
         if (at !== undefined) {
-          if (at <= k && m.sameOps(r.state, s)) backEdges.push([r.state, s]);
+          if (at <= k && m.sameProgress(r.state, s)) backEdges.push([r.state, s, list[j]]);
           continue;
         }
         seen.set(key, k + 1);
@@ -69,18 +76,25 @@ export function topRegion(m: Model, minRoots: number, maxTop = 20_000): TopRegio
     level = nextLevel;
     k++;
   }
-  return { top, frontier: level, level: k, backEdges };
+  return { top, frontier: level, level: k, backEdges, steppedBack };
 }
 
 /**
- * Does some edge (from, to) lie on a cycle, i.e. can `to` reach `from`? A cycle completes no operation, so only
- * states with the edge's operation indices are searched. One pass: the strongly connected components (Tarjan,
- * iterative) of the states reachable from the targets within their operation indices; an edge closes a cycle
+ * Does some edge (from, to) lie on a cycle, i.e. can `to` reach `from`? A cycle completes no operation and moves
+ * no counter, so only states with the edge's operation indices and counters are searched (Model.sameProgress).
+ * One pass: the strongly connected components (Tarjan, iterative) of the states reachable from the targets
+ * within them; an edge closes a cycle
  * when both ends are in one component. States are told apart by their 53-bit fingerprints, as in the
  * searches. Null when the budget of states ran out first. Checking a set of edges in parts gives the same
  * answer (each edge's answer depends on the graph alone), which lets the parallel workers share the work.
+ * `steppedBack`: the threads that take a step back anywhere in the graph (bit t; default all); every other
+ * thread's steps are left out, edges and successors alike, as no cycle holds one.
  */
-export function closesCycle(m: Model, edges: readonly [Int32Array, Int32Array][], budget = 1_000_000): boolean | null {
+export function closesCycle(m: Model, edges: readonly OpenEdge[], budget = 1_000_000, steppedBack = ~0): boolean | null {
+  // only hardware actors and the threads that step back somewhere can take a step of a cycle (Model.stepsBack)
+  const T = m.threads;
+  const mover = (actor: number): boolean => actor >= T || ((steppedBack >>> actor) & 1) === 1;
+  edges = edges.filter((e) => mover(e[2]) && m.sameProgress(e[0], e[1]));
   const index = new Map<number, number>(), low: number[] = [], onStack: boolean[] = [], comp: number[] = [];
   const stack: number[] = [];
   let n = 0, comps = 0;
@@ -100,8 +114,9 @@ export function closesCycle(m: Model, edges: readonly [Int32Array, Int32Array][]
       m.steps(s, list);
       const succ: Int32Array[] = [];
       for (let j = 0; j < list.length; j += 2) {
+        if (!mover(list[j])) continue;
         const x = m.apply(s, list[j], list[j + 1]);
-        if (m.sameOps(x, to)) succ.push(x);
+        if (m.sameProgress(x, to)) succ.push(x);
       }
       frames.push({ id, succ });
     };

@@ -65,9 +65,11 @@ export class LayoutBuilder {
   }
 
   /**
-   * name[i], i < n: counters that waiters compare against a threshold (a command queue's prod and cons).
-   * Besides its own object, each gets THRESHOLDS threshold objects, so that a step testing "counter >= T"
-   * (World.atLeast) conflicts only with the writes that move the counter across T, not with every write.
+   * name[i], i < n: counters that never decrease (a command queue's prod and cons), which waiters compare
+   * against a threshold. Besides its own object, each gets THRESHOLDS threshold objects, so that a step testing
+   * "counter >= T" (World.atLeast) conflicts only with the writes that move the counter across T, not with
+   * every write. No step may lower a counter (the tests check it over every built-in scenario): a cycle of
+   * states then holds no step that changes one, which the livelock checks use (Model.sameCounters).
    */
   counter(name: string, n: number, objectOf: (i: number) => string, init = 0): Index1 {
     const at = this.array(name, n, objectOf, init);
@@ -115,7 +117,12 @@ export class Layout {
     private readonly formats: readonly (((v: number) => string) | undefined)[] = [],
     /** per slot, its first threshold object if it is a counter, else -1 */
     readonly thresholdBase: Int32Array = new Int32Array(slotNames.length).fill(-1),
-  ) {}
+  ) {
+    this.counterSlots = Int32Array.from(Array.from(thresholdBase).flatMap((b, i) => (b >= 0 ? [i] : [])));
+  }
+
+  /** the counter slots (LayoutBuilder.counter) */
+  readonly counterSlots: Int32Array;
 
   get size(): number {
     return this.slotNames.length;

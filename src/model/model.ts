@@ -34,10 +34,12 @@ export class Model {
   private readonly initialState: Int32Array;
   /** each thread's operation-index slot (sameOps runs on every edge into another worker's states) */
   private readonly opSlots: Int32Array;
+  private readonly stepSlots: Int32Array;
 
   constructor(readonly scenario: ScenarioSpec, readonly variants: VariantSet, invariantFilter?: readonly string[]) {
     this.sys = new System(scenario, variants);
     this.opSlots = Int32Array.from({ length: this.sys.threads }, (_, t) => this.sys.opIndex(t));
+    this.stepSlots = Int32Array.from({ length: this.sys.threads }, (_, t) => this.sys.stepIndex(t));
     const cache = new Map<string, StepDef[]>();
     this.programs = scenario.threads.map((th, t) =>
       th.ops.flatMap((call, k) => compileCall(this.sys, call, `${scenario.name}.threads[${t}].ops[${k}]`, cache)),
@@ -126,13 +128,29 @@ export class Model {
     return true;
   }
 
-  /** Every thread is at the same operation in a and b (true of every state on a cycle: a cycle completes none). */
-  sameOps(a: Int32Array, b: Int32Array): boolean {
+  /**
+   * a and b agree in what only grows: every thread's operation index, and every counter (Layout.counter). All
+   * states of a cycle do (a cycle completes no operation and lowers no counter), so an edge between states
+   * that do not is on no cycle (the livelock checks between workers rely on this).
+   */
+  sameProgress(a: Int32Array, b: Int32Array): boolean {
     const at = this.opSlots;
     for (let k = 0; k < at.length; k++) if (a[at[k]] !== b[at[k]]) return false;
+    const cs = this.sys.layout.counterSlots;
+    for (let k = 0; k < cs.length; k++) if (a[cs[k]] !== b[cs[k]]) return false;
     return true;
   }
 
+  /**
+   * Whether a thread's step stays in its operation without moving its step index forward (a loop back, or a
+   * retry of the same step). A cycle completes no operation, so each thread that moves on a cycle takes such a
+   * step on it (its step index has to come back): a thread never seen to take one is on no cycle.
+   */
+  stepsBack(before: Int32Array, after: Int32Array, actor: number): boolean {
+    if (actor >= this.sys.threads) return false;
+    const op = this.opSlots[actor], step = this.stepSlots[actor];
+    return after[op] === before[op] && after[step] <= before[step];
+  }
 
   /** For thread t: the index of the scenario call each compiled operation came from (calls may expand). */
   callIndexOfOp(t: number): number[] {

@@ -6,8 +6,12 @@ import type { DfsRoot } from '../dfs';
 import type { ExploreStats, Schedule } from '../result';
 import type { Violation } from '../../model/model';
 
-/** stop flag values (Int32 at index 0 of `control`) */
-export const RUN = 0, INTERRUPT = 1, VIOLATION = 2, TABLE_FULL = 3;
+/** stop flag values (Int32 at index 0 of `control`); ABANDONED: a worker failed, the others stop waiting */
+export const RUN = 0, INTERRUPT = 1, VIOLATION = 2, TABLE_FULL = 3, ABANDONED = 4;
+
+/** Int32 indexes in `control` */
+export const STOP = 0, NEXT_ROOT = 1, SEARCHES_DONE = 2, STEPPED_BACK = 3;
+export const CONTROL_BYTES = 16;
 
 /** More edges into other workers' states than this are not checked for cycles (the sequential search decides). */
 export const MAX_OPEN_EDGES = 100_000;
@@ -25,8 +29,11 @@ export interface WorkerInput {
   deadline?: number;
   roots: DfsRoot[];
   table: SharedTable;
-  /** Int32[0] = stop flag, Int32[1] = next root to claim */
+  /** Int32s: the stop flag, the next root to claim, the workers done searching, the threads that stepped back
+   * (Model.stepsBack: bit t; the main thread puts the top region's there, each worker ors its own in) */
   control: SharedArrayBuffer;
+  /** how many workers run this job (a worker checks cycles once they all ended their search) */
+  workers: number;
   /** this worker's index in the shared table's counters (1..workers; the main thread is 0) */
   thread: number;
   /** stop when this many states are stored (3/4 of the slots) */
@@ -38,7 +45,7 @@ export interface WorkerOutput {
   violation?: Violation;
   schedule?: Schedule;
   bound?: string;
-  /** edges into states another worker was still below, on which no operation completes (possible cycles),
+  /** edges into states another worker was still below, on which no operation completes and no counter moves (possible cycles),
    * and whether one of them lies on a cycle (null: too many edges, or the check ran out of budget), checked
    * by this worker once its search ended; not checked when the search stopped early */
   openEdges: number;

@@ -13,7 +13,7 @@ import type { DfsResult } from '../dfs';
 import { FingerprintTable, MAX_THREADS } from '../fptable';
 import { checkTop, closesCycle, topRegion } from '../shard';
 import type { ExploreOptions } from '../result';
-import { RUN, INTERRUPT, TABLE_FULL, MAX_OPEN_EDGES, type WorkerInput, type WorkerOutput } from './protocol';
+import { RUN, INTERRUPT, TABLE_FULL, ABANDONED, MAX_OPEN_EDGES, STOP, NEXT_ROOT, STEPPED_BACK, CONTROL_BYTES, type WorkerInput, type WorkerOutput } from './protocol';
 import { runOnWorkers } from './pool';
 
 export interface ParallelInfo {
@@ -71,26 +71,30 @@ export async function exploreParallel(job: { scenario: ScenarioSpec; variants: s
   const table = new FingerprintTable(0, buffers);
   for (const r of region.top) table.add(r.state);
   for (const r of region.frontier) table.add(r.state);
-  const control = new SharedArrayBuffer(8);
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
   const flags = new Int32Array(control);
+  flags[STEPPED_BACK] = region.steppedBack;
   const input: Omit<WorkerInput, 'thread'> = {
     scenario: job.scenario, variants: job.variants, ...(invariants ? { invariants: [...invariants] } : {}), deadlock, livelock,
     ...(opts.preload ? { preload: opts.preload } : {}),
     ...(opts.maxStates !== undefined ? { maxStates: opts.maxStates } : {}),
     ...(opts.timeBudgetMs !== undefined ? { deadline: Date.now() + opts.timeBudgetMs } : {}),
-    roots: region.frontier, table: buffers, control, fullAt: Math.floor((1 << log2) * 0.75),
+    roots: region.frontier, table: buffers, control, workers: opts.workers, fullAt: Math.floor((1 << log2) * 0.75),
   };
   const poll = setInterval(() => {
-    if (opts.shouldStop?.()) Atomics.compareExchange(flags, 0, RUN, INTERRUPT);
+    if (opts.shouldStop?.()) Atomics.compareExchange(flags, STOP, RUN, INTERRUPT);
     if (opts.onProgress) {
       const secs = (performance.now() - t0) / 1000;
-      opts.onProgress({ states: table.size, transitions: 0, depth: 0, frontier: region.frontier.length - Math.min(Atomics.load(flags, 1), region.frontier.length), secs, statesPerSec: Math.round(table.size / Math.max(secs, 1e-3)), bytes: table.bytes + process.memoryUsage().heapUsed });
+      opts.onProgress({ states: table.size, transitions: 0, depth: 0, frontier: region.frontier.length - Math.min(Atomics.load(flags, NEXT_ROOT), region.frontier.length), secs, statesPerSec: Math.round(table.size / Math.max(secs, 1e-3)), bytes: table.bytes + process.memoryUsage().heapUsed });
     }
   }, 50);
   let outs: WorkerOutput[];
   const tw = performance.now();
   try {
     outs = await runOnWorkers(Array.from({ length: opts.workers }, (_, i) => ({ ...input, thread: i + 1 })));
+  } catch (e) {
+    Atomics.store(flags, STOP, ABANDONED); // the workers still running stop, and none waits for the lost one
+    throw e;
   } finally {
     clearInterval(poll);
   }
@@ -101,7 +105,7 @@ export async function exploreParallel(job: { scenario: ScenarioSpec; variants: s
   info.workerMs = outs.map((o) => o.stats.ms);
   info.workerCpuMs = outs.map((o) => o.cpuMs ?? -1);
   if (outs.some((o) => o.violation)) return sequential('a worker found a violation: the sequential search reports the same one as --workers 1');
-  const flag = Atomics.load(flags, 0);
+  const flag = Atomics.load(flags, STOP);
   const stopped = flag === INTERRUPT ? 'interrupted' : flag === TABLE_FULL ? `memory (shared table of 2^${log2} slots full; raise --max-memory)` : outs.find((o) => o.bound)?.bound;
   if (livelock && !stopped) {
     // a cycle met by no single worker's stack shows as an edge into a state another worker was still below
@@ -109,7 +113,7 @@ export async function exploreParallel(job: { scenario: ScenarioSpec; variants: s
     info.openEdges = region.backEdges.length + outs.reduce((a, o) => a + o.openEdges, 0);
     if (outs.some((o) => o.openEdges >= MAX_OPEN_EDGES)) return sequential('too many edges into states other workers were exploring to check for cycles');
     const tc = performance.now();
-    const cycles = [closesCycle(m, region.backEdges), ...outs.map((o) => o.cycle ?? null)];
+    const cycles = [closesCycle(m, region.backEdges, undefined, Atomics.load(flags, STEPPED_BACK)), ...outs.map((o) => o.cycle ?? null)];
     info.cycleCheckMs = Math.round(performance.now() - tc) + Math.max(...outs.map((o) => o.cycleMs ?? 0));
     if (cycles.includes(true)) return sequential('a cycle spans workers: the sequential search checks it for livelock');
     if (cycles.includes(null)) return sequential('checking edges between workers for cycles ran out of budget');

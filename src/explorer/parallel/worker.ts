@@ -1,50 +1,76 @@
 // Owns one worker thread of the parallel search: for each job it is sent, rebuilds the model, then claims roots of the
 // shared frontier one at a time and runs the full depth-first search below each, inserting into the shared
-// fingerprint table; stops when the main thread, another worker (violation) or the table says so. Then
-// checks its edges into other workers' states for cycles.
+// fingerprint table; stops when the main thread, another worker (violation) or the table says so. Then, once
+// every worker's search has ended (so the threads that step back anywhere are known), checks its edges into
+// other workers' states for cycles.
 import { parentPort } from 'node:worker_threads';
 import { threadCpuMs } from './cpu';
 import '../../model/scenarios';
 import { buildModel } from '../../model/model';
 import { exploreDfs } from '../dfs';
 import { FingerprintTable } from '../fptable';
-import { closesCycle } from '../shard';
-import { RUN, VIOLATION, TABLE_FULL, MAX_OPEN_EDGES, type WorkerInput, type WorkerOutput } from './protocol';
+import { closesCycle, type OpenEdge } from '../shard';
+import { RUN, VIOLATION, TABLE_FULL, ABANDONED, MAX_OPEN_EDGES, STOP, NEXT_ROOT, SEARCHES_DONE, STEPPED_BACK, type WorkerInput, type WorkerOutput } from './protocol';
+
+/** This worker's search ended (whatever the reason): its stepped-back threads join the others'. */
+function searchDone(control: Int32Array, steppedBack: number): void {
+  Atomics.or(control, STEPPED_BACK, steppedBack);
+  Atomics.add(control, SEARCHES_DONE, 1);
+  Atomics.notify(control, SEARCHES_DONE);
+}
+
+/** Waits until every worker's search ended; false when the job was abandoned (a worker failed). */
+function allSearchesDone(control: Int32Array, workers: number): boolean {
+  for (;;) {
+    const n = Atomics.load(control, SEARCHES_DONE);
+    if (n >= workers) return true;
+    if (Atomics.load(control, STOP) === ABANDONED) return false;
+    Atomics.wait(control, SEARCHES_DONE, n, 100);
+  }
+}
 
 function run(w: WorkerInput): WorkerOutput {
   const cpu0 = threadCpuMs();
-  for (const file of w.preload ?? []) require(file);
-  const m = buildModel(w.scenario, w.variants, w.invariants);
-  const shared = new FingerprintTable(0, w.table, w.thread);
   const control = new Int32Array(w.control);
-  let claimed = 0;
-  const claim = (): number => {
-    if (Atomics.load(control, 0) !== RUN) return -1;
-    const j = Atomics.add(control, 1, 1);
-    if (j >= w.roots.length) return -1;
-    claimed++;
-    return j;
-  };
-  const shouldStop = (): boolean => {
-    if (shared.size >= w.fullAt) Atomics.compareExchange(control, 0, RUN, TABLE_FULL);
-    return Atomics.load(control, 0) !== RUN;
-  };
+  let steppedBack = ~0; // all threads, unless the search says otherwise
+  let m, r, claimed = 0;
   // copies (a state is a view into a 64 KB slab, which it would keep alive), at most MAX_OPEN_EDGES of them
-  const openEdges: [Int32Array, Int32Array][] = [];
-  const onOpenEdge = (from: Int32Array, to: Int32Array): void => {
-    if (openEdges.length < MAX_OPEN_EDGES) openEdges.push([from.slice(), to.slice()]);
-  };
-  const r = exploreDfs(m, {
-    roots: w.roots, claim, shared, onOpenEdge, shouldStop, deadlock: w.deadlock, livelock: w.livelock,
-    ...(w.maxStates !== undefined ? { maxStates: w.maxStates } : {}),
-    ...(w.deadline !== undefined ? { timeBudgetMs: Math.max(1, w.deadline - Date.now()) } : {}),
-  });
-  if (r.violation) Atomics.compareExchange(control, 0, RUN, VIOLATION);
-  // the edges into other workers' states are checked for cycles here, while the other workers still search
+  const openEdges: OpenEdge[] = [];
+  try {
+    for (const file of w.preload ?? []) require(file);
+    m = buildModel(w.scenario, w.variants, w.invariants);
+    const shared = new FingerprintTable(0, w.table, w.thread);
+    const claim = (): number => {
+      if (Atomics.load(control, STOP) !== RUN) return -1;
+      const j = Atomics.add(control, NEXT_ROOT, 1);
+      if (j >= w.roots.length) return -1;
+      claimed++;
+      return j;
+    };
+    const shouldStop = (): boolean => {
+      if (shared.size >= w.fullAt) Atomics.compareExchange(control, STOP, RUN, TABLE_FULL);
+      return Atomics.load(control, STOP) !== RUN;
+    };
+    const onOpenEdge = (from: Int32Array, to: Int32Array, actor: number): void => {
+      if (openEdges.length < MAX_OPEN_EDGES) openEdges.push([from.slice(), to.slice(), actor]);
+    };
+    r = exploreDfs(m, {
+      roots: w.roots, claim, shared, onOpenEdge, shouldStop, deadlock: w.deadlock, livelock: w.livelock,
+      ...(w.maxStates !== undefined ? { maxStates: w.maxStates } : {}),
+      ...(w.deadline !== undefined ? { timeBudgetMs: Math.max(1, w.deadline - Date.now()) } : {}),
+    });
+    if (r.violation) Atomics.compareExchange(control, STOP, RUN, VIOLATION);
+    steppedBack = r.steppedBack ?? ~0;
+  } finally {
+    searchDone(control, steppedBack);
+  }
+  // the edges into other workers' states are checked for cycles here, in parallel with the other workers, once
+  // all searches ended: only then are the threads that step back somewhere known
   let cycle: boolean | null | undefined, cycleMs: number | undefined;
   if (w.livelock && r.verdict === 'clean') {
     const t = performance.now();
-    cycle = openEdges.length >= MAX_OPEN_EDGES ? null : closesCycle(m, openEdges);
+    if (openEdges.length >= MAX_OPEN_EDGES || !allSearchesDone(control, w.workers)) cycle = null;
+    else cycle = closesCycle(m, openEdges, undefined, Atomics.load(control, STEPPED_BACK));
     cycleMs = Math.round(performance.now() - t);
   }
   return {
