@@ -10,7 +10,7 @@ import type { Model } from '../model/model';
 import type { DfsSnapshot } from './dfs';
 import { FingerprintTable, fingerprintKey } from './fptable';
 
-const FORMAT = 'iommu-check-checkpoint/1';
+const FORMAT = 'iommu-check-checkpoint/2'; // 2: incremental (Zobrist-style) fingerprints
 
 /** The options that change which states exist or are explored: a resumed run must use the same ones. */
 export interface SearchShape {

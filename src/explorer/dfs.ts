@@ -9,7 +9,7 @@ import { FingerprintTable, SMALL_TABLE } from './fptable';
 import { deadlockIn } from './deadlock';
 import { livelockIn } from './livelock';
 import { Collector, checkEach } from './collect';
-import { fingerprint } from './hash';
+import { H, fingerprint, hash2, rememberHash } from './hash';
 import { Limits } from './limits';
 import { statsOf, type ExploreOptions, type ExploreResult, type Schedule } from './result';
 
@@ -84,6 +84,9 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
   const lastThread: number[] = [];
   const preempt: number[] = [];
   const slots: number[] = [];
+  /** the fingerprint halves of each stack state: a successor's are updated from its parent's (Model.applyHashed) */
+  const hashA: number[] = [];
+  const hashB: number[] = [];
   let transitions = 0, deepest = 0, openEdges = 0, steppedBack = 0;
   let bound: string | undefined;
   let snapshot: DfsSnapshot | undefined;
@@ -171,6 +174,9 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
   const push = (s: Int32Array, key: number, last: number, pre: number, slot: number): Violation | null => {
     states[depth] = s;
     keys[depth] = key;
+    hash2(s); // remembered from the key's computation
+    hashA[depth] = H.a;
+    hashB[depth] = H.b;
     lastThread[depth] = last;
     preempt[depth] = pre;
     slots[depth] = slot;
@@ -281,7 +287,8 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
       bound ??= `${maxPre} preemptions`;
       continue;
     }
-    const s = m.apply(states[top], actor, choice);
+    const s = m.applyHashed(states[top], actor, choice, hashA[top], hashB[top]);
+    rememberHash(s, m.hashA, m.hashB);
     transitions++;
     // every edge of the graph is met once, here: which threads ever step back (only they can be on a cycle)
     if (shared && checkLivelock && m.stepsBack(states[top], s, actor)) steppedBack |= 1 << actor;

@@ -1,35 +1,35 @@
-// Owns state fingerprints: two independent 32-bit hashes of a state's words (a 64-bit fingerprint).
-// Hand-written on purpose: states are Int32Arrays hashed in the hot loop, word by word, and the
-// hashing libraries on npm hash bytes or strings behind a call boundary that costs more than the hash.
-// Both halves are computed in one pass, and the pass is remembered for the next request about the same
-// array (the searches take a state's fingerprint, then add the same, unmodified, state to the visited set).
+// Owns state fingerprints: two independent 32-bit hashes of a state's words (a 64-bit fingerprint), each the
+// xor over the slots of a mix of (slot, value) (Zobrist-style, as in "Incremental hashing for SPIN", Nguyen &
+// Ruys 2008), so that a step that writes k slots updates its parent's fingerprint with 4k mixes instead of
+// hashing the whole state again (World.startHash). Hand-written on purpose: states are Int32Arrays hashed in
+// the hot loop, and the hashing libraries on npm hash bytes or strings behind a call boundary that costs more
+// than the hash. The last state's halves are remembered for the next request about the same array (the
+// searches take a state's fingerprint, then add the same, unmodified, state to the visited set).
+
+import { mixA, mixB } from '../model/statehash';
 
 /** The two halves of the last state hashed. */
 export const H = { a: 0, b: 0 };
 let last: Int32Array | null = null;
 
-/** Both hashes of s into H: a murmur3-style mix (half a) and a second mix with another seed and multiplier. */
+/** Both hashes of s into H. */
 export function hash2(s: Int32Array): void {
   if (s === last) return;
-  let h = 0x9747b28c | 0, g = 0x2545f491 | 0;
+  let a = 0, b = 0;
   for (let i = 0; i < s.length; i++) {
-    const x = s[i];
-    let k = Math.imul(x, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, 0x1b873593);
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-    g = Math.imul(g ^ x, 0x5bd1e995);
-    g ^= g >>> 15;
+    const v = s[i];
+    a ^= mixA(i, v);
+    b ^= mixB(i, v);
   }
-  h ^= s.length;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  H.a = (h ^ (h >>> 16)) >>> 0;
-  g = Math.imul(g ^ (g >>> 13), 0x27d4eb2d);
-  H.b = (g ^ (g >>> 15)) >>> 0;
+  H.a = a >>> 0;
+  H.b = b >>> 0;
+  last = s;
+}
+
+/** s's halves are a and b (computed incrementally by its maker): the next request about s needs no pass. */
+export function rememberHash(s: Int32Array, a: number, b: number): void {
+  H.a = a >>> 0;
+  H.b = b >>> 0;
   last = s;
 }
 

@@ -221,18 +221,39 @@ export class Model {
       sys.actors[actor - sys.threads].run(c, choice);
       return w.a;
     }
-    const opAt = sys.opIndex(actor), stepAt = sys.stepIndex(actor);
+    const opAt = this.opSlots[actor], stepAt = this.stepSlots[actor];
     const op = this.programs[actor][a[opAt]];
     c.args = op.args;
     const next = op.steps[a[stepAt]].run(c);
     const step = next === undefined ? a[stepAt] + 1 : next;
     if (step === DONE || step >= op.steps.length) {
-      a[opAt]++;
-      a[stepAt] = 0;
+      w.put(opAt, a[opAt] + 1);
+      w.put(stepAt, 0);
       const l0 = sys.local(actor, 0);
-      for (let k = 0; k < LOCALS; k++) a[l0 + k] = 0;
-    } else a[stepAt] = step;
+      for (let k = 0; k < LOCALS; k++) w.put(l0 + k, 0);
+    } else w.put(stepAt, step);
     return a;
+  }
+
+  /** The fingerprint halves of the state the last applyHashed returned. */
+  hashA = 0;
+  hashB = 0;
+
+  /**
+   * apply, for a parent whose fingerprint halves are a and b: the new state's halves are left in hashA/hashB,
+   * updated write by write (the searches' hot path: no pass over the whole state).
+   */
+  applyHashed(s: Int32Array, actor: number, choice: number, a: number, b: number): Int32Array {
+    const w = this.world;
+    w.startHash(a, b);
+    try {
+      const n = this.apply(s, actor, choice);
+      this.hashA = w.hashA;
+      this.hashB = w.hashB;
+      return n;
+    } finally {
+      w.stopHash();
+    }
   }
 
   /** Like apply, also returning which objects the step (and its enabling condition) read and wrote. */

@@ -1,6 +1,8 @@
 // Owns the World: the mutable view a step uses on its private copy of a state, with footprint tracking
-// (which shared objects a step read and wrote) for partial-order reduction, counters' thresholds included.
+// (which shared objects a step read and wrote) for partial-order reduction, counters' thresholds included,
+// and the fingerprint of the state being built, updated write by write (statehash.ts).
 import { THRESHOLDS, type Layout } from './layout';
+import { mixA, mixB } from './statehash';
 
 export class World {
   /** The state being built by the current step (a fresh copy; steps never touch the parent state). */
@@ -11,6 +13,10 @@ export class World {
   /** the objects read and written since track() (new lists each time: a caller may keep the ones it got) */
   readObjects: number[] = [];
   writeObjects: number[] = [];
+  private hashing = false;
+  /** with startHash: the fingerprint halves of `a` as it is now */
+  hashA = 0;
+  hashB = 0;
 
   constructor(readonly layout: Layout) {
     this.a = layout.initial.slice();
@@ -25,6 +31,17 @@ export class World {
     this.epoch++;
   }
 
+  /** From now on keep hashA/hashB the fingerprint of `a`, whose halves are a and b now (until stopHash). */
+  startHash(a: number, b: number): void {
+    this.hashing = true;
+    this.hashA = a;
+    this.hashB = b;
+  }
+
+  stopHash(): void {
+    this.hashing = false;
+  }
+
   get(i: number): number {
     if (this.tracking) this.note(this.layout.slotObject[i], 0, this.readObjects);
     return this.a[i];
@@ -35,6 +52,18 @@ export class World {
       this.note(this.layout.slotObject[i], 1, this.writeObjects);
       const base = this.layout.thresholdBase[i];
       if (base >= 0) this.crossed(base, this.a[i], v);
+    }
+    this.put(i, v);
+  }
+
+  /** Write slot i with no footprint (the thread registers the model itself advances); kept in the hash. */
+  put(i: number, v: number): void {
+    if (this.hashing) {
+      const old = this.a[i];
+      if (old !== v) {
+        this.hashA ^= mixA(i, old) ^ mixA(i, v);
+        this.hashB ^= mixB(i, old) ^ mixB(i, v);
+      }
     }
     this.a[i] = v;
   }
