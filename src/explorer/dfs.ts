@@ -10,6 +10,7 @@ import { deadlockIn } from './deadlock';
 import { livelockIn } from './livelock';
 import { Collector, checkEach } from './collect';
 import { H, fingerprint, hash2, rememberHash } from './hash';
+import type { StepGraph } from './stepgraph';
 import { Limits } from './limits';
 import { statsOf, type ExploreOptions, type ExploreResult, type Schedule } from './result';
 
@@ -48,6 +49,8 @@ export interface DfsOptions extends ExploreOptions {
   /** parallel workers: told of each edge that could close a cycle with another worker, and of the actor that
    * takes it (the states are the search's own: copy what you keep) */
   onOpenEdge?: (from: Int32Array, to: Int32Array, actor: number) => void;
+  /** parallel workers checking livelocks: every transition is noted in it */
+  stepGraph?: StepGraph;
 }
 
 export interface DfsResult extends ExploreResult {
@@ -55,8 +58,6 @@ export interface DfsResult extends ExploreResult {
   snapshot?: DfsSnapshot;
   /** parallel workers: edges into a state another worker is still exploring (a cycle is possible) */
   openEdges?: number;
-  /** parallel workers checking livelocks: bit t set when thread t took a step back (Model.stepsBack) */
-  steppedBack?: number;
 }
 
 export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
@@ -71,14 +72,15 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
   // with a preemption bound, a state is the model state plus (last thread, preemptions used)
   const extra = Number.isFinite(maxPre) ? 2 : 0;
   const shared = opts.shared ?? null;
+  const stepGraph = checkLivelock ? opts.stepGraph : undefined;
   const visited = shared ?? opts.visited ?? new FingerprintTable(SMALL_TABLE);
   const limits = new Limits(opts, () => visited.bytes);
   const sizeNow = (): number => visited.size; // a shared table sums per-thread counters: read it only when needed
   // states on the current path (for cycles); with a depth bound, the shallowest depth each state was met at
-  const onStack = new Map<number, number>();
   const depthMet = Number.isFinite(maxDepth) ? new Map<number, number>() : null;
   const states: Int32Array[] = [];
   const keys: number[] = [];
+  const onStack = new StackKeys(keys);
   const succ: number[][] = [];
   const next: number[] = [];
   const lastThread: number[] = [];
@@ -87,7 +89,7 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
   /** the fingerprint halves of each stack state: a successor's are updated from its parent's (Model.applyHashed) */
   const hashA: number[] = [];
   const hashB: number[] = [];
-  let transitions = 0, deepest = 0, openEdges = 0, steppedBack = 0;
+  let transitions = 0, deepest = 0, openEdges = 0;
   let bound: string | undefined;
   let snapshot: DfsSnapshot | undefined;
   const roots = opts.roots ?? [{ state: m.initial(), schedule: [] }];
@@ -100,7 +102,7 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
     ...(bound && !extra_.violation ? { bound } : {}),
     ...extra_,
     ...(collect ? { violations: collect.list } : {}),
-    ...(shared ? { openEdges, ...(checkLivelock ? { steppedBack } : {}) } : {}),
+    ...(shared ? { openEdges } : {}),
     stats: statsOf(visited.size, transitions, deepest, t0, visited.bytes, visited.omissionProbability),
   });
   /** the schedule of the stack below the root */
@@ -180,7 +182,7 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
     lastThread[depth] = last;
     preempt[depth] = pre;
     slots[depth] = slot;
-    onStack.set(key, depth);
+    onStack.push(key);
     const list: number[] = (succ[depth] = []);
     m.steps(s, list);
     if (Number.isFinite(maxOps)) {
@@ -271,7 +273,7 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
     const list = succ[top];
     if (next[top] >= list.length || top >= maxDepth) {
       if (top >= maxDepth && list.length > 0) bound ??= `depth ${maxDepth}`;
-      onStack.delete(keys[top]);
+      onStack.pop(keys[top]);
       if (shared) {
         settleOpenEdges(top);
         shared.markDone(slots[top]);
@@ -290,12 +292,15 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
     const s = m.applyHashed(states[top], actor, choice, hashA[top], hashB[top]);
     rememberHash(s, m.hashA, m.hashB);
     transitions++;
-    // every edge of the graph is met once, here: which threads ever step back (only they can be on a cycle)
-    if (shared && checkLivelock && m.stepsBack(states[top], s, actor)) steppedBack |= 1 << actor;
+    // every edge of the graph is met once, here: the threads' step graphs, for the cycle checks (stepgraph.ts)
+    stepGraph?.note(states[top], s, actor);
     const key = fingerprint(s);
-    if (checkLivelock && !extra) {
-      const at = onStack.get(key);
-      if (at !== undefined) {
+    let slot = -1;
+    const isNew = shared ? (slot = shared.addSlot(s)) >= 0 : visited.add(keyOf(s, last, pre));
+    // a state on the stack was visited: only a state met before can close a cycle of this stack
+    if (!isNew && checkLivelock && !extra) {
+      const at = onStack.depthOf(key, depth);
+      if (at >= 0) {
         const cyc = states.slice(at, top + 1);
         const steps = localPath(top + 1).slice(at);
         const ll = livelockIn(m, cyc, steps, cyc.map((_, k) => enabledSet(at + k)));
@@ -306,16 +311,13 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
         continue;
       }
     }
-    let slot = -1;
-    if (shared) {
-      slot = shared.addSlot(s);
-      if (slot < 0) {
+    if (!isNew) {
+      if (shared) {
         // another worker may still be below that state: a cycle through this edge is possible when no operation
         // completes and no counter moves on it (Model.sameProgress); kept until this state is done
         if (checkLivelock && !shared.isDone(-1 - slot) && m.sameProgress(states[top], s)) pending.push({ depth: top, to: s, slot: -1 - slot, actor });
         continue;
       }
-    } else if (!visited.add(keyOf(s, last, pre))) {
       if (!depthMet) continue;
       const was = depthMet.get(key);
       if (was === undefined || was <= top + 1) continue; // met before at least as shallow
@@ -335,4 +337,29 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
     }
   }
   return finish(snapshot ? { snapshot } : {});
+}
+
+/**
+ * The stack's state keys, for "is this state on the stack?" on every revisit: a count per low 12 bits of the key
+ * answers "no" at once for nearly all of them (a Map of the keys cost 10% of a search); else the stack is scanned.
+ */
+class StackKeys {
+  private readonly count = new Uint16Array(4096);
+
+  constructor(private readonly keys: number[]) {}
+
+  push(key: number): void {
+    this.count[key & 4095]++;
+  }
+
+  pop(key: number): void {
+    this.count[key & 4095]--;
+  }
+
+  /** The depth of the state with this key on the stack of the given depth, or -1. */
+  depthOf(key: number, depth: number): number {
+    if (this.count[key & 4095] === 0) return -1;
+    for (let k = depth - 1; k >= 0; k--) if (this.keys[k] === key) return k;
+    return -1;
+  }
 }

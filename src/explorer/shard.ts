@@ -10,6 +10,7 @@ import { deadlockIn } from './deadlock';
 import { exploreDfs, type DfsOptions, type DfsResult, type DfsRoot } from './dfs';
 import { FingerprintTable, fingerprintKey } from './fptable';
 import { fingerprint } from './hash';
+import { StepGraph } from './stepgraph';
 import type { Schedule } from './result';
 
 export interface ShardSpec {
@@ -27,8 +28,8 @@ export interface TopRegion {
   /** edges into a state no deeper than their source, on which no operation completes and no counter moves: only these can close a
    * cycle inside the top region */
   backEdges: OpenEdge[];
-  /** bit t set when thread t steps back (Model.stepsBack) on an edge out of a top state */
-  steppedBack: number;
+  /** the threads' step graphs over the edges out of top states (stepgraph.ts) */
+  steps: StepGraph;
 }
 
 /** An edge that may close a cycle: source, target, and the actor taking it. */
@@ -49,7 +50,7 @@ export function topRegion(m: Model, minRoots: number, maxTop = 20_000): TopRegio
   const init = m.initial();
   seen.set(fingerprintKey(init), 0);
   const backEdges: OpenEdge[] = [];
-  let steppedBack = 0;
+  const steps = new StepGraph(m);
   const top: DfsRoot[] = [];
   let level: DfsRoot[] = [{ state: init, schedule: [] }];
   let k = 0;
@@ -62,7 +63,7 @@ export function topRegion(m: Model, minRoots: number, maxTop = 20_000): TopRegio
       m.steps(r.state, list);
       for (let j = 0; j < list.length; j += 2) {
         const s = m.apply(r.state, list[j], list[j + 1]);
-        if (m.stepsBack(r.state, s, list[j])) steppedBack |= 1 << list[j];
+        steps.note(r.state, s, list[j]);
         const key = fingerprintKey(s);
         const at = seen.get(key);
         if (at !== undefined) {
@@ -76,7 +77,7 @@ export function topRegion(m: Model, minRoots: number, maxTop = 20_000): TopRegio
     level = nextLevel;
     k++;
   }
-  return { top, frontier: level, level: k, backEdges, steppedBack };
+  return { top, frontier: level, level: k, backEdges, steps };
 }
 
 /**
@@ -87,14 +88,13 @@ export function topRegion(m: Model, minRoots: number, maxTop = 20_000): TopRegio
  * when both ends are in one component. States are told apart by their 53-bit fingerprints, as in the
  * searches. Null when the budget of states ran out first. Checking a set of edges in parts gives the same
  * answer (each edge's answer depends on the graph alone), which lets the parallel workers share the work.
- * `steppedBack`: the threads that take a step back anywhere in the graph (bit t; default all); every other
- * thread's steps are left out, edges and successors alike, as no cycle holds one.
+ * `steps`: the threads' step graphs over the whole state graph (stepgraph.ts), when known: then only the
+ * transitions that may lie on a cycle by them are followed, edges and successors alike.
  */
-export function closesCycle(m: Model, edges: readonly OpenEdge[], budget = 1_000_000, steppedBack = ~0): boolean | null {
-  // only hardware actors and the threads that step back somewhere can take a step of a cycle (Model.stepsBack)
-  const T = m.threads;
-  const mover = (actor: number): boolean => actor >= T || ((steppedBack >>> actor) & 1) === 1;
-  edges = edges.filter((e) => mover(e[2]) && m.sameProgress(e[0], e[1]));
+export function closesCycle(m: Model, edges: readonly OpenEdge[], budget = 1_000_000, steps?: StepGraph): boolean | null {
+  const mayCycle = (from: Int32Array, to: Int32Array, actor: number): boolean =>
+    steps ? steps.mayCycle(from, to, actor) : m.sameProgress(from, to);
+  edges = edges.filter((e) => mayCycle(e[0], e[1], e[2]));
   const index = new Map<number, number>(), low: number[] = [], onStack: boolean[] = [], comp: number[] = [];
   const stack: number[] = [];
   let n = 0, comps = 0;
@@ -114,9 +114,8 @@ export function closesCycle(m: Model, edges: readonly OpenEdge[], budget = 1_000
       m.steps(s, list);
       const succ: Int32Array[] = [];
       for (let j = 0; j < list.length; j += 2) {
-        if (!mover(list[j])) continue;
         const x = m.apply(s, list[j], list[j + 1]);
-        if (m.sameProgress(x, to)) succ.push(x);
+        if (mayCycle(s, x, list[j])) succ.push(x);
       }
       frames.push({ id, succ });
     };

@@ -141,17 +141,6 @@ export class Model {
     return true;
   }
 
-  /**
-   * Whether a thread's step stays in its operation without moving its step index forward (a loop back, or a
-   * retry of the same step). A cycle completes no operation, so each thread that moves on a cycle takes such a
-   * step on it (its step index has to come back): a thread never seen to take one is on no cycle.
-   */
-  stepsBack(before: Int32Array, after: Int32Array, actor: number): boolean {
-    if (actor >= this.sys.threads) return false;
-    const op = this.opSlots[actor], step = this.stepSlots[actor];
-    return after[op] === before[op] && after[step] <= before[step];
-  }
-
   /** For thread t: the index of the scenario call each compiled operation came from (calls may expand). */
   callIndexOfOp(t: number): number[] {
     const out: number[] = [];

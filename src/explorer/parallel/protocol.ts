@@ -10,8 +10,8 @@ import type { Violation } from '../../model/model';
 export const RUN = 0, INTERRUPT = 1, VIOLATION = 2, TABLE_FULL = 3, ABANDONED = 4;
 
 /** Int32 indexes in `control` */
-export const STOP = 0, NEXT_ROOT = 1, SEARCHES_DONE = 2, STEPPED_BACK = 3;
-export const CONTROL_BYTES = 16;
+export const STOP = 0, NEXT_ROOT = 1, SEARCHES_DONE = 2;
+export const CONTROL_BYTES = 12;
 
 /** More edges into other workers' states than this are not checked for cycles (the sequential search decides). */
 export const MAX_OPEN_EDGES = 100_000;
@@ -29,9 +29,11 @@ export interface WorkerInput {
   deadline?: number;
   roots: DfsRoot[];
   table: SharedTable;
-  /** Int32s: the stop flag, the next root to claim, the workers done searching, the threads that stepped back
-   * (Model.stepsBack: bit t; the main thread puts the top region's there, each worker ors its own in) */
+  /** Int32s: the stop flag, the next root to claim, the workers done searching */
   control: SharedArrayBuffer;
+  /** the threads' step graphs (StepGraph bits): the main thread puts the top region's there, each worker ors
+   * its own in when its search ends */
+  stepGraph: SharedArrayBuffer;
   /** how many workers run this job (a worker checks cycles once they all ended their search) */
   workers: number;
   /** this worker's index in the shared table's counters (1..workers; the main thread is 0) */

@@ -13,7 +13,8 @@ import type { DfsResult } from '../dfs';
 import { FingerprintTable, MAX_THREADS } from '../fptable';
 import { checkTop, closesCycle, topRegion } from '../shard';
 import type { ExploreOptions } from '../result';
-import { RUN, INTERRUPT, TABLE_FULL, ABANDONED, MAX_OPEN_EDGES, STOP, NEXT_ROOT, STEPPED_BACK, CONTROL_BYTES, type WorkerInput, type WorkerOutput } from './protocol';
+import { RUN, INTERRUPT, TABLE_FULL, ABANDONED, MAX_OPEN_EDGES, STOP, NEXT_ROOT, CONTROL_BYTES, type WorkerInput, type WorkerOutput } from './protocol';
+import { StepGraph } from '../stepgraph';
 import { runOnWorkers } from './pool';
 
 export interface ParallelInfo {
@@ -73,13 +74,14 @@ export async function exploreParallel(job: { scenario: ScenarioSpec; variants: s
   for (const r of region.frontier) table.add(r.state);
   const control = new SharedArrayBuffer(CONTROL_BYTES);
   const flags = new Int32Array(control);
-  flags[STEPPED_BACK] = region.steppedBack;
+  const stepGraph = new SharedArrayBuffer(4 * StepGraph.words(m));
+  new Int32Array(stepGraph).set(region.steps.bits);
   const input: Omit<WorkerInput, 'thread'> = {
     scenario: job.scenario, variants: job.variants, ...(invariants ? { invariants: [...invariants] } : {}), deadlock, livelock,
     ...(opts.preload ? { preload: opts.preload } : {}),
     ...(opts.maxStates !== undefined ? { maxStates: opts.maxStates } : {}),
     ...(opts.timeBudgetMs !== undefined ? { deadline: Date.now() + opts.timeBudgetMs } : {}),
-    roots: region.frontier, table: buffers, control, workers: opts.workers, fullAt: Math.floor((1 << log2) * 0.75),
+    roots: region.frontier, table: buffers, control, stepGraph, workers: opts.workers, fullAt: Math.floor((1 << log2) * 0.75),
   };
   const poll = setInterval(() => {
     if (opts.shouldStop?.()) Atomics.compareExchange(flags, STOP, RUN, INTERRUPT);
@@ -113,7 +115,7 @@ export async function exploreParallel(job: { scenario: ScenarioSpec; variants: s
     info.openEdges = region.backEdges.length + outs.reduce((a, o) => a + o.openEdges, 0);
     if (outs.some((o) => o.openEdges >= MAX_OPEN_EDGES)) return sequential('too many edges into states other workers were exploring to check for cycles');
     const tc = performance.now();
-    const cycles = [closesCycle(m, region.backEdges, undefined, Atomics.load(flags, STEPPED_BACK)), ...outs.map((o) => o.cycle ?? null)];
+    const cycles = [closesCycle(m, region.backEdges, undefined, new StepGraph(m, new Int32Array(stepGraph).slice())), ...outs.map((o) => o.cycle ?? null)];
     info.cycleCheckMs = Math.round(performance.now() - tc) + Math.max(...outs.map((o) => o.cycleMs ?? 0));
     if (cycles.includes(true)) return sequential('a cycle spans workers: the sequential search checks it for livelock');
     if (cycles.includes(null)) return sequential('checking edges between workers for cycles ran out of budget');

@@ -10,11 +10,12 @@ import { buildModel } from '../../model/model';
 import { exploreDfs } from '../dfs';
 import { FingerprintTable } from '../fptable';
 import { closesCycle, type OpenEdge } from '../shard';
-import { RUN, VIOLATION, TABLE_FULL, ABANDONED, MAX_OPEN_EDGES, STOP, NEXT_ROOT, SEARCHES_DONE, STEPPED_BACK, type WorkerInput, type WorkerOutput } from './protocol';
+import { StepGraph } from '../stepgraph';
+import { RUN, VIOLATION, TABLE_FULL, ABANDONED, MAX_OPEN_EDGES, STOP, NEXT_ROOT, SEARCHES_DONE, type WorkerInput, type WorkerOutput } from './protocol';
 
-/** This worker's search ended (whatever the reason): its stepped-back threads join the others'. */
-function searchDone(control: Int32Array, steppedBack: number): void {
-  Atomics.or(control, STEPPED_BACK, steppedBack);
+/** This worker's search ended (whatever the reason): its step graphs join the others' (all edges if unknown). */
+function searchDone(control: Int32Array, shared: Int32Array, mine: Int32Array | null): void {
+  for (let i = 0; i < shared.length; i++) Atomics.or(shared, i, mine ? mine[i] : ~0);
   Atomics.add(control, SEARCHES_DONE, 1);
   Atomics.notify(control, SEARCHES_DONE);
 }
@@ -31,8 +32,8 @@ function allSearchesDone(control: Int32Array, workers: number): boolean {
 
 function run(w: WorkerInput): WorkerOutput {
   const cpu0 = threadCpuMs();
-  const control = new Int32Array(w.control);
-  let steppedBack = ~0; // all threads, unless the search says otherwise
+  const control = new Int32Array(w.control), sharedSteps = new Int32Array(w.stepGraph);
+  let mine: Int32Array | null = null; // this search's step graphs, once it ended
   let m, r, claimed = 0;
   // copies (a state is a view into a 64 KB slab, which it would keep alive), at most MAX_OPEN_EDGES of them
   const openEdges: OpenEdge[] = [];
@@ -54,23 +55,24 @@ function run(w: WorkerInput): WorkerOutput {
     const onOpenEdge = (from: Int32Array, to: Int32Array, actor: number): void => {
       if (openEdges.length < MAX_OPEN_EDGES) openEdges.push([from.slice(), to.slice(), actor]);
     };
+    const stepGraph = new StepGraph(m);
     r = exploreDfs(m, {
-      roots: w.roots, claim, shared, onOpenEdge, shouldStop, deadlock: w.deadlock, livelock: w.livelock,
+      roots: w.roots, claim, shared, onOpenEdge, stepGraph, shouldStop, deadlock: w.deadlock, livelock: w.livelock,
       ...(w.maxStates !== undefined ? { maxStates: w.maxStates } : {}),
       ...(w.deadline !== undefined ? { timeBudgetMs: Math.max(1, w.deadline - Date.now()) } : {}),
     });
     if (r.violation) Atomics.compareExchange(control, STOP, RUN, VIOLATION);
-    steppedBack = r.steppedBack ?? ~0;
+    mine = stepGraph.bits;
   } finally {
-    searchDone(control, steppedBack);
+    searchDone(control, sharedSteps, mine);
   }
   // the edges into other workers' states are checked for cycles here, in parallel with the other workers, once
-  // all searches ended: only then are the threads that step back somewhere known
+  // all searches ended: only then are the step graphs complete
   let cycle: boolean | null | undefined, cycleMs: number | undefined;
   if (w.livelock && r.verdict === 'clean') {
     const t = performance.now();
     if (openEdges.length >= MAX_OPEN_EDGES || !allSearchesDone(control, w.workers)) cycle = null;
-    else cycle = closesCycle(m, openEdges, undefined, Atomics.load(control, STEPPED_BACK));
+    else cycle = closesCycle(m, openEdges, undefined, new StepGraph(m, Int32Array.from(sharedSteps, (_, i) => Atomics.load(sharedSteps, i))));
     cycleMs = Math.round(performance.now() - t);
   }
   return {
