@@ -289,14 +289,16 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
       bound ??= `${maxPre} preemptions`;
       continue;
     }
-    const s = m.applyHashed(states[top], actor, choice, hashA[top], hashB[top]);
-    rememberHash(s, m.hashA, m.hashB);
+    // built in the model's scratch array (most successors were met before): copied only when kept
+    const scratch = m.applyHashed(states[top], actor, choice, hashA[top], hashB[top], true);
+    const ha = m.hashA, hb = m.hashB;
+    rememberHash(scratch, ha, hb);
     transitions++;
     // every edge of the graph is met once, here: the threads' step graphs, for the cycle checks (stepgraph.ts)
-    stepGraph?.note(states[top], s, actor);
-    const key = fingerprint(s);
+    stepGraph?.note(states[top], scratch, actor);
+    const key = fingerprint(scratch);
     let slot = -1;
-    const isNew = shared ? (slot = shared.addSlot(s)) >= 0 : visited.add(keyOf(s, last, pre));
+    const isNew = shared ? (slot = shared.addSlot(scratch)) >= 0 : visited.add(keyOf(scratch, last, pre));
     // a state on the stack was visited: only a state met before can close a cycle of this stack
     if (!isNew && checkLivelock && !extra) {
       const at = onStack.depthOf(key, depth);
@@ -315,7 +317,7 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
       if (shared) {
         // another worker may still be below that state: a cycle through this edge is possible when no operation
         // completes and no counter moves on it (Model.sameProgress); kept until this state is done
-        if (checkLivelock && !shared.isDone(-1 - slot) && m.sameProgress(states[top], s)) pending.push({ depth: top, to: s, slot: -1 - slot, actor });
+        if (checkLivelock && !shared.isDone(-1 - slot) && m.sameProgress(states[top], scratch)) pending.push({ depth: top, to: m.keep(scratch), slot: -1 - slot, actor });
         continue;
       }
       if (!depthMet) continue;
@@ -323,6 +325,8 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
       if (was === undefined || was <= top + 1) continue; // met before at least as shallow
     }
     depthMet?.set(key, top + 1);
+    const s = m.keep(scratch);
+    rememberHash(s, ha, hb);
     const v = check(s, top + 1);
     if (v) return finish({ violation: v, schedule: path(top + 1) });
     const r = push(s, key, last, pre, slot);

@@ -202,8 +202,13 @@ export class Model {
 
   /** Pure: a new state after actor takes the step (with choice, for hardware actors). */
   apply(s: Int32Array, actor: number, choice: number): Int32Array {
+    return this.runStep(this.copy(s), actor, choice);
+  }
+
+  /** Actor takes its step on a, a copy of the parent state: a becomes the new state. */
+  private runStep(a: Int32Array, actor: number, choice: number): Int32Array {
     const w = this.world, c = this.ctx, sys = this.sys;
-    const a = (w.a = this.copy(s));
+    w.a = a;
     c.t = actor;
     if (actor >= sys.threads) {
       c.args = NO_ARGS;
@@ -227,16 +232,30 @@ export class Model {
   /** The fingerprint halves of the state the last applyHashed returned. */
   hashA = 0;
   hashB = 0;
+  /** where applyHashed builds its states when asked to (one array, reused) */
+  private scratch: Int32Array | null = null;
+
+  /** A lasting copy of a state (of the scratch state of applyHashed, say). */
+  keep(s: Int32Array): Int32Array {
+    return this.copy(s);
+  }
 
   /**
    * apply, for a parent whose fingerprint halves are a and b: the new state's halves are left in hashA/hashB,
-   * updated write by write (the searches' hot path: no pass over the whole state).
+   * updated write by write (the searches' hot path: no pass over the whole state). With `inScratch`, the new
+   * state is built in one array the model reuses, valid until the next such call: keep() copies it.
    */
-  applyHashed(s: Int32Array, actor: number, choice: number, a: number, b: number): Int32Array {
+  applyHashed(s: Int32Array, actor: number, choice: number, a: number, b: number, inScratch = false): Int32Array {
     const w = this.world;
+    let into: Int32Array;
+    if (inScratch) {
+      if (this.scratch?.length !== s.length) this.scratch = new Int32Array(s.length);
+      into = this.scratch;
+      into.set(s);
+    } else into = this.copy(s);
     w.startHash(a, b);
     try {
-      const n = this.apply(s, actor, choice);
+      const n = this.runStep(into, actor, choice);
       this.hashA = w.hashA;
       this.hashB = w.hashB;
       return n;
