@@ -284,10 +284,13 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
     const actor = list[next[top]], choice = list[next[top] + 1];
     next[top] += 2;
     // context bounding: switching away from a thread that could go on is a preemption (hardware actors are free)
-    const [last, pre] = preemptionsAfter(top, actor);
-    if (pre > maxPre) {
-      bound ??= `${maxPre} preemptions`;
-      continue;
+    let last = -1, pre = 0; // counted only under a preemption bound (they are part of the state then)
+    if (extra) {
+      [last, pre] = preemptionsAfter(top, actor);
+      if (pre > maxPre) {
+        bound ??= `${maxPre} preemptions`;
+        continue;
+      }
     }
     // built in the model's scratch array (most successors were met before): copied only when kept
     const scratch = m.applyHashed(states[top], actor, choice, hashA[top], hashB[top], true);
