@@ -44,6 +44,19 @@ test('built: a violation found by a worker is decided by the sequential search (
   assert.deepEqual(two.schedule, one.schedule);
 });
 
+test('a shared table that fills up is replaced by one 4 times larger and the search starts again', async () => {
+  const seq = exploreDfs(buildModel(sc));
+  const p = await exploreParallel({ scenario: sc, variants: [] }, undefined, { workers: 2, tableLog2: 12 });
+  assert.equal(p.verdict, 'clean');
+  assert.equal(p.stats.states, seq.stats.states, `${seq.stats.states} states do not fit 3/4 of 2^12 slots`);
+  assert.equal(p.stats.transitions, seq.stats.transitions);
+  assert.deepEqual([p.parallel.tableLog2, p.parallel.tableRestarts], [14, 1]);
+  // with --max-memory the table has the size it allows, and a full one ends the search as bounded
+  const capped = await exploreParallel({ scenario: sc, variants: [] }, undefined, { workers: 2, tableLog2: 12, maxMemoryMB: 1 });
+  assert.equal(capped.verdict, 'bounded');
+  assert.match(capped.bound ?? '', /shared table of 2\^12 slots full/);
+});
+
 test('built: a small job never starts workers; a state budget stops the parallel search as bounded', async () => {
   const small = await runJobAsync({ scenario: findScenario('free-racing-attach-detach'), variants: [] }, { reduction: false, workers: 2 });
   assert.equal(small.parallel, undefined);

@@ -35,6 +35,9 @@ export interface ParallelInfo {
   openEdges?: number;
   /** why the sequential search decided the job, when it did */
   sequential?: string;
+  /** log2 of the shared table's slots, and how many times the search started again on a larger table */
+  tableLog2?: number;
+  tableRestarts?: number;
 }
 
 /** `deferred`: the parallel search did not decide the job (see parallel.sequential); run the sequential one. */
@@ -44,7 +47,10 @@ export function defaultWorkers(): number {
   return Math.min(availableParallelism(), MAX_THREADS - 1);
 }
 
-/** The shared table's size: room for maxStates, or what --max-memory allows (9 bytes a slot), else 2^23 slots. */
+/** The most slots a shared table grows to by itself (9 bytes a slot: 2.4 GB); --max-memory sets its own size. */
+const MAX_GROWN_LOG2 = 28;
+
+/** The shared table's size: room for maxStates, or what --max-memory allows (9 bytes a slot), else 2^20 slots. */
 function tableLog2(opts: ExploreOptions, atLeast: number): number {
   let log2 = 20;
   if (opts.maxStates !== undefined) log2 = Math.ceil(Math.log2((opts.maxStates + atLeast) * 2));
@@ -54,7 +60,7 @@ function tableLog2(opts: ExploreOptions, atLeast: number): number {
 }
 
 export async function exploreParallel(job: { scenario: ScenarioSpec; variants: string[] }, invariants: readonly string[] | undefined,
-  opts: ExploreOptions & { workers: number; rootsPerWorker?: number; preload?: string[] }): Promise<ParallelResult> {
+  opts: ExploreOptions & { workers: number; rootsPerWorker?: number; preload?: string[]; tableLog2?: number }): Promise<ParallelResult> {
   const t0 = performance.now();
   const m = buildModel(job.scenario, job.variants, invariants);
   const deadlock = opts.deadlock !== false, livelock = opts.livelock !== false;
@@ -67,38 +73,56 @@ export async function exploreParallel(job: { scenario: ScenarioSpec; variants: s
   const bad = checkTop(m, region, deadlock);
   if (bad) return sequential('violation in the top region');
   if (region.frontier.length < opts.workers) return sequential('state space too small to split');
-  const log2 = tableLog2(opts, region.top.length + region.frontier.length);
-  const buffers = FingerprintTable.sharedBuffers(log2);
-  const table = new FingerprintTable(0, buffers);
-  for (const r of region.top) table.add(r.state);
-  for (const r of region.frontier) table.add(r.state);
-  const control = new SharedArrayBuffer(CONTROL_BYTES);
-  const flags = new Int32Array(control);
-  const stepGraph = new SharedArrayBuffer(4 * StepGraph.words(m));
-  new Int32Array(stepGraph).set(region.steps.bits);
-  const input: Omit<WorkerInput, 'thread'> = {
-    scenario: job.scenario, variants: job.variants, ...(invariants ? { invariants: [...invariants] } : {}), deadlock, livelock,
-    ...(opts.preload ? { preload: opts.preload } : {}),
-    ...(opts.maxStates !== undefined ? { maxStates: opts.maxStates } : {}),
-    ...(opts.timeBudgetMs !== undefined ? { deadline: Date.now() + opts.timeBudgetMs } : {}),
-    roots: region.frontier, table: buffers, control, stepGraph, workers: opts.workers, fullAt: Math.floor((1 << log2) * 0.75),
-  };
-  const poll = setInterval(() => {
-    if (opts.shouldStop?.()) Atomics.compareExchange(flags, STOP, RUN, INTERRUPT);
-    if (opts.onProgress) {
-      const secs = (performance.now() - t0) / 1000;
-      opts.onProgress({ states: table.size, transitions: 0, depth: 0, frontier: region.frontier.length - Math.min(Atomics.load(flags, NEXT_ROOT), region.frontier.length), secs, statesPerSec: Math.round(table.size / Math.max(secs, 1e-3)), bytes: table.bytes + process.memoryUsage().heapUsed });
-    }
-  }, 50);
-  let outs: WorkerOutput[];
+  // the table does not grow while workers insert into it: when it fills up (and neither --max-memory nor
+  // --max-states sized it), the search starts again on one 4 times larger
+  const deadline = opts.timeBudgetMs !== undefined ? Date.now() + opts.timeBudgetMs : undefined;
+  let log2 = opts.tableLog2 ?? tableLog2(opts, region.top.length + region.frontier.length);
+  let attempt: Attempt;
   const tw = performance.now();
-  try {
-    outs = await runOnWorkers(Array.from({ length: opts.workers }, (_, i) => ({ ...input, thread: i + 1 })));
-  } catch (e) {
-    Atomics.store(flags, STOP, ABANDONED); // the workers still running stop, and none waits for the lost one
-    throw e;
-  } finally {
-    clearInterval(poll);
+  for (;;) {
+    attempt = await searchOnce(log2);
+    const full = Atomics.load(attempt.flags, STOP) === TABLE_FULL;
+    if (!full || opts.maxMemoryMB !== undefined || opts.maxStates !== undefined || log2 + 2 > MAX_GROWN_LOG2) break;
+    if (attempt.outs.some((o) => o.error)) break;
+    log2 += 2; // (projecting the total from the roots claimed so far overshoots: the first roots' subtrees are the big ones)
+    info.tableRestarts = (info.tableRestarts ?? 0) + 1;
+  }
+  info.tableLog2 = log2;
+  const { outs, flags, table, stepGraph } = attempt;
+
+  interface Attempt { outs: WorkerOutput[]; flags: Int32Array; table: FingerprintTable; stepGraph: SharedArrayBuffer }
+  async function searchOnce(log2: number): Promise<Attempt> {
+    const buffers = FingerprintTable.sharedBuffers(log2);
+    const table = new FingerprintTable(0, buffers);
+    for (const r of region.top) table.add(r.state);
+    for (const r of region.frontier) table.add(r.state);
+    const control = new SharedArrayBuffer(CONTROL_BYTES);
+    const flags = new Int32Array(control);
+    const stepGraph = new SharedArrayBuffer(4 * StepGraph.words(m));
+    new Int32Array(stepGraph).set(region.steps.bits);
+    const input: Omit<WorkerInput, 'thread'> = {
+      scenario: job.scenario, variants: job.variants, ...(invariants ? { invariants: [...invariants] } : {}), deadlock, livelock,
+      ...(opts.preload ? { preload: opts.preload } : {}),
+      ...(opts.maxStates !== undefined ? { maxStates: opts.maxStates } : {}),
+      ...(deadline !== undefined ? { deadline } : {}),
+      roots: region.frontier, table: buffers, control, stepGraph, workers: opts.workers, fullAt: Math.floor((1 << log2) * 0.75),
+    };
+    const poll = setInterval(() => {
+      if (opts.shouldStop?.()) Atomics.compareExchange(flags, STOP, RUN, INTERRUPT);
+      if (opts.onProgress) {
+        const secs = (performance.now() - t0) / 1000;
+        opts.onProgress({ states: table.size, transitions: 0, depth: 0, frontier: region.frontier.length - Math.min(Atomics.load(flags, NEXT_ROOT), region.frontier.length), secs, statesPerSec: Math.round(table.size / Math.max(secs, 1e-3)), bytes: table.bytes + process.memoryUsage().heapUsed });
+      }
+    }, 50);
+    try {
+      const outs = await runOnWorkers(Array.from({ length: opts.workers }, (_, i) => ({ ...input, thread: i + 1 })));
+      return { outs, flags, table, stepGraph };
+    } catch (e) {
+      Atomics.store(flags, STOP, ABANDONED); // the workers still running stop, and none waits for the lost one
+      throw e;
+    } finally {
+      clearInterval(poll);
+    }
   }
   info.searchMs = Math.round(performance.now() - tw);
   const failed = outs.find((o) => o.error);
