@@ -2,15 +2,16 @@
 // scenarios, states, transitions, states/s, bytes per stored state, and the reduction ratio (states and
 // transitions of the full search over the reduced one). Each figure is measured here, on this machine;
 // runs are repeated for at least 300 ms and the best 20 ms batch counts. The speed-up of 2 workers over 1: the
-// wall time of the full search in this thread (what --workers 1 runs) over that of the parallel search on 2
-// worker threads, best of 5 each, for runs large enough to start workers; with and without livelock checks.
+// wall time of the full search in one thread (what --workers 1 runs; timed in a worker thread of its own, see
+// bench-sequential-worker.ts) over that of the parallel search on 2 worker threads, best of 5 each, for runs
+// large enough to start workers; with and without livelock checks.
 // Writes reports/bench/explore.{json,md}.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { allScenarios } from '../src/model/scenarios';
 import { stressScenarios } from '../src/model/scenarios/stress';
-import { buildModel, type Model } from '../src/model/model';
+import { buildModel } from '../src/model/model';
 import { exploreDfs } from '../src/explorer/dfs';
 import { exploreDpor } from '../src/explorer/dpor';
 import type { ExploreResult } from '../src/explorer/result';
@@ -18,6 +19,8 @@ import { markdownTable } from '../src/report/table';
 import { exploreParallel } from '../src/explorer/parallel/search';
 import { PARALLEL_AFTER } from '../src/explorer/job';
 import { loadavg } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { SequentialJob } from './bench-sequential-worker';
 import type { ScenarioSpec } from '../src/model/scenario';
 
 interface Row {
@@ -62,14 +65,27 @@ function timed(run: () => ExploreResult): { r: ExploreResult; statesPerSec: numb
   return { r, statesPerSec: Math.round(best) };
 }
 
-/** Best of 5 wall-clock ms of the full search in this thread (what --workers 1 runs) and on 2 workers. */
-async function bestWalls(sc: ScenarioSpec, m: Model, states: number, livelock: boolean): Promise<{ one: number; two: number; cycle: number } | string> {
-  let one = Infinity, two = Infinity, cycle = 0;
+let sequentialWorker: Worker | null = null;
+
+/** Best of `runs` wall-clock ms of the full search in one thread, timed in a worker of its own (kept for the next). */
+function sequentialMs(scenario: ScenarioSpec, livelock: boolean, runs: number): Promise<{ ms: number; states: number }> {
+  sequentialWorker ??= new Worker(join(__dirname, 'bench-sequential-worker.js'));
+  const w = sequentialWorker;
+  return new Promise((resolve, reject) => {
+    w.once('message', resolve);
+    w.once('error', reject);
+    w.postMessage({ scenario, livelock, runs } satisfies SequentialJob);
+  });
+}
+
+/** Best of 5 wall-clock ms of the full search in one thread (what --workers 1 runs) and on 2 workers. */
+async function bestWalls(sc: ScenarioSpec, states: number, livelock: boolean): Promise<{ one: number; two: number; cycle: number } | string> {
+  const seq = await sequentialMs(sc, livelock, 5);
+  if (seq.states !== states) throw new Error(`${sc.name}: one thread stored ${seq.states} states, expected ${states}`);
+  const one = seq.ms;
+  let two = Infinity, cycle = 0;
   for (let k = 0; k < 5; k++) {
-    let t = performance.now();
-    exploreDfs(m, { livelock });
-    one = Math.min(one, performance.now() - t);
-    t = performance.now();
+    const t = performance.now();
     const p = await exploreParallel({ scenario: sc, variants: [] }, undefined, { workers: 2, livelock });
     if (p.deferred) return `n/a (${p.parallel.sequential})`;
     if (p.stats.states !== states) throw new Error(`${sc.name}: 2 workers stored ${p.stats.states} states, one thread ${states}`);
@@ -79,11 +95,11 @@ async function bestWalls(sc: ScenarioSpec, m: Model, states: number, livelock: b
   return { one, two, cycle };
 }
 
-async function workersSpeedup(sc: ScenarioSpec, m: Model, states: number): Promise<Pick<Row, 'speedup2Workers' | 'ms1Worker' | 'ms2Workers' | 'cycleCheckMs' | 'ms1WorkerNoLivelock' | 'ms2WorkersNoLivelock'>> {
+async function workersSpeedup(sc: ScenarioSpec, states: number): Promise<Pick<Row, 'speedup2Workers' | 'ms1Worker' | 'ms2Workers' | 'cycleCheckMs' | 'ms1WorkerNoLivelock' | 'ms2WorkersNoLivelock'>> {
   if (states <= PARALLEL_AFTER) return { speedup2Workers: `n/a (<= ${PARALLEL_AFTER} states: one thread)` };
-  const a = await bestWalls(sc, m, states, true);
+  const a = await bestWalls(sc, states, true);
   if (typeof a === 'string') return { speedup2Workers: a };
-  const b = await bestWalls(sc, m, states, false);
+  const b = await bestWalls(sc, states, false);
   if (typeof b === 'string') return { speedup2Workers: b };
   const r = (x: number) => Math.round(x * 100) / 100;
   return {
@@ -103,7 +119,7 @@ async function bench(sc: ScenarioSpec, name: string): Promise<Row> {
     bytesPerState: Math.round((f.visitedBytes / f.states) * 10) / 10,
     reducedStates: d.states, reducedTransitions: d.transitions, reducedStatesPerSec: red.statesPerSec,
     stateRatio: Math.round((f.states / d.states) * 100) / 100, transitionRatio: Math.round((f.transitions / d.transitions) * 100) / 100,
-    ...(await workersSpeedup(sc, m, f.states)),
+    ...(await workersSpeedup(sc, f.states)),
   };
 }
 
@@ -115,6 +131,7 @@ for (const sc of [...allScenarios(), ...stressScenarios]) {
   rows.push(await bench(sc, sc.name));
   process.stderr.write(`${sc.name}: done\n`);
 }
+await sequentialWorker?.terminate();
 const out = join(__dirname, '..', '..', 'reports', 'bench');
 const root = __dirname.includes('dist') ? out : join(__dirname, '..', 'reports', 'bench');
 mkdirSync(root, { recursive: true });

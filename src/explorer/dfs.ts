@@ -274,7 +274,8 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
     if (next[top] >= list.length || top >= maxDepth) {
       if (top >= maxDepth && list.length > 0) bound ??= `depth ${maxDepth}`;
       onStack.pop(keys[top]);
-      if (shared) {
+      if (shared && checkLivelock) {
+        // (done flags serve only the livelock checks between workers)
         settleOpenEdges(top);
         shared.markDone(slots[top]);
       }
