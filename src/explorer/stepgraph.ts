@@ -39,10 +39,12 @@ export class StepGraph {
     if (actor >= this.opAt.length) return;
     const op = this.opAt[actor], pc = this.pcAt[actor];
     if (from[op] !== to[op]) return; // an operation completes (only the actor's own can)
+    const b = (((actor * OPS + (from[op] % OPS)) * STEPS + (from[pc] % STEPS)) * STEPS) + (to[pc] % STEPS);
+    const word = b >>> 5, bit = 1 << (b & 31);
+    if ((this.bits[word] & bit) !== 0) return; // noted already (a thread's few step edges repeat all along)
     const cs = this.counters;
     for (let k = 0; k < cs.length; k++) if (from[cs[k]] !== to[cs[k]]) return; // a counter moves
-    const b = (((actor * OPS + (from[op] % OPS)) * STEPS + (from[pc] % STEPS)) * STEPS) + (to[pc] % STEPS);
-    this.bits[b >>> 5] |= 1 << (b & 31);
+    this.bits[word] |= bit;
   }
 
   private has(t: number, op: number, u: number, v: number): boolean {
