@@ -6,6 +6,7 @@ import { allScenarios } from '../src/model/scenarios';
 import { stressScenarios } from '../src/model/scenarios/stress';
 import { buildModel } from '../src/model/model';
 import { H, hash2 } from '../src/explorer/hash';
+import { traverse } from './helpers';
 
 /** Both halves by a full pass over a copy (a fresh array: nothing remembered). */
 function fullHash(s: Int32Array): [number, number] {
@@ -43,17 +44,15 @@ test('a step updates its parent\'s fingerprint to the new state\'s, on random wa
 
 test('fingerprints tell the states of a full search apart (no collision among 120k states)', () => {
   const m = buildModel(stressScenarios.find((s) => s.name === 'stress-shared-domain')!);
-  const seen = new Set<string>(), fps = new Set<string>(), todo = [m.initial()];
-  while (todo.length > 0) {
-    const s = todo.pop()!, k = s.join(',');
-    if (seen.has(k)) continue;
-    seen.add(k);
-    const [a, b] = fullHash(s);
-    fps.add(`${a}:${b}`);
-    const l: number[] = [];
-    m.steps(s, l);
-    for (let j = 0; j < l.length; j += 2) todo.push(m.apply(s, l[j], l[j + 1]));
-  }
-  assert.equal(fps.size, seen.size);
-  assert.ok(seen.size > 100_000);
+  const fps = new Set<string>();
+  let states = 0;
+  traverse(m, {
+    state: (s) => {
+      const [a, b] = fullHash(s);
+      fps.add(`${a}:${b}`);
+      states++;
+    },
+  });
+  assert.equal(fps.size, states);
+  assert.ok(states > 100_000);
 });

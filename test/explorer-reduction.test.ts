@@ -9,7 +9,7 @@ import { exploreDfs } from '../src/explorer/dfs';
 import { exploreDpor } from '../src/explorer/dpor';
 import { runJob } from '../src/explorer/job';
 import { replaySchedule } from '../src/explorer/trace';
-import { model } from './helpers';
+import { model, traverse } from './helpers';
 import { validateScenario } from '../src/model/scenario';
 import { stressIndependentDomains } from '../src/model/scenarios/stress-independent-domains';
 
@@ -65,19 +65,15 @@ test('without the invariant-visibility rule the reduction would lose a violation
 
 /** Every (invariant, check() message) over all reachable states, by a plain traversal (no explorer code). */
 function invariantLevelMessages(m: ReturnType<typeof buildModel>): Set<string> {
-  const out = new Set<string>(), seen = new Set<string>(), todo = [m.initial()];
-  while (todo.length > 0) {
-    const s = todo.pop()!, k = s.join(',');
-    if (seen.has(k)) continue;
-    seen.add(k);
-    for (const inv of m.invariants) {
-      const msg = inv.check(s, m);
-      if (msg !== null) out.add(`${inv.id}: ${msg}`);
-    }
-    const l: number[] = [];
-    m.steps(s, l);
-    for (let j = 0; j < l.length; j += 2) todo.push(m.apply(s, l[j], l[j + 1]));
-  }
+  const out = new Set<string>();
+  traverse(m, {
+    state: (s) => {
+      for (const inv of m.invariants) {
+        const msg = inv.check(s, m);
+        if (msg !== null) out.add(`${inv.id}: ${msg}`);
+      }
+    },
+  });
   return out;
 }
 

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { stressScenarios } from '../src/model/scenarios/stress';
 import { findScenario } from '../src/model/scenarios';
 import { FingerprintTable } from '../src/explorer/fptable';
-import { tiny } from './helpers';
+import { tiny, traverse } from './helpers';
 import './fixtures/spin-ops';
 
 const sc = stressScenarios.find((s) => s.name === 'stress-independent-domains-2')!;
@@ -85,20 +85,13 @@ test('cycle check between workers: a spin loop closes a cycle, a straight line d
 
 /** Every transition of the full search, noted in a step graph (as the workers and the top region do). */
 function allTransitions(m: Model): { g: StepGraph; edges: OpenEdge[] } {
-  const g = new StepGraph(m), edges: OpenEdge[] = [], seen = new Set<string>(), todo = [m.initial()];
-  while (todo.length > 0) {
-    const s = todo.pop()!, k = s.join(',');
-    if (seen.has(k)) continue;
-    seen.add(k);
-    const l: number[] = [];
-    m.steps(s, l);
-    for (let j = 0; j < l.length; j += 2) {
-      const x = m.apply(s, l[j], l[j + 1]);
-      g.note(s, x, l[j]);
-      edges.push([s, x, l[j]]);
-      todo.push(x);
-    }
-  }
+  const g = new StepGraph(m), edges: OpenEdge[] = [];
+  traverse(m, {
+    edge: (s, actor, _choice, x) => {
+      g.note(s, x, actor);
+      edges.push([s, x, actor]);
+    },
+  });
   return { g, edges };
 }
 

@@ -10,6 +10,7 @@ import { stressScenarios } from '../src/model/scenarios/stress';
 import { FootprintSpace, dependent } from '../src/explorer/footprint';
 import { exploreDfs } from '../src/explorer/dfs';
 import { exploreDpor } from '../src/explorer/dpor';
+import { traverse } from './helpers';
 
 function counterWorld(): { w: World; at: number; names: readonly string[] } {
   const b = new LayoutBuilder();
@@ -40,16 +41,8 @@ test('a counter: a write crossing t writes "at least t" only; atLeast(t) reads o
 
 /** The first `limit` states of the full search, by a plain depth-first traversal. */
 function reachable(m: Model, limit: number): Int32Array[] {
-  const out: Int32Array[] = [], seen = new Set<string>(), todo = [m.initial()];
-  while (todo.length > 0 && out.length < limit) {
-    const s = todo.pop()!, k = s.join(',');
-    if (seen.has(k)) continue;
-    seen.add(k);
-    out.push(s);
-    const l: number[] = [];
-    m.steps(s, l);
-    for (let j = 0; j < l.length; j += 2) todo.push(m.apply(s, l[j], l[j + 1]));
-  }
+  const out: Int32Array[] = [];
+  traverse(m, { limit, state: (s) => out.push(s) });
   return out;
 }
 

@@ -27,3 +27,24 @@ export function runAlone(m: Model): Int32Array {
   }
   throw new Error('did not finish');
 }
+
+/**
+ * A plain traversal of the whole state graph (no explorer code): `state` sees each state once (at most `limit`
+ * of them, depth-first), `edge` each transition out of those states.
+ */
+export function traverse(m: Model, on: { limit?: number; state?: (s: Int32Array) => void; edge?: (s: Int32Array, actor: number, choice: number, next: Int32Array) => void }): void {
+  const seen = new Set<string>(), todo = [m.initial()];
+  while (todo.length > 0 && seen.size < (on.limit ?? Infinity)) {
+    const s = todo.pop()!, k = s.join(',');
+    if (seen.has(k)) continue;
+    seen.add(k);
+    on.state?.(s);
+    const l: number[] = [];
+    m.steps(s, l);
+    for (let j = 0; j < l.length; j += 2) {
+      const x = m.apply(s, l[j], l[j + 1]);
+      on.edge?.(s, l[j], l[j + 1], x);
+      todo.push(x);
+    }
+  }
+}

@@ -6,7 +6,7 @@ import { allScenarios } from '../src/model/scenarios';
 import { validateScenario, ScenarioError } from '../src/model/scenario';
 import { VariantSet, UsageError } from '../src/model/variants';
 import { EINVAL, EBUSY, ENOENT } from '../src/model/errno';
-import { model, tiny, runAlone } from './helpers';
+import { model, tiny, runAlone, traverse } from './helpers';
 import { exploreDfs } from '../src/explorer/dfs';
 
 test('apply is pure: the parent state is never modified, and the same step gives the same state', () => {
@@ -139,20 +139,12 @@ test('counters never go down: no step of any built-in scenario (or faulty varian
       const m = buildModel(sc, variants);
       const slots = m.sys.layout.counterSlots;
       if (slots.length === 0) continue;
-      const seen = new Set<string>(), todo = [m.initial()];
-      while (todo.length > 0) {
-        const s = todo.pop()!, k = s.join(',');
-        if (seen.has(k)) continue;
-        seen.add(k);
-        const l: number[] = [];
-        m.steps(s, l);
-        for (let j = 0; j < l.length; j += 2) {
-          const x = m.apply(s, l[j], l[j + 1]);
-          for (const c of slots) assert.ok(x[c] >= s[c], `${sc.name}: ${m.label(s, l[j], l[j + 1]).step} lowers ${m.sys.layout.slotNames[c]}`);
+      traverse(m, {
+        edge: (s, actor, choice, x) => {
+          for (const c of slots) assert.ok(x[c] >= s[c], `${sc.name}: ${m.label(s, actor, choice).step} lowers ${m.sys.layout.slotNames[c]}`);
           counted++;
-          todo.push(x);
-        }
-      }
+        },
+      });
     }
   }
   assert.ok(counted > 1000, `${counted} steps checked`);
