@@ -25,8 +25,8 @@ export interface TopRegion {
   /** level k: the roots of the depth-first searches */
   frontier: DfsRoot[];
   level: number;
-  /** edges into a state no deeper than their source, on which no operation completes and no counter moves: only these can close a
-   * cycle inside the top region */
+  /** edges into a state no deeper than their source, on which no operation completes and no counter moves:
+   * only these can close a cycle inside the top region */
   backEdges: OpenEdge[];
   /** the threads' step graphs over the edges out of top states (stepgraph.ts) */
   steps: StepGraph;
@@ -84,9 +84,8 @@ export function topRegion(m: Model, minRoots: number, maxTop = 20_000): TopRegio
  * Does some edge (from, to) lie on a cycle, i.e. can `to` reach `from`? A cycle completes no operation and moves
  * no counter, so only states with the edge's operation indices and counters are searched (Model.sameProgress).
  * One pass: the strongly connected components (Tarjan, iterative) of the states reachable from the targets
- * within them; an edge closes a cycle
- * when both ends are in one component. States are told apart by their 53-bit fingerprints, as in the
- * searches. Null when the budget of states ran out first. Checking a set of edges in parts gives the same
+ * within them; an edge closes a cycle when both ends are in one component. States are told apart by their
+ * 53-bit fingerprints, as in the searches. Null when the budget of states ran out first. Checking a set of edges in parts gives the same
  * answer (each edge's answer depends on the graph alone), which lets the parallel workers share the work.
  * `steps`: the threads' step graphs over the whole state graph (stepgraph.ts), when known: then only the
  * transitions that may lie on a cycle by them are followed, edges and successors alike.

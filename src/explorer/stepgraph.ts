@@ -39,7 +39,7 @@ export class StepGraph {
     if (actor >= this.opAt.length) return;
     const op = this.opAt[actor], pc = this.pcAt[actor];
     if (from[op] !== to[op]) return; // an operation completes (only the actor's own can)
-    const b = (((actor * OPS + (from[op] % OPS)) * STEPS + (from[pc] % STEPS)) * STEPS) + (to[pc] % STEPS);
+    const b = this.bit(actor, from[op], from[pc], to[pc]);
     const word = b >>> 5, bit = 1 << (b & 31);
     if ((this.bits[word] & bit) !== 0) return; // noted already (a thread's few step edges repeat all along)
     const cs = this.counters;
@@ -79,10 +79,5 @@ export class StepGraph {
       todo = next;
     }
     return false;
-  }
-
-  /** Or another graph's edges into this one. */
-  merge(other: Int32Array): void {
-    for (let i = 0; i < this.bits.length; i++) this.bits[i] |= other[i];
   }
 }

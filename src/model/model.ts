@@ -32,7 +32,7 @@ export class Model {
   private readonly ctx: Ctx;
   private readonly world: World;
   private readonly initialState: Int32Array;
-  /** each thread's operation-index slot (sameOps runs on every edge into another worker's states) */
+  /** each thread's operation-index and step-index slots (read on every transition of the searches) */
   private readonly opSlots: Int32Array;
   private readonly stepSlots: Int32Array;
 

@@ -1,8 +1,8 @@
 // Owns one worker thread of the parallel search: for each job it is sent, rebuilds the model, then claims roots of the
 // shared frontier one at a time and runs the full depth-first search below each, inserting into the shared
 // fingerprint table; stops when the main thread, another worker (violation) or the table says so. Then, once
-// every worker's search has ended (so the threads that step back anywhere are known), checks its edges into
-// other workers' states for cycles.
+// every worker's search has ended (so the threads' step graphs are complete, stepgraph.ts), checks its edges
+// into other workers' states for cycles.
 import { parentPort } from 'node:worker_threads';
 import { threadCpuMs } from './cpu';
 import '../../model/scenarios';

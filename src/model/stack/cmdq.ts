@@ -93,7 +93,7 @@ defineSubsystem({
   actors: (sys) => sys.scenario.instances.map((_, i) => consumer(i)),
 });
 
-/** Whether instance i's queue has n free slots (the caller holds the queue lock: prod is its own to read). */
+/** Whether instance i's queue has n free slots (prod is read whole: only the queue lock's holder moves it). */
 export function hasSpace(c: Ctx, i: number, n: number): boolean {
   const f = c.sys.cq;
   return c.w.atLeast(f.cons(i), c.w.get(f.prod(i)) + n - f.Q);
