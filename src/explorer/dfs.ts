@@ -320,8 +320,8 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
     if (!isNew) {
       if (shared) {
         // another worker may still be below that state: a cycle through this edge is possible when no operation
-        // completes and no counter moves on it (Model.sameProgress); kept until this state is done
-        if (checkLivelock && !shared.isDone(-1 - slot) && m.sameProgress(states[top], scratch)) pending.push({ depth: top, to: m.keep(scratch), slot: -1 - slot, actor });
+        // completes and no counter moves on it (Model.makesProgress); kept until this state is done
+        if (checkLivelock && !shared.isDone(-1 - slot) && !m.makesProgress(states[top], scratch, actor)) pending.push({ depth: top, to: m.keep(scratch), slot: -1 - slot, actor });
         continue;
       }
       if (!depthMet) continue;

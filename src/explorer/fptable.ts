@@ -2,13 +2,18 @@
 // collide with probability about n^2 / 2^65) in an open-addressing table of 8 bytes a slot. A search's own
 // table grows at half load; a table can be dumped and restored (checkpoints), enumerated (shard coverage), and
 // placed in a SharedArrayBuffer so several worker threads insert into one table lock-free
-// (Atomics.compareExchange on the first half, then the second half published after it).
+// (Atomics.compareExchange on the first half, then the second half published after it). In shared mode the
+// second half keeps 31 bits, and its top bit is the slot's 'explored' flag (livelock checks): the flag is read
+// on the cache line the lookup just read.
 import { H, hash2 } from './hash';
 import type { StateStore } from './visited';
 
 /** Slot layout: [a, b] pairs of Uint32; a === 0 && b === 0 is empty. In shared mode a slot is claimed by a
  * CAS of `a` from 0 to CLAIM and published by writing b, then a; readers spin while a === CLAIM. */
 const CLAIM = 0xffffffff;
+/** shared mode: the top bit of a slot's second half, set once the state's subtree is fully explored */
+const DONE = 0x80000000;
+const B_BITS = 0x7fffffff;
 /** shared mode: Int32 words between two threads' insertion counters (64 bytes), and the most threads */
 const STRIDE = 16;
 export const MAX_THREADS = 65;
@@ -30,8 +35,6 @@ export class FingerprintTable implements StateStore {
    * threads); this thread's counter is at `own` */
   private readonly counter: Int32Array | null;
   private readonly own: number;
-  /** shared mode: one byte per slot, set when the state's subtree is fully explored (livelock checks) */
-  private readonly doneFlags: Uint8Array | null;
 
   constructor(capacityLog2 = 16, shared?: SharedTable, thread = 0) {
     this.own = STRIDE * thread;
@@ -39,19 +42,17 @@ export class FingerprintTable implements StateStore {
       if (thread < 0 || thread >= MAX_THREADS) throw new Error(`shared table: thread ${thread} of ${MAX_THREADS}`);
       this.table = new Uint32Array(shared.table);
       this.counter = new Int32Array(shared.counter);
-      this.doneFlags = new Uint8Array(shared.done);
       this.mask = this.table.length / 2 - 1;
     } else {
       this.table = new Uint32Array(2 << capacityLog2);
       this.mask = (1 << capacityLog2) - 1;
       this.counter = null;
-      this.doneFlags = null;
     }
   }
 
   /** A table in shared memory for several threads, of 2^capacityLog2 slots (fixed: it does not grow). */
   static sharedBuffers(capacityLog2: number): SharedTable {
-    return { table: new SharedArrayBuffer(8 << capacityLog2), counter: new SharedArrayBuffer(4 * STRIDE * MAX_THREADS), done: new SharedArrayBuffer(1 << capacityLog2) };
+    return { table: new SharedArrayBuffer(8 << capacityLog2), counter: new SharedArrayBuffer(4 * STRIDE * MAX_THREADS) };
   }
 
   /** Shared mode: inserts the state; its slot when new, or -1 - slot when it was there already. */
@@ -61,13 +62,13 @@ export class FingerprintTable implements StateStore {
   }
 
   markDone(slot: number): void {
-    this.doneFlags![slot] = 1; // read only by isDone, after the reader found the slot: a late flag is a false alarm at worst
+    Atomics.or(this.table, 2 * slot + 1, DONE);
   }
 
-  /** A plain read (Atomics.load here cost 8% of a worker's search on stress-independent-domains-3): a flag
-   * read late only makes the caller treat the state as still being explored, which is the cautious answer. */
+  /** A plain read, of the line the lookup that found the slot just read: a flag read late only makes the caller
+   * treat the state as still being explored, which is the cautious answer. */
   isDone(slot: number): boolean {
-    return this.doneFlags![slot] === 1;
+    return (this.table[2 * slot + 1] & DONE) !== 0;
   }
 
   get size(): number {
@@ -81,8 +82,9 @@ export class FingerprintTable implements StateStore {
     return this.table.byteLength;
   }
 
+  /** about n^2 / 2^(bits + 1) for n states and bits-bit fingerprints (63 in shared mode) */
   get omissionProbability(): number {
-    return (this.size * this.size) / 2 ** 65;
+    return (this.size * this.size) / 2 ** (this.counter ? 64 : 65);
   }
 
   /** Shared mode: the fraction of slots in use (the table is full at 3/4). */
@@ -119,6 +121,8 @@ export class FingerprintTable implements StateStore {
    * slot only makes the CAS fail and the slot be read again); a slot is claimed by CAS. */
   private insertShared(a: number, b: number): number {
     const t = this.table;
+    b &= B_BITS; // (the top bit is the done flag)
+    if (a === 0 && b === 0) a = 1; // (0, 0) is an empty slot
     let i = (a ^ Math.imul(b, 0x9e3779b1)) & this.mask;
     for (let probes = 0; probes <= this.mask; probes++) {
       let ka = t[2 * i];
@@ -132,7 +136,7 @@ export class FingerprintTable implements StateStore {
         }
       }
       while (ka === CLAIM) ka = Atomics.load(t, 2 * i); // another thread is publishing this slot
-      if (ka === a && Atomics.load(t, 2 * i + 1) === b) return -1 - i;
+      if (ka === a && (Atomics.load(t, 2 * i + 1) & B_BITS) === b) return -1 - i;
       i = (i + 1) & this.mask;
     }
     throw new Error('shared fingerprint table full');
@@ -154,7 +158,7 @@ export class FingerprintTable implements StateStore {
     for (let i = 0; i < t.length; i += 2) {
       if (t[i] === 0 && t[i + 1] === 0) continue;
       out[w++] = t[i];
-      out[w++] = t[i + 1];
+      out[w++] = this.counter ? t[i + 1] & B_BITS : t[i + 1];
     }
     return out.subarray(0, w);
   }
@@ -172,7 +176,6 @@ export class FingerprintTable implements StateStore {
 export interface SharedTable {
   table: SharedArrayBuffer;
   counter: SharedArrayBuffer;
-  done: SharedArrayBuffer;
 }
 
 /** The fingerprint of one state as the string "a:b" (hex), for sets in tests and merges. */

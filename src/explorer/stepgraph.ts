@@ -16,13 +16,11 @@ export class StepGraph {
 
   private readonly opAt: Int32Array;
   private readonly pcAt: Int32Array;
-  private readonly counters: Int32Array;
 
   constructor(readonly m: Model, bits?: Int32Array) {
     this.bits = bits ?? new Int32Array(m.threads * WORDS);
     this.opAt = Int32Array.from({ length: m.threads }, (_, t) => m.sys.opIndex(t));
     this.pcAt = Int32Array.from({ length: m.threads }, (_, t) => m.sys.stepIndex(t));
-    this.counters = m.sys.layout.counterSlots;
   }
 
   /** Words for a model's threads (the length of `bits`; a shared copy is a SharedArrayBuffer of 4x this). */
@@ -30,20 +28,19 @@ export class StepGraph {
     return m.threads * WORDS;
   }
 
+  /** (indexes are never negative: masks fold them, a division would cost more than the rest of note()) */
   private bit(t: number, op: number, u: number, v: number): number {
-    return t * OPS * STEPS * STEPS + ((op % OPS) * STEPS + (u % STEPS)) * STEPS + (v % STEPS);
+    return ((t * OPS + (op & (OPS - 1))) * STEPS + (u & (STEPS - 1))) * STEPS + (v & (STEPS - 1));
   }
 
   /** Note the transition from -> to by actor (hardware actors and progress-making transitions need none). */
   note(from: Int32Array, to: Int32Array, actor: number): void {
     if (actor >= this.opAt.length) return;
     const op = this.opAt[actor], pc = this.pcAt[actor];
-    if (from[op] !== to[op]) return; // an operation completes (only the actor's own can)
     const b = this.bit(actor, from[op], from[pc], to[pc]);
     const word = b >>> 5, bit = 1 << (b & 31);
     if ((this.bits[word] & bit) !== 0) return; // noted already (a thread's few step edges repeat all along)
-    const cs = this.counters;
-    for (let k = 0; k < cs.length; k++) if (from[cs[k]] !== to[cs[k]]) return; // a counter moves
+    if (this.m.makesProgress(from, to, actor)) return;
     this.bits[word] |= bit;
   }
 
@@ -61,7 +58,7 @@ export class StepGraph {
     if (!m.sameProgress(from, to)) return false;
     if (actor >= m.threads) return true;
     const opAt = this.opAt[actor], pcAt = this.pcAt[actor];
-    const op = from[opAt] % OPS, u = from[pcAt] % STEPS, v = to[pcAt] % STEPS;
+    const op = from[opAt] & (OPS - 1), u = from[pcAt] & (STEPS - 1), v = to[pcAt] & (STEPS - 1);
     if (u === v) return true;
     // breadth-first from v over the noted steps of (actor, op), looking for u
     let seen = 1 << v, todo = [v];

@@ -141,6 +141,15 @@ export class Model {
     return true;
   }
 
+  /** Whether actor's transition before -> after completes an operation or moves a counter (!sameProgress, for
+   * a transition: only the actor's own operation index can change in its step). */
+  makesProgress(before: Int32Array, after: Int32Array, actor: number): boolean {
+    if (actor < this.opSlots.length && before[this.opSlots[actor]] !== after[this.opSlots[actor]]) return true;
+    const cs = this.sys.layout.counterSlots;
+    for (let k = 0; k < cs.length; k++) if (before[cs[k]] !== after[cs[k]]) return true;
+    return false;
+  }
+
   /** For thread t: the index of the scenario call each compiled operation came from (calls may expand). */
   callIndexOfOp(t: number): number[] {
     const out: number[] = [];

@@ -47,14 +47,14 @@ export function defaultWorkers(): number {
   return Math.min(availableParallelism(), MAX_THREADS - 1);
 }
 
-/** The most slots a shared table grows to by itself (9 bytes a slot: 2.4 GB); --max-memory sets its own size. */
+/** The most slots a shared table grows to by itself (8 bytes a slot: 2 GB); --max-memory sets its own size. */
 const MAX_GROWN_LOG2 = 28;
 
-/** The shared table's size: room for maxStates, or what --max-memory allows (9 bytes a slot), else 2^20 slots. */
+/** The shared table's size: room for maxStates, or what --max-memory allows (8 bytes a slot), else 2^20 slots. */
 function tableLog2(opts: ExploreOptions, atLeast: number): number {
   let log2 = 20;
   if (opts.maxStates !== undefined) log2 = Math.ceil(Math.log2((opts.maxStates + atLeast) * 2));
-  else if (opts.maxMemoryMB !== undefined) log2 = Math.floor(Math.log2((opts.maxMemoryMB * 1048576) / 9));
+  else if (opts.maxMemoryMB !== undefined) log2 = Math.floor(Math.log2((opts.maxMemoryMB * 1048576) / 8));
   while ((1 << log2) * 0.75 < atLeast * 2) log2++;
   return Math.min(Math.max(log2, 12), 30);
 }
