@@ -88,7 +88,7 @@ export function readCheckpoint(file: string): Checkpoint {
   } catch {
     throw new UsageError(`--resume: '${file}' is not a checkpoint (not JSON)`);
   }
-  if (!c || typeof c !== 'object' || c.format !== FORMAT) throw new UsageError(`--resume: '${file}' is not a ${FORMAT} file`);
+  if (!c || typeof c !== 'object' || c.format !== FORMAT) throw new UsageError(`--resume: '${file}' is not an ${FORMAT} file (or one written by another version)`);
   const { digest, savedAt: _s, stoppedBy: _b, ...body } = c;
   if (typeof c.visited !== 'string' || !c.snapshot || !Array.isArray(c.snapshot.next) || digest !== digestOf(body)) {
     throw new UsageError(`--resume: checkpoint '${file}' is corrupt (its digest does not match its content)`);
