@@ -158,9 +158,6 @@ async function runAll(jobs: JobSpec[], f: ExploreFlags, command: string, name: s
         ? 'no checkpoint: the parallel search does not write one (run with --workers 1 for a resumable run)\n'
         : 'no checkpoint: only the full search (--no-reduction) can be resumed\n');
     }
-    if (r.parallel?.tableRestarts && !f.quiet) {
-      process.stderr.write(`parallel search: the shared table filled up ${r.parallel.tableRestarts} time(s) and the search started again; it ended on 2^${r.parallel.tableLog2} slots (--max-states or --max-memory size it from the start)\n`);
-    }
     if (r.bound === 'interrupted') break;
     if (!f.quiet) process.stderr.write(`${r.scenario} [${r.variants.join('+') || 'default'}]: ${r.violation ? `VIOLATION ${r.violation.invariant}` : r.verdict}, ${r.stats.states} states\n`);
   }

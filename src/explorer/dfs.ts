@@ -172,6 +172,20 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
     }
   };
 
+  /** The shared table moved to a larger one (FingerprintTable.rebind): the slots of the stack's states and of the
+   * kept edges' targets are looked up again. */
+  let tableGeneration = shared?.generation ?? 0;
+  const relocate = (): void => {
+    const slotOf = (s: Int32Array): number => {
+      const k = shared!.addSlot(s);
+      if (k >= 0) throw new Error('parallel search: a state was lost when the table grew');
+      return -1 - k;
+    };
+    for (let k = 0; k < depth; k++) slots[k] = slotOf(states[k]);
+    for (const e of pending) e.slot = slotOf(e.to);
+    tableGeneration = shared!.generation;
+  };
+
   let depth = 0;
   const push = (s: Int32Array, key: number, last: number, pre: number, slot: number): Violation | null => {
     states[depth] = s;
@@ -270,6 +284,7 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
       bound = stop;
       break;
     }
+    if (shared && shared.generation !== tableGeneration) relocate(); // the poll waited for a larger table
     const list = succ[top];
     if (next[top] >= list.length || top >= maxDepth) {
       if (top >= maxDepth && list.length > 0) bound ??= `depth ${maxDepth}`;

@@ -30,6 +30,8 @@ function storedA(s: Int32Array): number {
 export class FingerprintTable implements StateStore {
   private table: Uint32Array;
   private mask: number;
+  /** shared mode: how many times rebind() moved this view to a larger table (slots change then) */
+  generation = 0;
   private localSize = 0;
   /** shared mode: states inserted by each thread, one counter per 64-byte line (no line is written by two
    * threads); this thread's counter is at `own` */
@@ -53,6 +55,32 @@ export class FingerprintTable implements StateStore {
   /** A table in shared memory for several threads, of 2^capacityLog2 slots (fixed: it does not grow). */
   static sharedBuffers(capacityLog2: number): SharedTable {
     return { table: new SharedArrayBuffer(8 << capacityLog2), counter: new SharedArrayBuffer(4 * STRIDE * MAX_THREADS) };
+  }
+
+  /**
+   * Shared mode, with every thread that inserts paused: a table of 2^capacityLog2 slots (at least as many as
+   * now) holding every fingerprint of this one, done flags included; the counters are kept. The caller hands
+   * the new buffers to the other threads (rebind); states then have other slots.
+   */
+  grown(capacityLog2: number): SharedTable {
+    const buffers: SharedTable = { table: new SharedArrayBuffer(8 << capacityLog2), counter: this.counter!.buffer as SharedArrayBuffer };
+    const to = new Uint32Array(buffers.table), mask = (1 << capacityLog2) - 1, from = this.table;
+    for (let i = 0; i < from.length; i += 2) {
+      const a = from[i], b = from[i + 1];
+      if (a === 0 && b === 0) continue;
+      let j = (a ^ Math.imul(b & B_BITS, 0x9e3779b1)) & mask;
+      while (to[2 * j] !== 0 || to[2 * j + 1] !== 0) j = (j + 1) & mask;
+      to[2 * j] = a;
+      to[2 * j + 1] = b;
+    }
+    return buffers;
+  }
+
+  /** Shared mode: use the larger table grown() made (the counters are the same). */
+  rebind(table: SharedArrayBuffer): void {
+    this.table = new Uint32Array(table);
+    this.mask = this.table.length / 2 - 1;
+    this.generation++;
   }
 
   /** Shared mode: inserts the state; its slot when new, or -1 - slot when it was there already. */

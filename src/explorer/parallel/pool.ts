@@ -2,7 +2,7 @@
 // process (starting one costs 150-200 ms of module loading on this project's machine, more than many jobs
 // take), each running one job at a time, and unref'd while idle so they never keep the process alive. A worker
 // that fails or exits is dropped; the next job starts a fresh one.
-import { Worker } from 'node:worker_threads';
+import { Worker, type Transferable } from 'node:worker_threads';
 import { extname, join } from 'node:path';
 import type { WorkerInput, WorkerOutput } from './protocol';
 
@@ -16,7 +16,7 @@ function start(): Worker {
 }
 
 /** Runs one job on one worker of the pool; the worker goes back to the pool when it answered. */
-function runOn(w: Worker, input: WorkerInput): Promise<WorkerOutput> {
+function runOn(w: Worker, input: WorkerInput, transfer: Transferable[]): Promise<WorkerOutput> {
   w.ref();
   return new Promise<WorkerOutput>((resolve, reject) => {
     const done = (): void => {
@@ -42,11 +42,12 @@ function runOn(w: Worker, input: WorkerInput): Promise<WorkerOutput> {
     w.on('message', onMessage);
     w.once('error', onError);
     w.once('exit', onExit);
-    w.postMessage(input);
+    w.postMessage(input, transfer);
   });
 }
 
-/** Runs inputs[i] on a worker each (idle ones first, new ones for the rest); every worker's answer, in order. */
-export function runOnWorkers(inputs: WorkerInput[]): Promise<WorkerOutput[]> {
-  return Promise.all(inputs.map((input) => runOn(idle.pop() ?? start(), input)));
+/** Runs inputs[i] on a worker each (idle ones first, new ones for the rest), moving transfer(i) (message ports)
+ * with it; every worker's answer, in order. */
+export function runOnWorkers(inputs: WorkerInput[], transfer: (i: number) => Transferable[] = () => []): Promise<WorkerOutput[]> {
+  return Promise.all(inputs.map((input, i) => runOn(idle.pop() ?? start(), input, transfer(i))));
 }

@@ -5,13 +5,16 @@ import type { SharedTable } from '../fptable';
 import type { DfsRoot } from '../dfs';
 import type { ExploreStats, Schedule } from '../result';
 import type { Violation } from '../../model/model';
+import type { MessagePort } from 'node:worker_threads';
 
-/** stop flag values (Int32 at index 0 of `control`); ABANDONED: a worker failed, the others stop waiting */
-export const RUN = 0, INTERRUPT = 1, VIOLATION = 2, TABLE_FULL = 3, ABANDONED = 4;
+/** stop flag values (Int32 at index 0 of `control`); ABANDONED: a worker failed, the others stop waiting;
+ * GROW: the table is 3/4 full, the workers pause until the main thread gives them a larger one */
+export const RUN = 0, INTERRUPT = 1, VIOLATION = 2, TABLE_FULL = 3, ABANDONED = 4, GROW = 5;
 
-/** Int32 indexes in `control` */
-export const STOP = 0, NEXT_ROOT = 1, SEARCHES_DONE = 2;
-export const CONTROL_BYTES = 12;
+/** Int32 indexes in `control`: the stop flag, the next root to claim, the workers whose search ended, the
+ * workers paused for a larger table, and how many times the table grew */
+export const STOP = 0, NEXT_ROOT = 1, SEARCHES_DONE = 2, PAUSED = 3, GROWN = 4;
+export const CONTROL_BYTES = 20;
 
 /** More edges into other workers' states than this are not checked for cycles (the sequential search decides). */
 export const MAX_OPEN_EDGES = 100_000;
@@ -38,8 +41,12 @@ export interface WorkerInput {
   workers: number;
   /** this worker's index in the shared table's counters (1..workers; the main thread is 0) */
   thread: number;
-  /** stop when this many states are stored (3/4 of the slots) */
+  /** stop, or ask for a larger table (`grow`), when this many states are stored (3/4 of the slots) */
   fullAt: number;
+  /** whether the table may grow (else a full table stops the search as bounded), and the port on which the
+   * main thread sends the larger table: { table: SharedArrayBuffer, fullAt: number } */
+  grow: boolean;
+  tables: MessagePort;
 }
 
 export interface WorkerOutput {

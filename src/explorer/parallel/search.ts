@@ -13,7 +13,8 @@ import type { DfsResult } from '../dfs';
 import { FingerprintTable, MAX_THREADS } from '../fptable';
 import { checkTop, closesCycle, topRegion } from '../shard';
 import type { ExploreOptions } from '../result';
-import { RUN, INTERRUPT, TABLE_FULL, ABANDONED, MAX_OPEN_EDGES, STOP, NEXT_ROOT, CONTROL_BYTES, type WorkerInput, type WorkerOutput } from './protocol';
+import { RUN, INTERRUPT, TABLE_FULL, ABANDONED, GROW, MAX_OPEN_EDGES, STOP, NEXT_ROOT, SEARCHES_DONE, PAUSED, GROWN, CONTROL_BYTES, type WorkerInput, type WorkerOutput } from './protocol';
+import { MessageChannel } from 'node:worker_threads';
 import { StepGraph } from '../stepgraph';
 import { runOnWorkers } from './pool';
 
@@ -35,9 +36,9 @@ export interface ParallelInfo {
   openEdges?: number;
   /** why the sequential search decided the job, when it did */
   sequential?: string;
-  /** log2 of the shared table's slots, and how many times the search started again on a larger table */
+  /** log2 of the shared table's slots at the end, and how many times it grew */
   tableLog2?: number;
-  tableRestarts?: number;
+  tableGrowths?: number;
 }
 
 /** `deferred`: the parallel search did not decide the job (see parallel.sequential); run the sequential one. */
@@ -73,57 +74,70 @@ export async function exploreParallel(job: { scenario: ScenarioSpec; variants: s
   const bad = checkTop(m, region, deadlock);
   if (bad) return sequential('violation in the top region');
   if (region.frontier.length < opts.workers) return sequential('state space too small to split');
-  // the table does not grow while workers insert into it: when it fills up (and neither --max-memory nor
-  // --max-states sized it), the search starts again on one 4 times larger
-  const deadline = opts.timeBudgetMs !== undefined ? Date.now() + opts.timeBudgetMs : undefined;
   let log2 = opts.tableLog2 ?? tableLog2(opts, region.top.length + region.frontier.length);
-  let attempt: Attempt;
+  const buffers = FingerprintTable.sharedBuffers(log2);
+  let table = new FingerprintTable(0, buffers);
+  for (const r of region.top) table.add(r.state);
+  for (const r of region.frontier) table.add(r.state);
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  const flags = new Int32Array(control);
+  const stepGraph = new SharedArrayBuffer(4 * StepGraph.words(m));
+  new Int32Array(stepGraph).set(region.steps.bits);
+  // the table grows (4 times, up to MAX_GROWN_LOG2 slots) unless --max-memory or --max-states sized it
+  const grow = opts.maxMemoryMB === undefined && opts.maxStates === undefined;
+  const channels = Array.from({ length: opts.workers }, () => new MessageChannel());
+  const input: Omit<WorkerInput, 'thread' | 'tables'> = {
+    scenario: job.scenario, variants: job.variants, ...(invariants ? { invariants: [...invariants] } : {}), deadlock, livelock,
+    ...(opts.preload ? { preload: opts.preload } : {}),
+    ...(opts.maxStates !== undefined ? { maxStates: opts.maxStates } : {}),
+    ...(opts.timeBudgetMs !== undefined ? { deadline: Date.now() + opts.timeBudgetMs } : {}),
+    roots: region.frontier, table: buffers, control, stepGraph, workers: opts.workers, fullAt: Math.floor((1 << log2) * 0.75), grow,
+  };
+  /** Once every worker still searching waits for a larger table: move the states there and send it (or, at the
+   * cap, stop the search as bounded). Workers insert nothing while paused, so the copy is whole. */
+  const growTable = (): void => {
+    if (Atomics.load(flags, PAUSED) + Atomics.load(flags, SEARCHES_DONE) < opts.workers) return;
+    if (log2 + 2 > MAX_GROWN_LOG2) {
+      Atomics.compareExchange(flags, STOP, GROW, TABLE_FULL);
+      return;
+    }
+    log2 += 2;
+    const next = table.grown(log2);
+    for (const c of channels) c.port1.postMessage({ table: next.table, fullAt: Math.floor((1 << log2) * 0.75) });
+    table = new FingerprintTable(0, next);
+    info.tableGrowths = (info.tableGrowths ?? 0) + 1;
+    Atomics.store(flags, PAUSED, 0);
+    Atomics.compareExchange(flags, STOP, GROW, RUN);
+    Atomics.add(flags, GROWN, 1);
+    Atomics.notify(flags, GROWN);
+  };
+  let lastProgress = 0;
+  // every 5 ms: paused workers wait for growTable
+  const poll = setInterval(() => {
+    if (opts.shouldStop?.()) {
+      Atomics.compareExchange(flags, STOP, RUN, INTERRUPT);
+      Atomics.compareExchange(flags, STOP, GROW, INTERRUPT);
+    }
+    if (Atomics.load(flags, STOP) === GROW) growTable();
+    if (opts.onProgress && performance.now() - lastProgress >= 50) {
+      lastProgress = performance.now();
+      const secs = (performance.now() - t0) / 1000;
+      opts.onProgress({ states: table.size, transitions: 0, depth: 0, frontier: region.frontier.length - Math.min(Atomics.load(flags, NEXT_ROOT), region.frontier.length), secs, statesPerSec: Math.round(table.size / Math.max(secs, 1e-3)), bytes: table.bytes + process.memoryUsage().heapUsed });
+    }
+  }, 5);
+  let outs: WorkerOutput[];
   const tw = performance.now();
-  for (;;) {
-    attempt = await searchOnce(log2);
-    const full = Atomics.load(attempt.flags, STOP) === TABLE_FULL;
-    if (!full || opts.maxMemoryMB !== undefined || opts.maxStates !== undefined || log2 + 2 > MAX_GROWN_LOG2) break;
-    if (attempt.outs.some((o) => o.error)) break;
-    log2 += 2; // (projecting the total from the roots claimed so far overshoots: the first roots' subtrees are the big ones)
-    info.tableRestarts = (info.tableRestarts ?? 0) + 1;
+  try {
+    outs = await runOnWorkers(Array.from({ length: opts.workers }, (_, i) => ({ ...input, thread: i + 1, tables: channels[i].port2 })),
+      (k) => [channels[k].port2]);
+  } catch (e) {
+    Atomics.store(flags, STOP, ABANDONED); // the workers still running stop, and none waits for the lost one
+    throw e;
+  } finally {
+    clearInterval(poll);
+    for (const c of channels) c.port1.close();
   }
   info.tableLog2 = log2;
-  const { outs, flags, table, stepGraph } = attempt;
-
-  interface Attempt { outs: WorkerOutput[]; flags: Int32Array; table: FingerprintTable; stepGraph: SharedArrayBuffer }
-  async function searchOnce(log2: number): Promise<Attempt> {
-    const buffers = FingerprintTable.sharedBuffers(log2);
-    const table = new FingerprintTable(0, buffers);
-    for (const r of region.top) table.add(r.state);
-    for (const r of region.frontier) table.add(r.state);
-    const control = new SharedArrayBuffer(CONTROL_BYTES);
-    const flags = new Int32Array(control);
-    const stepGraph = new SharedArrayBuffer(4 * StepGraph.words(m));
-    new Int32Array(stepGraph).set(region.steps.bits);
-    const input: Omit<WorkerInput, 'thread'> = {
-      scenario: job.scenario, variants: job.variants, ...(invariants ? { invariants: [...invariants] } : {}), deadlock, livelock,
-      ...(opts.preload ? { preload: opts.preload } : {}),
-      ...(opts.maxStates !== undefined ? { maxStates: opts.maxStates } : {}),
-      ...(deadline !== undefined ? { deadline } : {}),
-      roots: region.frontier, table: buffers, control, stepGraph, workers: opts.workers, fullAt: Math.floor((1 << log2) * 0.75),
-    };
-    const poll = setInterval(() => {
-      if (opts.shouldStop?.()) Atomics.compareExchange(flags, STOP, RUN, INTERRUPT);
-      if (opts.onProgress) {
-        const secs = (performance.now() - t0) / 1000;
-        opts.onProgress({ states: table.size, transitions: 0, depth: 0, frontier: region.frontier.length - Math.min(Atomics.load(flags, NEXT_ROOT), region.frontier.length), secs, statesPerSec: Math.round(table.size / Math.max(secs, 1e-3)), bytes: table.bytes + process.memoryUsage().heapUsed });
-      }
-    }, 50);
-    try {
-      const outs = await runOnWorkers(Array.from({ length: opts.workers }, (_, i) => ({ ...input, thread: i + 1 })));
-      return { outs, flags, table, stepGraph };
-    } catch (e) {
-      Atomics.store(flags, STOP, ABANDONED); // the workers still running stop, and none waits for the lost one
-      throw e;
-    } finally {
-      clearInterval(poll);
-    }
-  }
   info.searchMs = Math.round(performance.now() - tw);
   const failed = outs.find((o) => o.error);
   if (failed) throw new Error(`parallel search worker failed: ${failed.error}`);

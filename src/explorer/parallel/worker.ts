@@ -3,7 +3,7 @@
 // fingerprint table; stops when the main thread, another worker (violation) or the table says so. Then, once
 // every worker's search has ended (so the threads' step graphs are complete, stepgraph.ts), checks its edges
 // into other workers' states for cycles.
-import { parentPort } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { threadCpuMs } from './cpu';
 import '../../model/scenarios';
 import { buildModel } from '../../model/model';
@@ -11,13 +11,30 @@ import { exploreDfs } from '../dfs';
 import { FingerprintTable } from '../fptable';
 import { closesCycle, type OpenEdge } from '../shard';
 import { StepGraph } from '../stepgraph';
-import { RUN, VIOLATION, TABLE_FULL, ABANDONED, MAX_OPEN_EDGES, STOP, NEXT_ROOT, SEARCHES_DONE, type WorkerInput, type WorkerOutput } from './protocol';
+import { RUN, VIOLATION, TABLE_FULL, ABANDONED, GROW, MAX_OPEN_EDGES, STOP, NEXT_ROOT, SEARCHES_DONE, PAUSED, GROWN, type WorkerInput, type WorkerOutput } from './protocol';
 
 /** This worker's search ended (whatever the reason): its step graphs join the others' (all edges if unknown). */
 function searchDone(control: Int32Array, shared: Int32Array, mine: Int32Array | null): void {
   for (let i = 0; i < shared.length; i++) Atomics.or(shared, i, mine ? mine[i] : ~0);
   Atomics.add(control, SEARCHES_DONE, 1);
   Atomics.notify(control, SEARCHES_DONE);
+}
+
+/**
+ * The table is 3/4 full: pause until the main thread, once every worker still searching is paused, has moved the
+ * states to a larger table and sent it (then rebind to it and go on), or stops the search. Returns the new
+ * fullAt, or null when the search stops.
+ */
+function pauseForLargerTable(control: Int32Array, port: MessagePort, shared: FingerprintTable): number | null {
+  const grown = Atomics.load(control, GROWN);
+  Atomics.add(control, PAUSED, 1);
+  while (Atomics.load(control, GROWN) === grown && Atomics.load(control, STOP) === GROW) Atomics.wait(control, GROWN, grown, 20);
+  if (Atomics.load(control, GROWN) === grown) return null; // stopped (interrupt, a failed worker, the cap)
+  const msg = receiveMessageOnPort(port); // sent before GROWN moved
+  if (!msg) throw new Error('parallel search: the larger table did not arrive');
+  const { table, fullAt } = msg.message as { table: SharedArrayBuffer; fullAt: number };
+  shared.rebind(table);
+  return fullAt;
 }
 
 /** Waits until every worker's search ended; false when the job was abandoned (a worker failed). */
@@ -48,8 +65,13 @@ function run(w: WorkerInput): WorkerOutput {
       claimed++;
       return j;
     };
+    let fullAt = w.fullAt;
     const shouldStop = (): boolean => {
-      if (shared.size >= w.fullAt) Atomics.compareExchange(control, STOP, RUN, TABLE_FULL);
+      if (shared.size >= fullAt) Atomics.compareExchange(control, STOP, RUN, w.grow ? GROW : TABLE_FULL);
+      if (Atomics.load(control, STOP) === GROW) {
+        const next = pauseForLargerTable(control, w.tables, shared);
+        if (next !== null) fullAt = next;
+      }
       return Atomics.load(control, STOP) !== RUN;
     };
     const onOpenEdge = (from: Int32Array, to: Int32Array, actor: number): void => {
@@ -65,6 +87,7 @@ function run(w: WorkerInput): WorkerOutput {
     mine = stepGraph.bits;
   } finally {
     searchDone(control, sharedSteps, mine);
+    w.tables.close();
   }
   // the edges into other workers' states are checked for cycles here, in parallel with the other workers, once
   // all searches ended: only then are the step graphs complete
