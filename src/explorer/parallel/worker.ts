@@ -83,7 +83,11 @@ function run(w: WorkerInput): WorkerOutput {
       ...(w.maxStates !== undefined ? { maxStates: w.maxStates } : {}),
       ...(w.deadline !== undefined ? { timeBudgetMs: Math.max(1, w.deadline - Date.now()) } : {}),
     });
-    if (r.violation) Atomics.compareExchange(control, STOP, RUN, VIOLATION);
+    if (r.violation) {
+      // stop the others, those waiting for a larger table too
+      Atomics.compareExchange(control, STOP, RUN, VIOLATION);
+      Atomics.compareExchange(control, STOP, GROW, VIOLATION);
+    }
     mine = stepGraph.bits;
   } finally {
     searchDone(control, sharedSteps, mine);
