@@ -33,11 +33,6 @@ export function rememberHash(s: Int32Array, a: number, b: number): void {
   last = s;
 }
 
-/** Forget the remembered pass (a caller about to modify a state it hashed). */
-export function forgetHash(): void {
-  last = null;
-}
-
 /** A 53-bit fingerprint as one number (a Map key): all of half a and 21 bits of half b. */
 export function fingerprint(s: Int32Array): number {
   hash2(s);
