@@ -3,6 +3,7 @@
 import type { Model } from '../model/model';
 import { FingerprintTable, SMALL_TABLE } from './fptable';
 import { deadlockIn } from './deadlock';
+import { H, hash2, rememberHash } from './hash';
 import { statsOf, type ExploreOptions, type ExploreResult, type Schedule } from './result';
 
 export function exploreBfs(m: Model, opts: ExploreOptions = {}): ExploreResult {
@@ -15,6 +16,8 @@ export function exploreBfs(m: Model, opts: ExploreOptions = {}): ExploreResult {
   const parent: number[] = [];
   const via: number[] = []; // actor, choice per node
   const depthOf: number[] = [];
+  /** each queued state's fingerprint halves: a successor's are updated from them (Model.applyHashed) */
+  const hashA: number[] = [], hashB: number[] = [];
   let transitions = 0, deepest = 0;
   let bound: string | undefined;
   const schedule = (node: number): Schedule => {
@@ -33,6 +36,9 @@ export function exploreBfs(m: Model, opts: ExploreOptions = {}): ExploreResult {
   const v0 = m.check(init);
   if (v0) return finish({ violation: v0, schedule: [] });
   states.push(init);
+  hash2(init);
+  hashA.push(H.a);
+  hashB.push(H.b);
   parent.push(-1);
   via.push(-1, -1);
   depthOf.push(0);
@@ -50,11 +56,17 @@ export function exploreBfs(m: Model, opts: ExploreOptions = {}): ExploreResult {
       continue;
     }
     for (let k = 0; k < list.length; k += 2) {
-      const n = m.apply(s, list[k], list[k + 1]);
+      // built in the model's scratch array, copied only when new
+      const scratch = m.applyHashed(s, list[k], list[k + 1], hashA[head], hashB[head], true);
+      const a = m.hashA, b = m.hashB;
+      rememberHash(scratch, a, b);
       transitions++;
-      if (!visited.add(n)) continue;
+      if (!visited.add(scratch)) continue;
+      const n = m.keep(scratch);
       const node = states.length;
       states.push(n);
+      hashA.push(a >>> 0);
+      hashB.push(b >>> 0);
       parent.push(head);
       via.push(list[k], list[k + 1]);
       depthOf.push(depthOf[head] + 1);
