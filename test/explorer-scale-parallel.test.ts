@@ -45,19 +45,21 @@ test('built: a violation found by a worker is decided by the sequential search (
 });
 
 test('a shared table that fills up grows 4 times larger while the workers wait, and the search goes on', async () => {
-  const seq = exploreDfs(buildModel(sc));
-  const p = await exploreParallel({ scenario: sc, variants: [] }, undefined, { workers: 2, tableLog2: 12 });
+  const shared = stressScenarios.find((s) => s.name === 'stress-shared-domain')!;
+  const seq = exploreDfs(buildModel(shared));
+  // asked for 2^10 slots, the table starts at the least that leaves room for two workers' inserts between polls
+  const p = await exploreParallel({ scenario: shared, variants: [] }, undefined, { workers: 2, tableLog2: 10 });
   assert.equal(p.verdict, 'clean');
-  assert.equal(p.stats.states, seq.stats.states, `${seq.stats.states} states do not fit 3/4 of 2^12 slots`);
+  assert.equal(p.stats.states, seq.stats.states, `${seq.stats.states} states do not fit 3/4 of 2^14 slots`);
   assert.equal(p.stats.transitions, seq.stats.transitions);
-  assert.deepEqual([p.parallel.tableLog2, p.parallel.tableGrowths], [14, 1]);
+  assert.deepEqual([p.parallel.tableLog2, p.parallel.tableGrowths], [18, 2]);
   // livelock checks too (their kept edges and done flags follow the states to the new slots), without them
-  const q = await exploreParallel({ scenario: sc, variants: [] }, undefined, { workers: 2, tableLog2: 12, livelock: false });
-  assert.deepEqual([q.verdict, q.stats.states, q.stats.transitions, q.parallel.tableGrowths], ['clean', seq.stats.states, seq.stats.transitions, 1]);
+  const q = await exploreParallel({ scenario: shared, variants: [] }, undefined, { workers: 2, tableLog2: 10, livelock: false });
+  assert.deepEqual([q.verdict, q.stats.states, q.stats.transitions, q.parallel.tableGrowths], ['clean', seq.stats.states, seq.stats.transitions, 2]);
   // with --max-memory the table has the size it allows, and a full one ends the search as bounded
-  const capped = await exploreParallel({ scenario: sc, variants: [] }, undefined, { workers: 2, tableLog2: 12, maxMemoryMB: 1 });
+  const capped = await exploreParallel({ scenario: shared, variants: [] }, undefined, { workers: 2, tableLog2: 14, maxMemoryMB: 1 });
   assert.equal(capped.verdict, 'bounded');
-  assert.match(capped.bound ?? '', /shared table of 2\^12 slots full/);
+  assert.match(capped.bound ?? '', /shared table of 2\^14 slots full/);
 });
 
 test('built: a small job never starts workers; a state budget stops the parallel search as bounded', async () => {

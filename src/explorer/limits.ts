@@ -2,6 +2,9 @@
 // (SIGINT), plus the periodic progress callback. poll() is cheap: it looks at the clock every 1024 calls.
 import type { ExploreOptions } from './result';
 
+/** poll() looks at the clock, the stop request and the bounds once every this many calls */
+export const POLL_EVERY = 1024;
+
 export class Limits {
   readonly maxStates: number;
   private readonly maxBytes: number;
@@ -18,7 +21,7 @@ export class Limits {
 
   /** null to go on, or the bound that stops the search. `states` may be a getter (read only when looking). */
   poll(statesNow: number | (() => number), transitions: number, depth: number, frontier: number): string | null {
-    if ((this.calls++ & 1023) !== 0) return null; // the first call looks too
+    if ((this.calls++ & (POLL_EVERY - 1)) !== 0) return null; // the first call looks too
     const states = typeof statesNow === 'number' ? statesNow : statesNow();
     const now = performance.now();
     if (this.opts.shouldStop?.()) return 'interrupted';

@@ -17,6 +17,7 @@ import { RUN, INTERRUPT, TABLE_FULL, ABANDONED, GROW, MAX_OPEN_EDGES, STOP, NEXT
 import { MessageChannel } from 'node:worker_threads';
 import { StepGraph } from '../stepgraph';
 import { runOnWorkers } from './pool';
+import { POLL_EVERY } from '../limits';
 
 export interface ParallelInfo {
   workers: number;
@@ -74,7 +75,11 @@ export async function exploreParallel(job: { scenario: ScenarioSpec; variants: s
   const bad = checkTop(m, region, deadlock);
   if (bad) return sequential('violation in the top region');
   if (region.frontier.length < opts.workers) return sequential('state space too small to split');
-  let log2 = opts.tableLog2 ?? tableLog2(opts, region.top.length + region.frontier.length);
+  // a worker sees the table's fill only when it polls (every POLL_EVERY transitions): the table keeps room for
+  // what every worker may insert until then
+  const headroom = 2 * opts.workers * POLL_EVERY;
+  let log2 = Math.max(opts.tableLog2 ?? tableLog2(opts, region.top.length + region.frontier.length), Math.ceil(Math.log2(4 * headroom)));
+  const fullAt = (): number => Math.min(Math.floor((1 << log2) * 0.75), (1 << log2) - headroom);
   const buffers = FingerprintTable.sharedBuffers(log2);
   let table = new FingerprintTable(0, buffers);
   for (const r of region.top) table.add(r.state);
@@ -91,7 +96,7 @@ export async function exploreParallel(job: { scenario: ScenarioSpec; variants: s
     ...(opts.preload ? { preload: opts.preload } : {}),
     ...(opts.maxStates !== undefined ? { maxStates: opts.maxStates } : {}),
     ...(opts.timeBudgetMs !== undefined ? { deadline: Date.now() + opts.timeBudgetMs } : {}),
-    roots: region.frontier, table: buffers, control, stepGraph, workers: opts.workers, fullAt: Math.floor((1 << log2) * 0.75), grow,
+    roots: region.frontier, table: buffers, control, stepGraph, workers: opts.workers, fullAt: fullAt(), grow,
   };
   /** Once every worker still searching waits for a larger table: move the states there and send it (or, at the
    * cap, stop the search as bounded). Workers insert nothing while paused, so the copy is whole. */
@@ -103,7 +108,7 @@ export async function exploreParallel(job: { scenario: ScenarioSpec; variants: s
     }
     log2 += 2;
     const next = table.grown(log2);
-    for (const c of channels) c.port1.postMessage({ table: next.table, fullAt: Math.floor((1 << log2) * 0.75) });
+    for (const c of channels) c.port1.postMessage({ table: next.table, fullAt: fullAt() });
     table = new FingerprintTable(0, next);
     info.tableGrowths = (info.tableGrowths ?? 0) + 1;
     Atomics.store(flags, PAUSED, 0);
