@@ -67,7 +67,7 @@ export function topRegion(m: Model, minRoots: number, maxTop = 20_000): TopRegio
         const key = fingerprintKey(s);
         const at = seen.get(key);
         if (at !== undefined) {
-          if (at <= k && m.sameProgress(r.state, s)) backEdges.push([r.state, s, list[j]]);
+          if (at <= k && !m.makesProgress(r.state, s, list[j])) backEdges.push([r.state, s, list[j]]);
           continue;
         }
         seen.set(key, k + 1);
@@ -82,7 +82,7 @@ export function topRegion(m: Model, minRoots: number, maxTop = 20_000): TopRegio
 
 /**
  * Does some edge (from, to) lie on a cycle, i.e. can `to` reach `from`? A cycle completes no operation and moves
- * no counter, so only states with the edge's operation indices and counters are searched (Model.sameProgress).
+ * no counter, so only states with the edge's operation indices and counters are searched (Model.makesProgress).
  * One pass: the strongly connected components (Tarjan, iterative) of the states reachable from the targets
  * within them; an edge closes a cycle when both ends are in one component. States are told apart by their
  * 53-bit fingerprints, as in the searches. Null when the budget of states ran out first. Checking a set of edges in parts gives the same
@@ -92,7 +92,7 @@ export function topRegion(m: Model, minRoots: number, maxTop = 20_000): TopRegio
  */
 export function closesCycle(m: Model, edges: readonly OpenEdge[], budget = 1_000_000, steps?: StepGraph): boolean | null {
   const mayCycle = (from: Int32Array, to: Int32Array, actor: number): boolean =>
-    steps ? steps.mayCycle(from, to, actor) : m.sameProgress(from, to);
+    steps ? steps.mayCycle(from, to, actor) : !m.makesProgress(from, to, actor);
   edges = edges.filter((e) => mayCycle(e[0], e[1], e[2]));
   const index = new Map<number, number>(), low: number[] = [], onStack: boolean[] = [], comp: number[] = [];
   const stack: number[] = [];

@@ -1,6 +1,6 @@
 // Owns the threads' step graphs for the livelock checks between parallel workers: per thread and operation,
 // which step index went to which in a transition on which no operation completes and no counter moves
-// (Model.sameProgress). Every state of a cycle agrees in operation indices and counters, so the steps a
+// (Model.makesProgress). Every state of a cycle agrees in operation indices and counters, so the steps a
 // thread takes on a cycle are such transitions, and they close a walk of its step graph: a thread's transition
 // u -> v can be on a cycle of states only if the graph leads from v back to u. The searches together meet every
 // transition, so the graph they note is complete; indexes are folded (operation mod OPS, step mod STEPS),
@@ -55,7 +55,7 @@ export class StepGraph {
    */
   mayCycle(from: Int32Array, to: Int32Array, actor: number): boolean {
     const m = this.m;
-    if (!m.sameProgress(from, to)) return false;
+    if (m.makesProgress(from, to, actor)) return false;
     if (actor >= m.threads) return true;
     const opAt = this.opAt[actor], pcAt = this.pcAt[actor];
     const op = from[opAt] & (OPS - 1), u = from[pcAt] & (STEPS - 1), v = to[pcAt] & (STEPS - 1);

@@ -69,7 +69,7 @@ export class LayoutBuilder {
    * against a threshold. Besides its own object, each gets THRESHOLDS threshold objects, so that a step testing
    * "counter >= T" (World.atLeast) conflicts only with the writes that move the counter across T, not with
    * every write. No step may lower a counter (the tests check it over every built-in scenario): a cycle of
-   * states then holds no step that changes one, which the livelock checks use (Model.sameProgress).
+   * states then holds no step that changes one, which the livelock checks use (Model.makesProgress).
    */
   counter(name: string, n: number, objectOf: (i: number) => string, init = 0): Index1 {
     const at = this.array(name, n, objectOf, init);

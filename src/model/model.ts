@@ -129,20 +129,10 @@ export class Model {
   }
 
   /**
-   * a and b agree in what only grows: every thread's operation index, and every counter (Layout.counter). All
-   * states of a cycle do (a cycle completes no operation and lowers no counter), so an edge between states
-   * that do not is on no cycle (the livelock checks between workers rely on this).
+   * Whether actor's transition before -> after moves what only grows: it completes an operation (only the
+   * actor's own operation index can change in its step) or moves a counter (Layout.counter). All states of a
+   * cycle agree in both, so such a transition is on no cycle (the livelock checks between workers rely on this).
    */
-  sameProgress(a: Int32Array, b: Int32Array): boolean {
-    const at = this.opSlots;
-    for (let k = 0; k < at.length; k++) if (a[at[k]] !== b[at[k]]) return false;
-    const cs = this.sys.layout.counterSlots;
-    for (let k = 0; k < cs.length; k++) if (a[cs[k]] !== b[cs[k]]) return false;
-    return true;
-  }
-
-  /** Whether actor's transition before -> after completes an operation or moves a counter (!sameProgress, for
-   * a transition: only the actor's own operation index can change in its step). */
   makesProgress(before: Int32Array, after: Int32Array, actor: number): boolean {
     if (actor < this.opSlots.length && before[this.opSlots[actor]] !== after[this.opSlots[actor]]) return true;
     const cs = this.sys.layout.counterSlots;

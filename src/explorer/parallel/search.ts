@@ -5,7 +5,8 @@
 // and transitions of the sequential search. Verdicts are made deterministic by construction: if any worker
 // finds a violation, or a cycle could cross workers (an edge into a state another worker is still below, or a
 // back edge in the top region) lies on a cycle while livelocks are checked, the sequential search decides the
-// job. Each worker checks its own such edges for cycles once its search is over, in parallel with the others.
+// job. Each worker checks its own such edges for cycles once every worker's search is over, in parallel with
+// the others; a table 3/4 full grows while the workers wait.
 import { availableParallelism } from 'node:os';
 import { buildModel } from '../../model/model';
 import type { ScenarioSpec } from '../../model/scenario';
