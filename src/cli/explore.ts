@@ -68,9 +68,12 @@ export function correctJobs(sc: ScenarioSpec): JobSpec[] {
   return [[], ...(sc.alternatives ?? [])].map((variants) => ({ scenario: sc, variants, expect: 'clean' }));
 }
 
-/** The faulty runs of a scenario: each variant it exists to catch, with the invariant expected to catch it. */
+/**
+ * The faulty runs of a scenario: each variant it exists to catch, checked against the invariant expected to catch
+ * it alone (another, no-data-race say, may fire first in the full check: `explore -v` shows whichever does).
+ */
 export function faultyJobs(sc: ScenarioSpec): JobSpec[] {
-  return (sc.catches ?? []).map((c) => ({ scenario: sc, variants: [c.variant], expect: c.invariant }));
+  return (sc.catches ?? []).map((c) => ({ scenario: sc, variants: [c.variant], expect: c.invariant, invariants: [c.invariant] }));
 }
 
 function jobOptions(f: ExploreFlags): JobOptions {

@@ -9,7 +9,8 @@ import type { Schedule } from './result';
 import type { TraceStep } from './trace';
 
 export const FORMAT = 'iommu-check/counterexample';
-export const VERSION = 1;
+/** 2: steps split at shared accesses (issue 10): schedules of version 1 no longer replay */
+export const VERSION = 2;
 
 export interface Counterexample {
   format: typeof FORMAT;
@@ -22,13 +23,16 @@ export interface Counterexample {
   trace: TraceStep[];
   /** how it was found: explorer strategy or fuzzer seed */
   foundBy?: string;
+  /** the invariants that were checked when it was found (absent: all that apply); replay checks the same */
+  invariants?: string[];
 }
 
 export class CounterexampleError extends UsageError {}
 
 export function makeCounterexample(scenario: ScenarioSpec, variants: readonly string[], violation: Violation | null,
-  schedule: Schedule, trace: TraceStep[], foundBy?: string): Counterexample {
-  return { format: FORMAT, version: VERSION, scenario, variants: [...variants], violation, schedule, trace, ...(foundBy ? { foundBy } : {}) };
+  schedule: Schedule, trace: TraceStep[], foundBy?: string, invariants?: readonly string[]): Counterexample {
+  return { format: FORMAT, version: VERSION, scenario, variants: [...variants], violation, schedule, trace, ...(foundBy ? { foundBy } : {}),
+    ...(invariants ? { invariants: [...invariants] } : {}) };
 }
 
 export function parseCounterexample(text: string, file: string): Counterexample {
@@ -44,7 +48,11 @@ export function parseCounterexample(text: string, file: string): Counterexample 
   if (typeof raw !== 'object' || raw === null) bad('expected a JSON object');
   const o = raw as Record<string, unknown>;
   if (o.format !== FORMAT) bad(`"format" must be "${FORMAT}"`);
+  if (o.version === 1)
+    bad('version 1 was recorded before steps were split at shared accesses, so its schedule no longer replays: find it again (npm run corpus:refresh for corpus/)');
   if (o.version !== VERSION) bad(`unsupported version ${JSON.stringify(o.version)} (this build reads ${VERSION})`);
+  if (o.invariants !== undefined && (!Array.isArray(o.invariants) || !o.invariants.every((v) => typeof v === 'string')))
+    bad('"invariants" must be a list of invariant ids');
   if (!Array.isArray(o.variants) || !o.variants.every((v) => typeof v === 'string')) bad('"variants" must be a list of names');
   if (!Array.isArray(o.schedule) || !o.schedule.every((p) => Array.isArray(p) && p.length === 2 && p.every(Number.isInteger)))
     bad('"schedule" must be a list of [actor, choice] integer pairs');

@@ -22,6 +22,8 @@ export interface JobSpec {
   variants: string[];
   /** the verdict the job should have: 'clean' for correct variants, an invariant id for a faulty one */
   expect?: string;
+  /** check only these invariants (a faulty job checks the one it names; options.invariants overrides) */
+  invariants?: string[];
 }
 
 export interface JobOptions extends ExploreOptions {
@@ -101,6 +103,7 @@ export function fullSearch(opts: JobOptions): boolean {
 }
 
 export function runJob(job: JobSpec, opts: JobOptions = {}): JobResult {
+  if (opts.invariants === undefined && job.invariants) opts = { ...opts, invariants: job.invariants };
   const m = buildModel(job.scenario, job.variants, opts.invariants);
   let r: DfsResult & { checkpoint?: Checkpoint };
   if (fullSearch(opts) && !opts.visited) {
@@ -140,15 +143,15 @@ export function runJob(job: JobSpec, opts: JobOptions = {}): JobResult {
   }
   out.violation = r.violation;
   out.schedule = r.schedule;
-  out.counterexample = counterexampleOf(m, job, r, foundBy);
+  out.counterexample = counterexampleOf(m, job, r, foundBy, opts.invariants);
   if (opts.minimize !== false) {
-    const min = minimize(job.scenario, job.variants, r.schedule!, r.violation!);
+    const min = minimize(job.scenario, job.variants, r.schedule!, r.violation!, undefined, opts.invariants);
     const { threads, ops, steps } = min.removed;
     if (threads + ops + steps > 0) {
-      const mm = buildModel(min.scenario, job.variants);
+      const mm = buildModel(min.scenario, job.variants, opts.invariants);
       const replayed = replaySchedule(mm, min.schedule);
       out.minimized = makeCounterexample(min.scenario, job.variants, min.violation, min.schedule, replayed.steps,
-        `${foundBy}, minimized (removed ${threads} thread(s), ${ops} operation(s), ${steps} step(s))`);
+        `${foundBy}, minimized (removed ${threads} thread(s), ${ops} operation(s), ${steps} step(s))`, opts.invariants);
     }
   }
   return out;
@@ -169,9 +172,9 @@ export function reductionApplies(opts: ExploreOptions): boolean {
     && opts.maxOpsPerThread === undefined && opts.visited === undefined;
 }
 
-function counterexampleOf(m: Model, job: JobSpec, r: ExploreResult, foundBy: string): Counterexample {
+function counterexampleOf(m: Model, job: JobSpec, r: ExploreResult, foundBy: string, invariants?: readonly string[]): Counterexample {
   const replayed = replaySchedule(m, r.schedule!);
-  return makeCounterexample(job.scenario, job.variants, r.violation!, r.schedule!, replayed.steps, foundBy);
+  return makeCounterexample(job.scenario, job.variants, r.violation!, r.schedule!, replayed.steps, foundBy, invariants);
 }
 
 /** Did the job end as expected (clean for a correct run, caught by the named invariant for a faulty one)? */

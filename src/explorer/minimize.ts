@@ -26,10 +26,10 @@ function stillFails(m: Model, schedule: Schedule, invariant: string): { schedule
   return null;
 }
 
-function tryScenario(sc: ScenarioSpec, variants: readonly string[], schedule: Schedule, invariant: string, budget: number): { m: Model; schedule: Schedule; violation: Violation } | null {
+function tryScenario(sc: ScenarioSpec, variants: readonly string[], schedule: Schedule, invariant: string, budget: number, invariants?: readonly string[]): { m: Model; schedule: Schedule; violation: Violation } | null {
   let m: Model;
   try {
-    m = buildModel(sc, variants);
+    m = buildModel(sc, variants, invariants);
   } catch {
     return null; // the smaller scenario is not valid (e.g. set-up now blocks)
   }
@@ -41,7 +41,9 @@ function tryScenario(sc: ScenarioSpec, variants: readonly string[], schedule: Sc
   return null;
 }
 
-export function minimize(scenario: ScenarioSpec, variants: readonly string[], schedule: Schedule, violation: Violation, budget = 20_000): Minimized {
+/** `invariants`: the ones checked when the violation was found (absent: all that apply). */
+export function minimize(scenario: ScenarioSpec, variants: readonly string[], schedule: Schedule, violation: Violation, budget = 20_000,
+  invariants?: readonly string[]): Minimized {
   const inv = violation.invariant;
   let sc: ScenarioSpec = structuredClone(scenario);
   let sched = schedule.slice();
@@ -49,7 +51,7 @@ export function minimize(scenario: ScenarioSpec, variants: readonly string[], sc
   const removed = { threads: 0, ops: 0, steps: 0 };
   /** Keep the smaller scenario when the violation still replays on it. */
   const attempt = (cand: ScenarioSpec, cs: Schedule): boolean => {
-    const r = tryScenario(cand, variants, cs, inv, budget);
+    const r = tryScenario(cand, variants, cs, inv, budget, invariants);
     if (!r) return false;
     sc = cand;
     sched = r.schedule;
@@ -66,7 +68,7 @@ export function minimize(scenario: ScenarioSpec, variants: readonly string[], sc
   // 2. single operations of each thread: drop the op and the schedule steps it took
   for (let t = 0; t < sc.threads.length; t++) {
     for (let k = sc.threads[t].ops.length - 1; k >= 0; k--) {
-      const m = buildModel(sc, variants);
+      const m = buildModel(sc, variants, invariants);
       const owner = opOfEachStep(m, sched, t);
       const ops = sc.threads[t].ops.filter((_, j) => j !== k);
       const cand: ScenarioSpec = { ...sc, threads: sc.threads.map((th, j) => (j === t ? { ...th, ops } : th)) };
@@ -80,7 +82,7 @@ export function minimize(scenario: ScenarioSpec, variants: readonly string[], sc
     if (attempt(cand, sched)) removed.ops++;
   }
   // 3. single steps, last first
-  const m = buildModel(sc, variants);
+  const m = buildModel(sc, variants, invariants);
   for (let n = sched.length - 1; n >= 0; n--) {
     const cs = sched.filter((_, j) => j !== n);
     const r = stillFails(m, cs, inv);

@@ -17,7 +17,7 @@ export interface ReplayOutcome {
 export function replayCounterexample(cx: Counterexample, file = 'counterexample'): ReplayOutcome {
   let r;
   try {
-    r = replaySchedule(buildModel(cx.scenario, cx.variants), cx.schedule);
+    r = replaySchedule(buildModel(cx.scenario, cx.variants, cx.invariants), cx.schedule);
   } catch (e) {
     if (e instanceof ScheduleError || (e instanceof UsageError && !(e instanceof CounterexampleError)))
       throw new CounterexampleError(`${file}: ${e.message}`);

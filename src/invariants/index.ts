@@ -7,6 +7,7 @@ import { noDomainFreedWhileAttached } from './lifetime';
 import { refcountSane } from './refcount';
 import { isolation } from './isolation';
 import { noDeadlock } from './progress';
+import { noDataRace } from './race';
 import { svaInvariants } from './sva';
 import { ioasidInvariants } from './ioasid';
 import { hypInvariants } from './hyp';
@@ -15,7 +16,7 @@ import { viommuInvariants } from './viommu';
 export type { Invariant } from './invariant';
 
 const registry: Invariant[] = [
-  noStaleTlbAfterSync, noDomainFreedWhileAttached, refcountSane, isolation, noDeadlock,
+  noStaleTlbAfterSync, noDomainFreedWhileAttached, refcountSane, isolation, noDeadlock, noDataRace,
   ...svaInvariants, ...ioasidInvariants, ...hypInvariants, ...viommuInvariants,
 ];
 

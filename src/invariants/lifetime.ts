@@ -1,7 +1,7 @@
 // Owns the domain lifetime invariant: a domain is never freed while devices are attached, and no step
 // touches a freed domain (use-after-free). Atoms: one per device, then the use-after-free record.
 import { atomicInvariant } from './invariant';
-import { FREED } from '../model/stack/domains';
+import { FREED } from '../model/domains/state';
 
 export const noDomainFreedWhileAttached = atomicInvariant({
   id: 'no-domain-freed-while-attached',

@@ -1,7 +1,7 @@
 // Owns refcount sanity: no attach refcount below zero, and each equals its real number of attached
 // devices whenever nobody holds the domain lock (and so at quiescence). Atoms: one per domain.
 import { atomicInvariant } from './invariant';
-import { FREED } from '../model/stack/domains';
+import { FREED } from '../model/domains/state';
 
 export const refcountSane = atomicInvariant({
   id: 'refcount-sane',

@@ -1,6 +1,8 @@
 // Owns the world layout: named fields of a flat Int32Array, their readable names and the shared object
 // each slot belongs to (the unit of footprints for partial-order reduction and of trace diffs), and the
-// threshold objects of counter slots (see counter()).
+// threshold objects of counter slots (see counter()), and each field's access class (plain or atomic memory,
+// a lock word, hardware-only state, a ghost, a thread's private register) that the granularity rule and the
+// data-race check read.
 
 export type Index1 = (i: number) => number;
 export type Index2 = (i: number, j: number) => number;
@@ -12,6 +14,20 @@ export type Index3 = (i: number, j: number, k: number) => number;
  * object only add a conflict, never hide one.
  */
 export const THRESHOLDS = 8;
+
+/**
+ * How a field is accessed, as the kernel code has it:
+ * - plain: ordinary memory; two threads accessing it at once, one writing, is a data race (no-data-race)
+ * - atomic: READ_ONCE/WRITE_ONCE, atomic_t, refcount_t, MMIO registers: marked accesses, never a race
+ * - lock: a lock word (spinlock, mutex, rwsem); taken and released by the lock primitives only
+ * - hw: state only hardware reaches (IOTLB entries, a walker's cache); a CPU step that writes it stands for
+ *   the effect of the step's one real access (a fresh ASID has no entries), so it does not count as one
+ * - ghost: bookkeeping for invariants, invisible to the code it observes
+ * - local: a thread's private registers (program counter, locals, return value, its gather, preempt count)
+ * Shared accesses are to plain, atomic and lock fields; a thread step makes at most one (granularity.ts).
+ */
+export type AccessClass = 'plain' | 'atomic' | 'lock' | 'hw' | 'ghost' | 'local';
+export const ACCESS_CLASSES: readonly AccessClass[] = ['plain', 'atomic', 'lock', 'hw', 'ghost', 'local'];
 
 /** How a slot is named in a trace and which shared object it belongs to. */
 export interface SlotInfo {
@@ -28,6 +44,7 @@ export class LayoutBuilder {
   /** per counter slot, the id of its first threshold object */
   private readonly thresholdBase = new Map<number, number>();
   private readonly formats = new Map<string, (v: number) => string>();
+  private readonly classes = new Map<string, AccessClass>();
 
   get size(): number {
     return this.slotNames.length;
@@ -100,11 +117,25 @@ export class LayoutBuilder {
     this.formats.set(name, fmt);
   }
 
+  /**
+   * Declare how field `name` is accessed (see AccessClass). Undeclared fields are plain, except those named
+   * `ghost.*` (ghost).
+   */
+  access(name: string, cls: AccessClass): void {
+    this.classes.set(name, cls);
+  }
+
   finish(): Layout {
-    const fmt = this.slotNames.map((n) => this.formats.get(n.replace(/\[.*$/, '')));
+    const field = (n: string) => n.replace(/\[.*$/, '');
+    const fmt = this.slotNames.map((n) => this.formats.get(field(n)));
+    const cls = Uint8Array.from(this.slotNames, (n) => {
+      const f = field(n);
+      const c = this.classes.get(f) ?? (f.startsWith('ghost.') ? 'ghost' : 'plain');
+      return ACCESS_CLASSES.indexOf(c);
+    });
     const thresholds = new Int32Array(this.slotNames.length).fill(-1);
     for (const [slot, base] of this.thresholdBase) thresholds[slot] = base;
-    return new Layout(this.slotNames, Int32Array.from(this.slotObjects), this.objectNames, Int32Array.from(this.initial), fmt, thresholds);
+    return new Layout(this.slotNames, Int32Array.from(this.slotObjects), this.objectNames, Int32Array.from(this.initial), fmt, thresholds, cls);
   }
 }
 
@@ -117,6 +148,8 @@ export class Layout {
     private readonly formats: readonly (((v: number) => string) | undefined)[] = [],
     /** per slot, its first threshold object if it is a counter, else -1 */
     readonly thresholdBase: Int32Array = new Int32Array(slotNames.length).fill(-1),
+    /** per slot, the index of its AccessClass in ACCESS_CLASSES */
+    readonly slotClass: Uint8Array = new Uint8Array(slotNames.length),
   ) {
     this.counterSlots = Int32Array.from(Array.from(thresholdBase).flatMap((b, i) => (b >= 0 ? [i] : [])));
   }
@@ -126,6 +159,20 @@ export class Layout {
 
   get size(): number {
     return this.slotNames.length;
+  }
+
+  accessClass(slot: number): AccessClass {
+    return ACCESS_CLASSES[this.slotClass[slot]];
+  }
+
+  /** Whether an access to slot counts as a shared access (plain, atomic or lock memory). */
+  isShared(slot: number): boolean {
+    return this.slotClass[slot] <= 2;
+  }
+
+  /** The field a slot belongs to: "domain.refs" for "domain.refs[1]". */
+  fieldOf(slot: number): string {
+    return this.slotNames[slot].replace(/\[.*$/, '');
   }
 
   /** Slots whose value differs between two states, as `name: old -> new`. */

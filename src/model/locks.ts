@@ -10,6 +10,9 @@ export function isFree(c: Ctx, slot: number): boolean {
 export function lockStep(label: string, slot: (c: Ctx) => number, next?: (c: Ctx) => number | void): StepDef {
   return {
     label,
+    access: 'lock',
+    role: 'lock',
+    lockName: label.replace(/^lock /, ''),
     enabled: (c) => isFree(c, slot(c)),
     run: (c) => {
       c.w.set(slot(c), c.t + 1);
@@ -22,6 +25,9 @@ export function lockStep(label: string, slot: (c: Ctx) => number, next?: (c: Ctx
 export function unlockStep(label: string, slot: (c: Ctx) => number, next?: (c: Ctx) => number | void): StepDef {
   return {
     label,
+    access: 'unlock',
+    role: 'unlock',
+    lockName: label.replace(/^unlock /, ''),
     run: (c) => {
       c.w.set(slot(c), 0);
       return next ? next(c) : undefined;

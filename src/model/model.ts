@@ -30,7 +30,8 @@ export class Model {
   readonly programs: CompiledOp[][];
   readonly invariants: Invariant[];
   private readonly ctx: Ctx;
-  private readonly world: World;
+  /** the view steps run on (granularity.ts records their accesses through it) */
+  readonly world: World;
   private readonly initialState: Int32Array;
   /** each thread's operation-index and step-index slots (read on every transition of the searches) */
   private readonly opSlots: Int32Array;
@@ -261,6 +262,17 @@ export class Model {
     } finally {
       w.stopHash();
     }
+  }
+
+  /** Evaluate thread t's enabling condition in s (for its footprint); true when it has a step and may take it. */
+  evalEnabled(s: Int32Array, t: number): boolean {
+    const cur = this.currentStep(s, t);
+    if (!cur) return false;
+    if (!cur.step.enabled) return true;
+    this.world.a = s;
+    this.ctx.t = t;
+    this.ctx.args = cur.op.args;
+    return cur.step.enabled(this.ctx);
   }
 
   /** Like apply, also returning which objects the step (and its enabling condition) read and wrote. */

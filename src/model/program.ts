@@ -16,9 +16,29 @@ export interface Ctx {
   sys: System;
 }
 
+/**
+ * The one shared access a step makes, as granularity.ts checks it against what the step really touched:
+ * none (locals only), a load, a store, an atomic read-modify-write, a lock or unlock, a wait (a load whose
+ * value enables the step), any one access ('one', the default of a hand-written step), or several when the
+ * step says why it is atomic (`atomic`).
+ */
+export type StepAccess = 'none' | 'load' | 'store' | 'rmw' | 'lock' | 'unlock' | 'wait' | 'one' | 'atomic';
+
+/** What a step stands for, for the mutation operators (drop a lock pair, a wait, a get or put, an invalidation). */
+export type StepRole = 'lock' | 'unlock' | 'wait' | 'get' | 'put' | 'invalidate';
+
 export interface StepDef {
   /** what the step does, as a kernel engineer would say it: "lock cmdq", "clear pte" */
   readonly label: string;
+  /** the shared access it makes (default 'one') */
+  readonly access?: StepAccess;
+  /** why the step makes several shared accesses at once (required with access 'atomic') */
+  readonly atomic?: string;
+  readonly role?: StepRole;
+  /** the step stands for hardware (a device's DMA through the IOMMU), not a CPU: never one side of a data race */
+  readonly hardware?: boolean;
+  /** with role lock/unlock: which lock (the same name on both halves of a pair) */
+  readonly lockName?: string;
   /** a disabled step (lock held, queue full, waiting for CMD_SYNC) is simply not offered */
   enabled?(c: Ctx): boolean;
   /** mutate c.w; return the next step index, DONE, or nothing for "the next step" */
@@ -51,6 +71,8 @@ export interface OpDef {
 /** A hardware actor: it never finishes; each enabled choice is a separate step the scheduler may pick. */
 export interface ActorDef {
   readonly name: string;
+  /** why each step of this actor is one atomic step (a hardware actor's); without it, the granularity rule applies */
+  readonly atomic?: string;
   /** push the codes of every enabled choice */
   choices(c: Ctx, out: number[]): void;
   run(c: Ctx, choice: number): void;

@@ -6,7 +6,7 @@ import type { ScenarioSpec } from './scenario';
 import type { VariantSet } from './variants';
 
 /** Number of scratch locals per thread (reset when an operation completes). */
-export const LOCALS = 4;
+export const LOCALS = 6;
 
 export interface Subsystem {
   readonly name: string;
@@ -46,6 +46,12 @@ export class System {
   /** what the thread's last operation returned */
   readonly ret: Index1;
   readonly local: Index2;
+  /** preempt_count of each thread: raised by spinlocks (and rcu_read_lock), so a sleeping lock there is a bug */
+  readonly preempt: Index1;
+  /** ghost: the first thread that took a sleeping lock in atomic context, + 1 */
+  readonly sleptInAtomic: number;
+  /** ghost: the lock slot it took, + 1 */
+  readonly sleptOn: number;
   readonly actors: ActorDef[] = [];
 
   constructor(
@@ -59,6 +65,10 @@ export class System {
     this.stepIndex = b.array('step', T, th);
     this.ret = b.array('ret', T, th);
     this.local = b.matrix('local', T, LOCALS, th);
+    this.preempt = b.array('preempt', T, th);
+    for (const f of ['op', 'step', 'ret', 'local', 'preempt']) b.access(f, 'local');
+    this.sleptInAtomic = b.scalar('ghost.slept_in_atomic');
+    this.sleptOn = b.scalar('ghost.slept_on');
     for (const s of subsystems) s.declare(b, this);
     this.layout = b.finish();
     for (const s of subsystems) if (s.actors) this.actors.push(...s.actors(this));

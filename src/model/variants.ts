@@ -11,6 +11,8 @@ export interface VariantDef {
   /** the slot's default (the correct implementation used when nothing is selected) */
   readonly isDefault?: boolean;
   readonly description: string;
+  /** for a variant of an operation written with the step builder: its replacement steps (api/define.ts) */
+  readonly steps?: import('./api/define').StepsFn;
 }
 
 const registry = new Map<string, VariantDef>();

@@ -13,6 +13,10 @@ export class World {
   /** the objects read and written since track() (new lists each time: a caller may keep the ones it got) */
   readObjects: number[] = [];
   writeObjects: number[] = [];
+  /** with audit(): the slots read and written since, for the granularity rule and the data-race check */
+  private auditing = false;
+  readSlots: number[] = [];
+  writeSlots: number[] = [];
   private hashing = false;
   /** with startHash: the fingerprint halves of `a` as it is now */
   hashA = 0;
@@ -31,6 +35,14 @@ export class World {
     this.epoch++;
   }
 
+  /** Start (or stop) recording the slots a step reads and writes, besides its objects (implies track). */
+  audit(on: boolean): void {
+    this.track(on);
+    this.auditing = on;
+    this.readSlots = [];
+    this.writeSlots = [];
+  }
+
   /** From now on keep hashA/hashB the fingerprint of `a`, whose halves are a and b now (until stopHash). */
   startHash(a: number, b: number): void {
     this.hashing = true;
@@ -43,6 +55,18 @@ export class World {
   }
 
   get(i: number): number {
+    if (this.tracking) {
+      this.note(this.layout.slotObject[i], 0, this.readObjects);
+      if (this.auditing) this.readSlots.push(i);
+    }
+    return this.a[i];
+  }
+
+  /**
+   * Read slot i as model bookkeeping (a KASAN-like check of a domain's state, say): part of the footprint, so
+   * the reduction orders it, but not one of the step's accesses in the granularity rule.
+   */
+  peek(i: number): number {
     if (this.tracking) this.note(this.layout.slotObject[i], 0, this.readObjects);
     return this.a[i];
   }
@@ -50,6 +74,7 @@ export class World {
   set(i: number, v: number): void {
     if (this.tracking) {
       this.note(this.layout.slotObject[i], 1, this.writeObjects);
+      if (this.auditing) this.writeSlots.push(i);
       const base = this.layout.thresholdBase[i];
       if (base >= 0) this.crossed(base, this.a[i], v);
     }
@@ -74,6 +99,7 @@ export class World {
    */
   atLeast(i: number, t: number): boolean {
     if (this.tracking) {
+      if (this.auditing) this.readSlots.push(i);
       const base = this.layout.thresholdBase[i];
       if (base >= 0) this.note(base + thresholdOf(t), 0, this.readObjects);
       else this.note(this.layout.slotObject[i], 0, this.readObjects);

@@ -8,7 +8,7 @@ import { defineSubsystem, type System } from '../system';
 import { defineOp } from '../ops';
 import { defineVariants } from '../variants';
 import { lockStep, unlockStep } from '../locks';
-import { servingInstances, touchDomain } from './domains';
+import { servingInstances, touchDomain } from '../domains/state';
 import { CMD_SYNC, completed, insert, hasSpace, tlbiAsid, tlbiVa } from './cmdq';
 import { promiseClean, takeWatched, watchPage, watching } from './pgtable';
 import { forEachBit, lowestBit, popCount } from '../bits';
@@ -30,6 +30,7 @@ defineSubsystem({
     const T = sys.threads, D = sys.scenario.domains.length;
     const th = (t: number) => `thread[${t}]`;
     sys.fl = { gather: b.matrix('gather', T, D, th) };
+    b.access('gather', 'local');
   },
 });
 

@@ -8,7 +8,7 @@ import { defineVariants } from '../variants';
 import { EINVAL, ENOMEM } from '../errno';
 import { clearPte, mapPage } from './pgtable';
 import { domainFlushPlan, flushSteps } from './flush';
-import { touchDomain } from './domains';
+import { touchDomain } from '../domains/state';
 
 export const IOVA_FREE = 0;
 export const IOVA_IN_USE = 1;

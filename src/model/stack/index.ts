@@ -1,5 +1,6 @@
 // Owns the order in which the stack's subsystems declare their fields (imported for their side effects).
-import './domains';
+import '../domains/state';
+import '../domains/ops';
 import './pgtable';
 import './iotlb';
 import './cmdq';

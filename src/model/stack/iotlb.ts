@@ -6,7 +6,7 @@ import type { ActorDef, Ctx } from '../program';
 import { defineSubsystem, type System } from '../system';
 import { defineOp } from '../ops';
 import { EFAULT } from '../errno';
-import { servingInstances, touchDomain } from './domains';
+import { servingInstances, touchDomain } from '../domains/state';
 
 export interface IotlbFields {
   /** physical page + 1 cached for (instance, domain, page); 0 = no entry */
@@ -41,6 +41,7 @@ defineSubsystem({
       dmaWindow: b.array('ghost.dma.window', V, dev),
       dmaPromised: b.array('ghost.dma.promised', V, dev),
     };
+    b.access('iotlb', 'hw');
   },
   actors: (sys) => (sys.scenario.speculativeWalker ? sys.scenario.instances.map((_, i) => walker(i)) : []),
 });

@@ -7,7 +7,7 @@ import { defineSubsystem, type System } from '../system';
 import { defineOp } from '../ops';
 import { defineVariants } from '../variants';
 import { EEXIST } from '../errno';
-import { touchDomain } from './domains';
+import { touchDomain } from '../domains/state';
 import { gatherPage, queueUnmapInvalidation, eagerSteps } from './flush';
 
 export interface PgtableFields {
