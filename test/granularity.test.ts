@@ -11,8 +11,6 @@ import { traverse } from './helpers';
 
 /** Operations (or actors) still written as coarse steps; this list only shrinks. */
 const NOT_YET_SPLIT = new Set<string>([
-  // core
-  'unmap', 'dma', 'iotlb_sync', 'cmdq-consumer', 'dma_map', 'fq_flush', 'dma_unmap', 'map',
   // sva
   'sva_unbind', 'sva_bind', 'sva_dma', 'mm_exit',
   // ioasid

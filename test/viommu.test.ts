@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { buildModel, type Model } from '../src/model/model';
 import { validateScenario, ScenarioError, type ScenarioSpec } from '../src/model/scenario';
 import { EBUSY, EEXIST, EFAULT, EINVAL, ENODEV, ENOENT } from '../src/model/errno';
-import { CMD_SYNC, defineCommandKind, describeCmd, extraCmd, tlbiAsid, tlbiVa } from '../src/model/stack/cmdq';
+import { CMD_SYNC, defineCommandKind, describeCmd, extraCmd, tlbiAsid, tlbiVa } from '../src/model/cmdq/state';
 import { CMD_INV_DEV, CMD_TLBI_NH_ASID } from '../src/model/stack/viommu-guest';
 import { runAlone } from './helpers';
 import { exploreDfs } from '../src/explorer/dfs';

@@ -131,9 +131,12 @@ export class Builder {
     return { kind: 'instr', label, access: 'wait', role, enabled: pred, run: () => undefined };
   }
 
-  /** A step of one shared access the builder has no primitive for; the granularity rule checks it. */
-  step(label: string, run: (c: Ctx) => Next, enabled?: (c: Ctx) => boolean, role?: StepRole): Instr {
-    return { kind: 'instr', label, access: 'one', role, enabled, run };
+  /**
+   * A step of one shared access the builder has no primitive for (a store with ghost bookkeeping beside it,
+   * say); `access` says which kind it is, and the granularity rule checks it.
+   */
+  step(label: string, run: (c: Ctx) => Next, enabled?: (c: Ctx) => boolean, role?: StepRole, access: 'one' | 'load' | 'store' = 'one'): Instr {
+    return { kind: 'instr', label, access, role, enabled, run };
   }
 
   /**

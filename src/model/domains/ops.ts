@@ -6,7 +6,7 @@ import { operation, variantOf } from '../api/define';
 import type { Builder } from '../api/builder';
 import type { Item } from '../api/instr';
 import { EBUSY, EINVAL, ENODEV, ENOENT, EEXIST } from '../errno';
-import { forgetDomainOnInstance } from '../stack/iotlb';
+import { forgetDomainOnInstance } from '../iotlb/state';
 import { FREED, LIVE, UNALLOCATED, servingInstancesPeek } from './state';
 
 const domainArgs = [{ name: 'domain', kind: 'domain' }] as const;

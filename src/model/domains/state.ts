@@ -60,6 +60,7 @@ defineSubsystem({
     };
     b.access('domain.lock', 'lock');
     b.access('group.mutex', 'lock');
+    b.access('device.domain', 'atomic'); // the STE: written with WRITE_ONCE, read locklessly by flushes and the SMMU
     b.format('domain.state', (v) => STATE_NAMES[v] ?? String(v));
   },
   initial(a, sys) {

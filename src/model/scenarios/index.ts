@@ -8,6 +8,7 @@ import { twoInstancesShareDomain } from './two-instances-share-domain';
 import { freeRacingAttachDetach } from './free-racing-attach-detach';
 import { flushQueueIovaReuse } from './flush-queue-iova-reuse';
 import { speculativeWalkRacingUnmap } from './speculative-walk-racing-unmap';
+import { twoDriversSyncOneQueue } from './two-drivers-sync-one-queue';
 import { svaScenarios } from './sva';
 import { ioasidScenarios } from './ioasid';
 import { hypScenarios } from './hyp';
@@ -22,6 +23,7 @@ export function defineScenario(s: ScenarioSpec): void {
 
 [
   unmapRacingDmaWithSync, twoInstancesShareDomain, freeRacingAttachDetach, flushQueueIovaReuse, speculativeWalkRacingUnmap,
+  twoDriversSyncOneQueue,
   ...svaScenarios, ...ioasidScenarios, ...hypScenarios, ...viommuScenarios,
 ].forEach(defineScenario);
 

@@ -9,7 +9,7 @@ import { defineOp } from '../ops';
 import { defineVariants } from '../variants';
 import { isFree, lockStep, unlockStep } from '../locks';
 import { EEXIST, EFAULT, ENODEV, ENOENT } from '../errno';
-import { CMD_SYNC, completed, defineCommandKind, extraCmd, insert, hasSpace } from './cmdq';
+import { CMD_SYNC, completed, defineCommandKind, extraCmd, insert, hasSpace } from '../cmdq/state';
 import { bindingOf } from './viommu-state';
 import { asidParam, vdevParam, vmParam } from './viommu-ids';
 import { lowestBit } from '../bits';

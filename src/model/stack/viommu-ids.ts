@@ -9,7 +9,7 @@ import { defineOp } from '../ops';
 import { defineVariants } from '../variants';
 import { isFree } from '../locks';
 import { EBUSY, EINVAL, ENOENT } from '../errno';
-import { CMD_SYNC, completed, insert, hasSpace } from './cmdq';
+import { CMD_SYNC, completed, insert, hasSpace } from '../cmdq/state';
 import { bindingOf } from './viommu-state';
 
 export const vmParam: ParamSpec = { name: 'vm', kind: 'vm', max: (sys) => sys.vi.M - 1 };

@@ -1,12 +1,10 @@
-// Owns each instance's IOTLB (cached translations tagged by domain), device DMA that translates through
-// it (hit) or a table walk (miss, which fills it), the optional speculative walker actor, and the ghost
-// record of each device's last DMA that the isolation and stale-TLB invariants judge.
+// Owns each instance's IOTLB (cached translations tagged by domain; hardware-only state), its invalidation
+// by the command-queue consumer, the optional speculative walker actor, and the ghost record of each device's
+// last DMA that the isolation and stale-TLB invariants judge. The DMA itself: dma.ts.
 import type { Index1, Index3, LayoutBuilder } from '../layout';
 import type { ActorDef, Ctx } from '../program';
 import { defineSubsystem, type System } from '../system';
-import { defineOp } from '../ops';
-import { EFAULT } from '../errno';
-import { servingInstances, touchDomain } from '../domains/state';
+import { servingInstances } from '../domains/state';
 
 export interface IotlbFields {
   /** physical page + 1 cached for (instance, domain, page); 0 = no entry */
@@ -55,45 +53,11 @@ export function forgetDomainOnInstance(c: Ctx, i: number, d: number): void {
   for (let p = 0; p < c.sys.pt.P; p++) c.w.set(c.sys.tlb.tlb(i, d, p), 0);
 }
 
-defineOp({
-  name: 'dma', subsystem: 'iotlb',
-  description: 'a device reads one IOVA page: IOTLB hit, or a walk of its domain\'s table that fills the IOTLB',
-  params: [{ name: 'device', kind: 'device' }, { name: 'iova', kind: 'page' }],
-  build: () => [{ label: 'translate and access', run: (c) => void c.w.set(c.sys.ret(c.t), dma(c, c.args[0], c.args[1])) }],
-});
-
-function dma(c: Ctx, v: number, p: number): number {
-  const f = c.sys.tlb, pt = c.sys.pt;
-  const d = c.w.get(c.sys.dom.devDomain(v)) - 1;
-  if (d < 0) {
-    record(c, v, 0, p, 0);
-    return EFAULT; // no domain: DMA blocked
-  }
-  touchDomain(c, d); // the walker reads this domain's table
-  const i = c.sys.dom.devInstance[v];
-  let phys = c.w.get(f.tlb(i, d, p));
-  if (phys === 0) {
-    phys = c.w.get(pt.pte(d, p));
-    if (phys !== 0) c.w.set(f.tlb(i, d, p), phys);
-  }
-  record(c, v, d + 1, p, phys);
-  return phys === 0 ? EFAULT : phys - 1;
-}
-
-function record(c: Ctx, v: number, dom: number, p: number, phys: number): void {
-  const f = c.sys.tlb, pt = c.sys.pt, d = dom - 1;
-  c.w.set(f.dmaDomain(v), dom);
-  c.w.set(f.dmaPage(v), p);
-  c.w.set(f.dmaPhys(v), phys);
-  c.w.set(f.dmaPte(v), d < 0 ? 0 : c.w.get(pt.pte(d, p)));
-  c.w.set(f.dmaWindow(v), d < 0 ? 0 : c.w.get(pt.window(d, p)));
-  c.w.set(f.dmaPromised(v), d < 0 ? 0 : c.w.get(pt.promised(d, p)));
-}
-
 /** Instance i's table walker may prefetch any valid PTE of a domain it serves. */
 function walker(i: number): ActorDef {
   return {
     name: `walker[${i}]`,
+    atomic: 'the table walker reads a PTE and fills its IOTLB entry as one hardware step',
     choices(c, out) {
       const P = c.sys.pt.P;
       for (let d = 0; d < c.sys.dom.D; d++) {

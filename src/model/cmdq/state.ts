@@ -1,11 +1,12 @@
-// Owns the SMMUv3-style command queue of each instance: TLBI commands and CMD_SYNC inserted under the
-// queue lock, consumed in order by the instance's hardware consumer actor; a CMD_SYNC is complete once
-// the consumer has moved past it, i.e. once everything queued before it was executed. Other subsystems
-// may register extra command kinds (e.g. the vIOMMU's VMID-tagged TLBIs) with defineCommandKind.
+// Owns the state of the SMMUv3-style command queue of each instance: its entries, the driver's prod (a plain
+// shadow under the queue's spinlock), the consumer's cons (an MMIO register), the encodings of commands, and
+// the hardware consumer actor that executes them in order; a CMD_SYNC is complete once the consumer has moved
+// past it. Other subsystems may register extra command kinds (e.g. the vIOMMU's VMID-tagged TLBIs) with
+// defineCommandKind. Issuing commands (lock, read prod, wait for space, insert, unlock): issue.ts.
 import type { Index1, Index2, LayoutBuilder } from '../layout';
 import type { ActorDef, Ctx } from '../program';
 import { defineSubsystem, type System } from '../system';
-import { forgetDomainOnInstance, invalidatePage } from './iotlb';
+import { forgetDomainOnInstance, invalidatePage } from '../iotlb/state';
 
 export const CMD_TLBI_VA = 1;
 export const CMD_TLBI_ASID = 2;
@@ -88,6 +89,8 @@ defineSubsystem({
       cons: b.counter('cmdq.cons', I, (i) => `cmdq[${i}].cons`),
       lock: b.array('cmdq.lock', I, (i) => `cmdq[${i}].lock`),
     };
+    b.access('cmdq.lock', 'lock');
+    b.access('cmdq.cons', 'atomic'); // readl of the CONS register
     b.format('cmdq.slot', (v) => (v === 0 ? '-' : describeCmd(v)));
   },
   actors: (sys) => sys.scenario.instances.map((_, i) => consumer(i)),
@@ -116,6 +119,7 @@ export function completed(c: Ctx, i: number, target: number): boolean {
 function consumer(i: number): ActorDef {
   return {
     name: `cmdq-consumer[${i}]`,
+    atomic: 'the SMMU executes one command as one step: read the entry at cons, perform it, advance cons',
     choices(c, out) {
       const f = c.sys.cq;
       if (c.w.atLeast(f.prod(i), c.w.get(f.cons(i)) + 1)) out.push(0);

@@ -1,0 +1,49 @@
+// Owns issuing commands to an instance's queue, as step-builder fragments in the order of the SMMUv3 driver
+// before its lockless queue (arm_smmu_cmdq_issue_cmd): spin_lock the queue, read the prod shadow, wait until
+// the CONS register shows room, write the entries and publish prod (one insertion: the consumer reads no entry
+// until prod moves past it), spin_unlock; a CMD_SYNC's issuer then polls CONS until the consumer is past it.
+import type { Ctx } from '../program';
+import type { Builder } from '../api/builder';
+import type { Item, Local } from '../api/instr';
+
+export interface IssueSpec {
+  /** which instance's queue */
+  instance: (c: Ctx) => number;
+  /** how many commands this insertion writes */
+  count: (c: Ctx) => number;
+  /** the commands, in queue order (CMD_SYNC last, when there is one) */
+  commands: (c: Ctx, put: (cmd: number) => void) => void;
+  /** "TLBIs of the gather + CMD_SYNC": shown in traces */
+  what: string;
+  /** receives prod (read under the lock), then the position just after the last command inserted */
+  prod: Local;
+}
+
+/** Lock the queue, read prod, wait for room, insert, unlock: prod then holds the end of what was inserted. */
+export function issueCommands(b: Builder, s: IssueSpec): Item[] {
+  const lock = (c: Ctx) => c.sys.cq.lock(s.instance(c));
+  return [
+    b.spinLock('spin_lock(cmdq->lock)', lock, 'cmdq->lock'),
+    b.load('read cmdq prod', s.prod, (c) => c.sys.cq.prod(s.instance(c))),
+    b.waitUntil('wait for room (read CONS)', (c) => {
+      const f = c.sys.cq;
+      return c.w.atLeast(f.cons(s.instance(c)), s.prod.get(c) + s.count(c) - f.Q);
+    }, undefined),
+    b.atomic(`queue ${s.what}`, 'one insertion: the consumer reads no entry before the prod write that publishes them', (c) => {
+      const f = c.sys.cq, i = s.instance(c);
+      let prod = s.prod.get(c);
+      s.commands(c, (cmd) => {
+        c.w.set(f.slot(i, prod % f.Q), cmd);
+        prod++;
+      });
+      c.w.set(f.prod(i), prod);
+      s.prod.set(c, prod);
+    }, undefined, 'invalidate'),
+    b.spinUnlock('spin_unlock(cmdq->lock)', lock, 'cmdq->lock'),
+  ];
+}
+
+/** Poll CONS until the consumer has executed everything before position `target` (the CMD_SYNC included). */
+export function waitForSync(b: Builder, instance: (c: Ctx) => number, target: Local): Item {
+  return b.waitUntil('wait for CMD_SYNC (poll CONS)', (c) => c.w.atLeast(c.sys.cq.cons(instance(c)), target.get(c)));
+}
