@@ -1,67 +1,54 @@
 // Owns no-data-race, as KCSAN would report it: no reachable state in which two threads' next steps access the
 // same plain field, at least one of them writing (the classic definition for sequentially consistent
-// executions). Each thread's next step is run on a copy with the world recording its slots (granularity.ts).
-import type { Invariant } from './invariant';
+// executions). The model keeps, per plain slot, which threads' next steps read and write it (System.poisedR/W,
+// Model.noteRaceSignature); the check, one atom per plain slot, looks for two of them, one writing, both enabled.
+import { atomicInvariant } from './invariant';
 import type { Model } from '../model/model';
-import { auditStep } from '../model/granularity';
 import { lockHeldBy } from '../model/api/lockword';
-import { LOCALS } from '../model/system';
 
-interface Access {
-  t: number;
-  reads: number[];
-  writes: number[];
-}
-
-/** Steps of these kinds touch only atomic fields and lock words (the granularity rule checks it). */
-const MARKED = new Set(['lock', 'unlock', 'rmw', 'none']);
-
-export const noDataRace: Invariant = {
+export const noDataRace = atomicInvariant({
   id: 'no-data-race',
   family: 'race',
   description: 'no state in which two threads are about to access the same plain field, at least one writing (a data race, as KCSAN reports it)',
-  appliesTo: (sys) => sys.threads >= 2,
-  check(s: Int32Array, m: Model): string | null {
-    const sys = m.sys, L = sys.layout, raw = s.slice(); // slice: the unproxied copy (reads are declared below)
-    const acc: Access[] = [];
-    for (let t = 0; t < sys.threads; t++) {
-      // the invariant depends on where each thread is and on its locals: read them through s
-      void s[sys.opIndex(t)];
-      void s[sys.stepIndex(t)];
-      for (let k = 0; k < LOCALS; k++) void s[sys.local(t, k)];
-      const cur = m.currentStep(raw, t);
-      if (!cur || cur.step.hardware || MARKED.has(cur.step.access ?? 'one')) continue;
-      if (!m.evalEnabled(raw, t)) continue;
-      const a = auditStep(m, raw, t, 0);
-      const reads = a.reads.filter((i) => L.accessClass(i) === 'plain');
-      const writes = a.writes.filter((i) => L.accessClass(i) === 'plain');
-      for (const i of [...a.reads, ...a.writes]) void s[i];
-      if (reads.length || writes.length) acc.push({ t, reads, writes });
-    }
-    for (let x = 0; x < acc.length; x++)
-      for (let y = x + 1; y < acc.length; y++) {
-        const slot = conflict(acc[x], acc[y]);
-        if (slot >= 0) return describeRace(m, raw, acc[x], acc[y], slot);
+  appliesTo: (sys) => sys.threads >= 2 && sys.plainSlots.length > 0,
+  atoms: (m) => m.sys.plainSlots.length,
+  checkAtom(s: Int32Array, m: Model, k: number): string | null {
+    const writers = s[m.sys.poisedW(k)];
+    if (writers === 0) return null;
+    const all = writers | s[m.sys.poisedR(k)];
+    if ((all & (all - 1)) === 0) return null; // one thread only
+    for (let t = 0; t < m.sys.threads; t++) {
+      if ((writers & (1 << t)) === 0) continue;
+      for (let u = 0; u < m.sys.threads; u++) {
+        if (u === t || (all & (1 << u)) === 0) continue;
+        if (enabled(m, s, t) && enabled(m, s, u)) return describeRace(m, s.slice(), k, t, u, (writers & (1 << u)) !== 0);
       }
+    }
     return null;
   },
-};
+});
 
-function conflict(a: Access, b: Access): number {
-  for (const w of a.writes) if (b.writes.includes(w) || b.reads.includes(w)) return w;
-  for (const w of b.writes) if (a.reads.includes(w)) return w;
-  return -1;
+/** Whether thread t may take its next step in s; what its enabling condition reads is read through s. */
+function enabled(m: Model, s: Int32Array, t: number): boolean {
+  const raw = s.slice(), w = m.world; // slice: the unproxied copy (its reads are declared below)
+  w.audit(true);
+  try {
+    return m.evalEnabled(raw, t);
+  } finally {
+    const reads = w.readSlots;
+    w.audit(false);
+    for (const i of reads) void s[i];
+  }
 }
 
-function describeRace(m: Model, s: Int32Array, a: Access, b: Access, slot: number): string {
-  const field = m.sys.layout.slotNames[slot];
-  const side = (x: Access) => {
-    const cur = m.currentStep(s, x.t)!;
-    const how = x.writes.includes(slot) ? 'writes' : 'reads';
-    const held = locksHeld(m, s, x.t);
-    return `${m.sys.threadName(x.t)} ${how} it in ${cur.op.text} at '${cur.step.label}' (holding ${held.length ? held.join(', ') : 'no lock'})`;
+function describeRace(m: Model, s: Int32Array, k: number, t: number, u: number, uWrites: boolean): string {
+  const field = m.sys.layout.slotNames[m.sys.plainSlots[k]];
+  const side = (th: number, writes: boolean) => {
+    const cur = m.currentStep(s, th)!;
+    const held = locksHeld(m, s, th);
+    return `${m.sys.threadName(th)} ${writes ? 'writes' : 'reads'} it in ${cur.op.text} at '${cur.step.label}' (holding ${held.length ? held.join(', ') : 'no lock'})`;
   };
-  return `data race on ${field}: ${side(a)}, while ${side(b)}`;
+  return `data race on ${field}: ${side(t, true)}, while ${side(u, uWrites)}`;
 }
 
 /** The lock words thread t holds in s, by name. */

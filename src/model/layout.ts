@@ -117,6 +117,20 @@ export class LayoutBuilder {
     this.formats.set(name, fmt);
   }
 
+  slotName(i: number): string {
+    return this.slotNames[i];
+  }
+
+  /** The slots allocated so far whose field is plain (as declared up to now). */
+  plainSlots(): number[] {
+    const out: number[] = [];
+    this.slotNames.forEach((n, i) => {
+      const f = n.replace(/\[.*$/, '');
+      if ((this.classes.get(f) ?? (f.startsWith('ghost.') ? 'ghost' : 'plain')) === 'plain') out.push(i);
+    });
+    return out;
+  }
+
   /**
    * Declare how field `name` is accessed (see AccessClass). Undeclared fields are plain, except those named
    * `ghost.*` (ghost).

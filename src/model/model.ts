@@ -5,7 +5,7 @@ import './stack';
 import type { Ctx } from './program';
 import { DONE } from './program';
 import { World } from './world';
-import { System, LOCALS, allSubsystems } from './system';
+import { System, LOCALS, RACE_SIGNATURE, allSubsystems } from './system';
 import { compileCall, type CompiledOp } from './compile';
 import { ScenarioError, type ScenarioSpec } from './scenario';
 import { VariantSet } from './variants';
@@ -36,6 +36,9 @@ export class Model {
   /** each thread's operation-index and step-index slots (read on every transition of the searches) */
   private readonly opSlots: Int32Array;
   private readonly stepSlots: Int32Array;
+  /** whether no-data-race is checked (then each thread's race signature is kept: System.raceSig) */
+  private readonly raceOn: boolean;
+  private inSignature = false;
 
   constructor(readonly scenario: ScenarioSpec, readonly variants: VariantSet, invariantFilter?: readonly string[]) {
     this.sys = new System(scenario, variants);
@@ -46,6 +49,7 @@ export class Model {
       th.ops.flatMap((call, k) => compileCall(this.sys, call, `${scenario.name}.threads[${t}].ops[${k}]`, cache)),
     );
     this.invariants = applicableInvariants(this.sys, invariantFilter);
+    this.raceOn = this.invariants.some((i) => i.id === 'no-data-race');
     this.world = new World(this.sys.layout);
     this.ctx = { w: this.world, t: 0, args: [], sys: this.sys };
     this.initialState = this.buildInitial(cache);
@@ -69,6 +73,10 @@ export class Model {
     const setup = (this.scenario.setup ?? []).flatMap((call, k) => compileCall(this.sys, call, `${this.scenario.name}.setup[${k}]`, cache));
     let s: Int32Array = a;
     for (const op of setup) s = this.runToCompletion(s, op);
+    if (this.raceOn) {
+      this.world.a = s;
+      for (let t = 0; t < this.sys.threads; t++) this.noteRaceSignature(s, t);
+    }
     return s;
   }
 
@@ -226,7 +234,60 @@ export class Model {
       const l0 = sys.local(actor, 0);
       for (let k = 0; k < LOCALS; k++) w.put(l0 + k, 0);
     } else w.put(stepAt, step);
+    if (this.raceOn && !this.inSignature) this.noteRaceSignature(a, actor);
     return a;
+  }
+
+  /** Keep thread t's race signature registers (System.raceSig) those of its next step in a (written when they change). */
+  private noteRaceSignature(a: Int32Array, t: number): void {
+    const sig = this.world.sandbox(() => this.raceAccesses(a, t));
+    const w = this.world, sys = this.sys, bit = 1 << t;
+    for (let k = 0; k < RACE_SIGNATURE; k++) {
+      const at = sys.raceSig(t, k), old = a[at], v = k < sig.length ? sig[k] : 0;
+      if (old === v) continue;
+      if (old !== 0) {
+        const p = sys.plainIndex[(old - 1) >> 1], f = (old - 1) & 1 ? sys.poisedW(p) : sys.poisedR(p);
+        w.set(f, a[f] & ~bit);
+      }
+      if (v !== 0) {
+        const p = sys.plainIndex[(v - 1) >> 1], f = (v - 1) & 1 ? sys.poisedW(p) : sys.poisedR(p);
+        w.set(f, a[f] | bit);
+      }
+      w.set(at, v);
+    }
+  }
+
+  /** The plain slots thread t's next step in s accesses, encoded slot * 2 + (1 if it writes) + 1, writes first. */
+  raceAccesses(s: Int32Array, t: number): number[] {
+    const cur = this.currentStep(s, t);
+    if (!cur) return [];
+    const st = cur.step, L = this.sys.layout;
+    const access = st.access ?? 'one';
+    if (st.hardware || access === 'lock' || access === 'unlock' || access === 'rmw' || access === 'none') return [];
+    const c = this.ctx, saveT = c.t, saveArgs = c.args;
+    try {
+      if (st.addr) {
+        c.t = t;
+        c.args = cur.op.args;
+        this.world.a = this.world.a.slice();
+        const slot = st.addr(c);
+        return L.accessClass(slot) === 'plain' ? [slot * 2 + (access === 'store' ? 1 : 0) + 1] : [];
+      }
+      this.inSignature = true;
+      const w = this.world;
+      w.audit(true);
+      this.evalEnabled(s, t);
+      this.apply(s, t, 0);
+      const out: number[] = [];
+      for (const i of w.writeSlots) if (L.accessClass(i) === 'plain' && !out.includes(i * 2 + 2)) out.push(i * 2 + 2);
+      for (const i of w.readSlots) if (L.accessClass(i) === 'plain' && !out.includes(i * 2 + 2) && !out.includes(i * 2 + 1)) out.push(i * 2 + 1);
+      return out.slice(0, RACE_SIGNATURE);
+    } finally {
+      this.world.audit(false);
+      this.inSignature = false;
+      c.t = saveT;
+      c.args = saveArgs;
+    }
   }
 
   /** The fingerprint halves of the state the last applyHashed returned. */

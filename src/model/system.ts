@@ -8,6 +8,9 @@ import type { VariantSet } from './variants';
 /** Number of scratch locals per thread (reset when an operation completes). */
 export const LOCALS = 6;
 
+/** How many plain slots of a thread's next step the data-race check sees (an atomic step may touch more). */
+export const RACE_SIGNATURE = 2;
+
 export interface Subsystem {
   readonly name: string;
   /** the scenario key holding this subsystem's settings ("sva", "ioasid"...), if it has one */
@@ -52,6 +55,19 @@ export class System {
   readonly sleptInAtomic: number;
   /** ghost: the lock slot it took, + 1 */
   readonly sleptOn: number;
+  /**
+   * ghost, per thread, RACE_SIGNATURE registers: the plain slots its next step accesses (slot * 2 + 1 if it
+   * writes, + 1; 0 = none), kept by the model when no-data-race is checked. Each thread's registers are an object
+   * of their own, written only when they change, so that the check depends on a thread's moves onto and off
+   * plain accesses and on nothing else.
+   */
+  readonly raceSig: Index2;
+  /** the plain slots, and per plain slot k: ghost bit masks of the threads whose next step reads / writes it */
+  readonly plainSlots: Int32Array;
+  readonly poisedR: Index1;
+  readonly poisedW: Index1;
+  /** slot -> its index k among the plain slots, or -1 */
+  readonly plainIndex: Int32Array;
   readonly actors: ActorDef[] = [];
 
   constructor(
@@ -69,8 +85,18 @@ export class System {
     for (const f of ['op', 'step', 'ret', 'local', 'preempt']) b.access(f, 'local');
     this.sleptInAtomic = b.scalar('ghost.slept_in_atomic');
     this.sleptOn = b.scalar('ghost.slept_on');
+    this.raceSig = b.matrix('ghost.race', T, RACE_SIGNATURE, (t) => `race[${t}]`);
     for (const s of subsystems) s.declare(b, this);
+    // who is about to access each plain slot: one object per slot, so that the data-race check of one slot depends
+    // only on the threads' moves onto and off accesses of that slot (no-data-race, Model.noteRaceSignature)
+    const plain = b.plainSlots();
+    const names = plain.map((i) => `poised(${b.slotName(i)})`);
+    this.plainSlots = Int32Array.from(plain);
+    this.poisedR = b.array('ghost.poised.read', plain.length, (k) => names[k]);
+    this.poisedW = b.array('ghost.poised.write', plain.length, (k) => names[k]);
     this.layout = b.finish();
+    this.plainIndex = new Int32Array(this.layout.size).fill(-1);
+    plain.forEach((slot, k) => (this.plainIndex[slot] = k));
     for (const s of subsystems) if (s.actors) this.actors.push(...s.actors(this));
   }
 

@@ -35,6 +35,22 @@ export class World {
     this.epoch++;
   }
 
+  /**
+   * Run fn on a scratch copy of `a` with no tracking, auditing or hashing (a look at what a step would do, which
+   * leaves no trace in the state being built, its footprint or its fingerprint).
+   */
+  sandbox<T>(fn: () => T): T {
+    const saved = { a: this.a, tracking: this.tracking, auditing: this.auditing, hashing: this.hashing,
+      readObjects: this.readObjects, writeObjects: this.writeObjects, readSlots: this.readSlots, writeSlots: this.writeSlots };
+    this.a = this.a.slice();
+    this.tracking = this.auditing = this.hashing = false;
+    try {
+      return fn();
+    } finally {
+      Object.assign(this, saved);
+    }
+  }
+
   /** Start (or stop) recording the slots a step reads and writes, besides its objects (implies track). */
   audit(on: boolean): void {
     this.track(on);
