@@ -8,6 +8,7 @@ import { fuzzCommand } from './fuzz';
 import { listCommand } from './list';
 import { replayCommand } from './replay';
 import { mergeCommand } from './merge';
+import { mutateCommand } from './mutate';
 
 export function program(): Command {
   const p = new Command('iommu-check')
@@ -15,7 +16,7 @@ export function program(): Command {
     .version('0.1.0')
     .showSuggestionAfterError()
     .exitOverride();
-  for (const c of [exploreCommand(), verifyCommand(), listCommand(), replayCommand(), fuzzCommand(), mergeCommand()]) p.addCommand(c.exitOverride());
+  for (const c of [exploreCommand(), verifyCommand(), listCommand(), replayCommand(), fuzzCommand(), mergeCommand(), mutateCommand()]) p.addCommand(c.exitOverride());
   return p;
 }
 

@@ -8,6 +8,7 @@ import { refcountSane } from './refcount';
 import { isolation } from './isolation';
 import { noDeadlock } from './progress';
 import { noDataRace } from './race';
+import { groupInOneDomain } from './groups';
 import { svaInvariants } from './sva';
 import { ioasidInvariants } from './ioasid';
 import { hypInvariants } from './hyp';
@@ -16,7 +17,7 @@ import { viommuInvariants } from './viommu';
 export type { Invariant } from './invariant';
 
 const registry: Invariant[] = [
-  noStaleTlbAfterSync, noDomainFreedWhileAttached, refcountSane, isolation, noDeadlock, noDataRace,
+  noStaleTlbAfterSync, noDomainFreedWhileAttached, refcountSane, isolation, groupInOneDomain, noDeadlock, noDataRace,
   ...svaInvariants, ...ioasidInvariants, ...hypInvariants, ...viommuInvariants,
 ];
 

@@ -30,6 +30,11 @@ export interface VariantSpec {
 
 const defaultSteps = new Map<string, StepsFn>();
 
+/** The default steps of an operation written with the step builder (undefined for any other). */
+export function stepsOf(op: string): StepsFn | undefined {
+  return defaultSteps.get(op);
+}
+
 /** Steps of `op` for the run's variants (the chosen variant of the op's slot, else its default). */
 export function buildSteps(op: string, sys: System) {
   let fn = defaultSteps.get(op)!;

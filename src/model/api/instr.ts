@@ -38,6 +38,11 @@ export interface Instr {
   readonly target?: string;
   readonly enabled?: (c: Ctx) => boolean;
   readonly run: (c: Ctx) => Next;
+  /**
+   * for role invalidate: the instruction with its (first) invalidation left out, ghost bookkeeping kept — what the
+   * drop-invalidation mutant puts in its place (without it, the mutant removes the instruction)
+   */
+  readonly withoutOne?: Instr;
 }
 
 /** A place to jump to: `label('unlock')` names the instruction after it. */

@@ -4,7 +4,8 @@
 // until prod moves past it), spin_unlock; a CMD_SYNC's issuer then polls CONS until the consumer is past it.
 import type { Ctx } from '../program';
 import type { Builder } from '../api/builder';
-import type { Item, Local } from '../api/instr';
+import type { Instr, Item, Local } from '../api/instr';
+import { CMD_SYNC } from './state';
 
 export interface IssueSpec {
   /** which instance's queue */
@@ -28,19 +29,28 @@ export function issueCommands(b: Builder, s: IssueSpec): Item[] {
     b.waitUntil('wait for room (read CONS)', (c) => {
       const f = c.sys.cq;
       return c.w.atLeast(f.cons(s.instance(c)), s.prod.get(c) + s.count(c) - f.Q);
-    }, undefined),
-    b.atomic(`queue ${s.what}`, 'one insertion: the consumer reads no entry before the prod write that publishes them', (c) => {
-      const f = c.sys.cq, i = s.instance(c);
-      let prod = s.prod.get(c);
-      s.commands(c, (cmd) => {
-        c.w.set(f.slot(i, prod % f.Q), cmd);
-        prod++;
-      });
-      c.w.set(f.prod(i), prod);
-      s.prod.set(c, prod);
-    }, undefined, 'invalidate'),
+    }),
+    { ...insertion(b, s, false), withoutOne: insertion(b, s, true) },
     b.spinUnlock('spin_unlock(cmdq->lock)', lock, 'cmdq->lock'),
   ];
+}
+
+/** Write the commands at prod and publish them; `dropFirst` leaves out the first invalidation (a mutant's). */
+function insertion(b: Builder, s: IssueSpec, dropFirst: boolean): Instr {
+  return b.atomic(`queue ${s.what}`, 'one insertion: the consumer reads no entry before the prod write that publishes them', (c) => {
+    const f = c.sys.cq, i = s.instance(c);
+    let prod = s.prod.get(c), skip = dropFirst;
+    s.commands(c, (cmd) => {
+      if (skip && cmd !== CMD_SYNC) {
+        skip = false;
+        return;
+      }
+      c.w.set(f.slot(i, prod % f.Q), cmd);
+      prod++;
+    });
+    c.w.set(f.prod(i), prod);
+    s.prod.set(c, prod);
+  }, undefined, 'invalidate');
 }
 
 /** Poll CONS until the consumer has executed everything before position `target` (the CMD_SYNC included). */

@@ -7,7 +7,7 @@ import type { Builder } from '../api/builder';
 import type { Item } from '../api/instr';
 import { EBUSY, EINVAL, ENODEV, ENOENT, EEXIST } from '../errno';
 import { forgetDomainOnInstance } from '../iotlb/state';
-import { FREED, LIVE, UNALLOCATED, servingInstancesPeek } from './state';
+import { FREED, LIVE, UNALLOCATED, servingInstancesPeek, touchDomain } from './state';
 
 const domainArgs = [{ name: 'domain', kind: 'domain' }] as const;
 
@@ -39,7 +39,8 @@ function freeSteps(b: Builder, checkRefs: boolean, locked: boolean): Item[] {
     ...(checkRefs
       ? [b.load('read attach count', v, (c) => c.sys.dom.refs(d(c))), b.jumpIf((c) => v.get(c) > 0, 'ebusy')]
       : []),
-    b.store('mark domain freed', (c) => c.sys.dom.state(d(c)), FREED),
+    // the free touches the domain's memory: a second free of it is a use-after-free (KASAN: double-free)
+    b.store('mark domain freed', (c) => (touchDomain(c, d(c)), c.sys.dom.state(d(c))), FREED),
     b.ret(0),
     b.goto('unlock'),
     b.label('ebusy'), b.ret(EBUSY), b.goto('unlock'),

@@ -43,6 +43,7 @@ function unmapSteps(b: Builder, mode: UnmapMode): Item[] {
   const d = b.arg('domain'), iova = b.arg('iova'), pages = b.arg('pages');
   const k = b.local('page'), n = b.local('unmapped'), pte = b.local('pte');
   const page = (c: Ctx) => iova(c) + k.get(c);
+  const ghostOnly = b.compute('note the page', (c) => void gatherPage(c, d(c), page(c), false));
   const eager: Item[] = [];
   if (mode === 'eager') {
     const inst = b.local('instances'), prod = b.local('prod'), dev = b.local('dev');
@@ -60,10 +61,10 @@ function unmapSteps(b: Builder, mode: UnmapMode): Item[] {
     b.load('read pte', pte, pteAddr(d, page)),
     b.jumpIf((c) => pte.get(c) === 0, 'next'),
     b.step('clear pte', (c) => clearPte(c, d(c), page(c), pte.get(c)), undefined, undefined, 'store'),
-    b.compute(mode === 'gather' ? 'range_add the page to the gather' : 'note the page', (c) => {
-      n.set(c, n.get(c) + 1);
-      gatherPage(c, d(c), page(c), mode === 'gather'); // unmap-no-invalidate: the gather is never told
-    }),
+    b.compute('count the page', (c) => void n.set(c, n.get(c) + 1)),
+    // unmap-no-invalidate: the gather is never told (the ghost still knows the sync must cover the page)
+    mode === 'gather' ? { ...b.compute('range_add the page to the gather', (c) => void gatherPage(c, d(c), page(c), true)),
+      role: 'invalidate', withoutOne: ghostOnly } : ghostOnly,
     ...eager,
     b.label('next'),
     b.compute('next page', (c) => (k.set(c, k.get(c) + 1), 'page')),

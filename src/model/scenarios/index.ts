@@ -9,6 +9,11 @@ import { freeRacingAttachDetach } from './free-racing-attach-detach';
 import { flushQueueIovaReuse } from './flush-queue-iova-reuse';
 import { speculativeWalkRacingUnmap } from './speculative-walk-racing-unmap';
 import { twoDriversSyncOneQueue } from './two-drivers-sync-one-queue';
+import { groupMatesAttachDifferentDomains } from './group-mates-attach-different-domains';
+import { attachRacingDetachGroupMate } from './attach-racing-detach-group-mate';
+import { twoFreesOneDomain } from './two-frees-one-domain';
+import { fqFlushRacingUnmapSync } from './fq-flush-racing-unmap-sync';
+import { twoDetachesOneDevice } from './two-detaches-one-device';
 import { svaScenarios } from './sva';
 import { ioasidScenarios } from './ioasid';
 import { hypScenarios } from './hyp';
@@ -23,7 +28,8 @@ export function defineScenario(s: ScenarioSpec): void {
 
 [
   unmapRacingDmaWithSync, twoInstancesShareDomain, freeRacingAttachDetach, flushQueueIovaReuse, speculativeWalkRacingUnmap,
-  twoDriversSyncOneQueue,
+  twoDriversSyncOneQueue, groupMatesAttachDifferentDomains, attachRacingDetachGroupMate, twoFreesOneDomain, fqFlushRacingUnmapSync,
+  twoDetachesOneDevice,
   ...svaScenarios, ...ioasidScenarios, ...hypScenarios, ...viommuScenarios,
 ].forEach(defineScenario);
 

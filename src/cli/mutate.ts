@@ -1,0 +1,52 @@
+// Owns `iommu-check mutate`: derive the mutants of the operations the scenarios call, explore each, write
+// reports/mutants.{json,md}; exit 0 when the goal holds (every lock drop killed or equivalent, >= 90 % of the
+// non-equivalent killed), 1 when not.
+import { Command, Option } from 'commander';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { collect, positiveInt } from './parse';
+import { resolveScenarios } from './scenarios';
+import { deriveMutants } from '../mutate/mutants';
+import { runMutants } from '../mutate/run';
+import { makeMutationReport, renderMutationMarkdown, summaryLine } from '../mutate/report';
+import { OPERATORS, type Operator } from '../mutate/operators';
+import { findOp } from '../model/ops';
+import { UsageError } from '../model/variants';
+
+interface MutateFlags { file: string[]; op: string[]; operator: Operator[]; maxStates: number; out: string; quiet?: boolean }
+
+export function mutateCommand(): Command {
+  return new Command('mutate')
+    .description('mutation testing: derive mutants of the model (lock, wait, invalidation, get/put drops; swaps; plain RMWs) and check each is caught')
+    .argument('[scenario...]', 'built-in scenarios to run the mutants on (default: all)')
+    .option('-f, --file <scenario.json>', 'also a scenario from a JSON file (repeatable)', collect, [])
+    .option('--op <name>', 'mutate only this operation (repeatable)', collect, [])
+    .addOption(new Option('--operator <name>', 'apply only this operator (repeatable)').choices(OPERATORS).argParser(collect).default([]))
+    .option('--max-states <n>', 'state bound of each exploration', positiveInt, 200_000)
+    .option('-o, --out <dir>', 'where the report goes', 'reports')
+    .option('-q, --quiet', 'no progress line')
+    .action((names: string[], f: MutateFlags) => {
+      for (const op of f.op) if (!findOp(op)) throw new UsageError(`unknown operation '${op}' (see 'iommu-check list ops')`);
+      const scenarios = resolveScenarios(names, f.file);
+      const mutants = deriveMutants(scenarios, { ops: f.op.length ? f.op : undefined, operators: f.operator.length ? f.operator : undefined });
+      if (mutants.length === 0) throw new UsageError('no mutants: no scenario calls an operation with a site for the chosen operators');
+      const t0 = performance.now(), startedAt = new Date();
+      const tty = process.stderr.isTTY && !f.quiet;
+      const outcomes = runMutants(mutants, {
+        maxStates: f.maxStates,
+        onMutant: (o, done, total) => {
+          if (tty) process.stderr.write(`\r${done}/${total} ${o.id} ${o.verdict}`.padEnd(80).slice(0, 100));
+        },
+      });
+      if (tty) process.stderr.write('\n');
+      const report = makeMutationReport(outcomes, scenarios.map((s) => s.name), startedAt, performance.now() - t0);
+      mkdirSync(f.out, { recursive: true });
+      writeFileSync(join(f.out, 'mutants.json'), `${JSON.stringify(report, null, 1)}\n`);
+      writeFileSync(join(f.out, 'mutants.md'), renderMutationMarkdown(report));
+      for (const o of outcomes.filter((x) => x.verdict === 'survived' || x.verdict === 'error'))
+        console.log(`SURVIVED: ${o.id} (${o.where})${o.error ? `: ${o.error}` : ''}`);
+      console.log(summaryLine(report));
+      console.log(`report: ${join(f.out, 'mutants.md')}`);
+      process.exitCode = report.goalMet ? 0 : 1;
+    });
+}

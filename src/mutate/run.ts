@@ -1,0 +1,58 @@
+// Owns running mutants: each mutant is explored (to the default bounds, no shortening or minimizing) on every
+// scenario that calls its operation until one kills it (some invariant fails, no-deadlock included); what
+// survives is matched against the documented equivalent mutants (equivalent.ts).
+import { runJob } from '../explorer/job';
+import type { Mutant } from './mutants';
+import { equivalenceReason } from './equivalent';
+
+export interface MutantOutcome {
+  id: string;
+  op: string;
+  subsystem: string;
+  operator: string;
+  where: string;
+  verdict: 'killed' | 'survived' | 'equivalent' | 'error';
+  /** killed: the scenario and invariant that killed it */
+  killedBy?: { scenario: string; invariant: string; message: string; states: number };
+  /** survived or equivalent: the scenarios it ran on, and whether a bound cut any of them */
+  ranOn?: string[];
+  bounded?: boolean;
+  reason?: string;
+  error?: string;
+  ms: number;
+}
+
+export interface MutateOptions {
+  maxStates?: number;
+  /** called after each mutant (progress) */
+  onMutant?: (o: MutantOutcome, done: number, total: number) => void;
+}
+
+export function runMutants(mutants: readonly Mutant[], opts: MutateOptions = {}): MutantOutcome[] {
+  const out: MutantOutcome[] = [];
+  for (const mu of mutants) {
+    const o = runMutant(mu, opts.maxStates ?? 200_000);
+    out.push(o);
+    opts.onMutant?.(o, out.length, mutants.length);
+  }
+  return out;
+}
+
+function runMutant(mu: Mutant, maxStates: number): MutantOutcome {
+  const t0 = performance.now();
+  const base = { id: mu.id, op: mu.op, subsystem: mu.subsystem, operator: mu.operator, where: mu.where };
+  let bounded = false;
+  try {
+    for (const sc of mu.scenarios) {
+      const r = runJob({ scenario: sc, variants: [mu.variant] }, { maxStates, minimize: false, shortenBudget: 0, checkpoint: false });
+      if (r.violation) {
+        return { ...base, verdict: 'killed', killedBy: { scenario: sc.name, invariant: r.violation.invariant, message: r.violation.message, states: r.stats.states }, ms: performance.now() - t0 };
+      }
+      if (r.verdict !== 'clean') bounded = true;
+    }
+  } catch (e) {
+    return { ...base, verdict: 'error', error: (e as Error).message, ms: performance.now() - t0 };
+  }
+  const reason = equivalenceReason(mu);
+  return { ...base, verdict: reason ? 'equivalent' : 'survived', ranOn: mu.scenarios.map((s) => s.name), bounded, ...(reason ? { reason } : {}), ms: performance.now() - t0 };
+}
