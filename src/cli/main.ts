@@ -9,6 +9,8 @@ import { listCommand } from './list';
 import { replayCommand } from './replay';
 import { mergeCommand } from './merge';
 import { mutateCommand } from './mutate';
+import { loadModules } from './load';
+import { collect } from './parse';
 
 export function program(): Command {
   const p = new Command('iommu-check')
@@ -16,7 +18,11 @@ export function program(): Command {
     .version('0.1.0')
     .showSuggestionAfterError()
     .exitOverride();
-  for (const c of [exploreCommand(), verifyCommand(), listCommand(), replayCommand(), fuzzCommand(), mergeCommand(), mutateCommand()]) p.addCommand(c.exitOverride());
+  for (const c of [exploreCommand(), verifyCommand(), listCommand(), replayCommand(), fuzzCommand(), mutateCommand()])
+    p.addCommand(c.option('--load <module>', 'load a module of your own variants, scenarios and invariants (.js or .ts; repeatable)', collect, []).exitOverride());
+  p.addCommand(mergeCommand().exitOverride());
+  // users' modules are loaded before the command resolves any scenario or variant name
+  p.hook('preAction', (_root, action) => void loadModules((action.opts().load as string[] | undefined) ?? []));
   return p;
 }
 

@@ -7,6 +7,7 @@ import { validateScenario } from '../model/scenario';
 import { UsageError } from '../model/variants';
 import type { Schedule } from './result';
 import type { TraceStep } from './trace';
+import { loadedModules, originOf, type ModuleRef } from '../model/origin';
 
 export const FORMAT = 'iommu-check/counterexample';
 /** 2: steps split at shared accesses (issue 10): schedules of version 1 no longer replay */
@@ -25,14 +26,41 @@ export interface Counterexample {
   foundBy?: string;
   /** the invariants that were checked when it was found (absent: all that apply); replay checks the same */
   invariants?: string[];
+  /** the users' modules (--load) it needs: its scenario, variants, operations or invariant came from them */
+  modules?: ModuleRef[];
 }
 
 export class CounterexampleError extends UsageError {}
 
 export function makeCounterexample(scenario: ScenarioSpec, variants: readonly string[], violation: Violation | null,
   schedule: Schedule, trace: TraceStep[], foundBy?: string, invariants?: readonly string[]): Counterexample {
+  const modules = modulesFor(scenario, variants, violation);
   return { format: FORMAT, version: VERSION, scenario, variants: [...variants], violation, schedule, trace, ...(foundBy ? { foundBy } : {}),
-    ...(invariants ? { invariants: [...invariants] } : {}) };
+    ...(invariants ? { invariants: [...invariants] } : {}), ...(modules.length ? { modules } : {}) };
+}
+
+/** The loaded modules that defined the scenario, a variant, an operation it calls or the violated invariant. */
+function modulesFor(scenario: ScenarioSpec, variants: readonly string[], violation: Violation | null): ModuleRef[] {
+  if (loadedModules().length === 0) return [];
+  const refs = [originOf('scenario', scenario.name), ...variants.map((v) => originOf('variant', v)),
+    violation ? originOf('invariant', violation.invariant) : undefined];
+  const calls = [...(scenario.setup ?? []), ...scenario.threads.flatMap((t) => t.ops)];
+  for (const call of calls) {
+    const name = Array.isArray(call) ? call[0] : call.op;
+    if (typeof name === 'string') refs.push(originOf('operation', name));
+  }
+  return [...new Set(refs.filter((r): r is ModuleRef => r !== undefined))];
+}
+
+/** Every module a counterexample needs is loaded, with the content it was recorded with. */
+export function checkModules(cx: Counterexample, file: string): void {
+  for (const need of cx.modules ?? []) {
+    const have = loadedModules().find((m) => m.sha256 === need.sha256);
+    if (have) continue;
+    const same = loadedModules().find((m) => m.path === need.path);
+    if (same) throw new CounterexampleError(`${file}: module ${need.path} has changed since this counterexample was recorded (sha256 ${need.sha256.slice(0, 12)}..., loaded ${same.sha256.slice(0, 12)}...)`);
+    throw new CounterexampleError(`${file}: recorded with module ${need.path} (sha256 ${need.sha256.slice(0, 12)}...): replay it with --load ${need.path}`);
+  }
 }
 
 export function parseCounterexample(text: string, file: string): Counterexample {
@@ -51,6 +79,8 @@ export function parseCounterexample(text: string, file: string): Counterexample 
   if (o.version === 1)
     bad('version 1 was recorded before steps were split at shared accesses, so its schedule no longer replays: find it again (npm run corpus:refresh for corpus/)');
   if (o.version !== VERSION) bad(`unsupported version ${JSON.stringify(o.version)} (this build reads ${VERSION})`);
+  if (o.modules !== undefined && (!Array.isArray(o.modules) || !o.modules.every((m) => m && typeof m.path === 'string' && typeof m.sha256 === 'string')))
+    bad('"modules" must be a list of {path, sha256}');
   if (o.invariants !== undefined && (!Array.isArray(o.invariants) || !o.invariants.every((v) => typeof v === 'string')))
     bad('"invariants" must be a list of invariant ids');
   if (!Array.isArray(o.variants) || !o.variants.every((v) => typeof v === 'string')) bad('"variants" must be a list of names');

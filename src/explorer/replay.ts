@@ -3,7 +3,7 @@
 import { buildModel } from '../model/model';
 import type { Violation } from '../model/model';
 import type { Counterexample } from './counterexample';
-import { CounterexampleError } from './counterexample';
+import { CounterexampleError, checkModules } from './counterexample';
 import { UsageError } from '../model/variants';
 import { replaySchedule, ScheduleError, type TraceStep } from './trace';
 
@@ -15,6 +15,7 @@ export interface ReplayOutcome {
 }
 
 export function replayCounterexample(cx: Counterexample, file = 'counterexample'): ReplayOutcome {
+  checkModules(cx, file);
   let r;
   try {
     r = replaySchedule(buildModel(cx.scenario, cx.variants, cx.invariants), cx.schedule);

@@ -2,6 +2,7 @@
 import type { Invariant } from './invariant';
 import type { System } from '../model/system';
 import { UsageError } from '../model/variants';
+import { noteOrigin } from '../model/origin';
 import { noStaleTlbAfterSync } from './tlb';
 import { noDomainFreedWhileAttached } from './lifetime';
 import { refcountSane } from './refcount';
@@ -27,6 +28,7 @@ for (const [k, inv] of registry.entries())
 export function defineInvariant(inv: Invariant): void {
   if (registry.some((r) => r.id === inv.id)) throw new Error(`invariant ${inv.id} defined twice`);
   registry.push(inv);
+  noteOrigin('invariant', inv.id);
 }
 
 export function allInvariants(): readonly Invariant[] {

@@ -403,7 +403,8 @@ export class Model {
 
   /** What a step changed, by slot name (thread registers are left out: the trace line says them). */
   changes(before: Int32Array, after: Int32Array): string[] {
-    return this.sys.layout.diff(before, after).filter((line) => !/^(op|step|local|ret)\[/.test(line));
+    // thread registers (the trace line says them) and the race check's bookkeeping are left out
+    return this.sys.layout.diff(before, after).filter((line) => !/^(op|step|local|ret|preempt|ghost\.race|ghost\.poised\.\w+)\[/.test(line));
   }
 
   /** The return value of the op a thread just completed, if this step completed one. */

@@ -4,6 +4,7 @@ import { LayoutBuilder, type Index1, type Index2, type Layout } from './layout';
 import type { ActorDef } from './program';
 import type { ScenarioSpec } from './scenario';
 import type { VariantSet } from './variants';
+import { noteOrigin } from './origin';
 
 /** Number of scratch locals per thread (reset when an operation completes). */
 export const LOCALS = 6;
@@ -28,7 +29,9 @@ export interface Subsystem {
 const subsystems: Subsystem[] = [];
 
 export function defineSubsystem(s: Subsystem): void {
+  if (subsystems.some((x) => x.name === s.name)) throw new Error(`subsystem ${s.name} defined twice`);
   subsystems.push(s);
+  noteOrigin('subsystem', s.name);
 }
 
 export function allSubsystems(): readonly Subsystem[] {

@@ -15,12 +15,15 @@ export interface VariantDef {
   readonly steps?: import('./api/define').StepsFn;
 }
 
+import { noteOrigin } from './origin';
+
 const registry = new Map<string, VariantDef>();
 
 export function defineVariants(defs: VariantDef[]): void {
   for (const d of defs) {
     if (registry.has(d.name)) throw new Error(`variant ${d.name} defined twice`);
     registry.set(d.name, d);
+    noteOrigin('variant', d.name);
   }
 }
 

@@ -3,6 +3,7 @@ import '../stack';
 import type { ScenarioSpec } from '../scenario';
 import { validateScenario } from '../scenario';
 import { UsageError } from '../variants';
+import { noteOrigin } from '../origin';
 import { unmapRacingDmaWithSync } from './unmap-racing-dma-with-sync';
 import { twoInstancesShareDomain } from './two-instances-share-domain';
 import { freeRacingAttachDetach } from './free-racing-attach-detach';
@@ -24,6 +25,7 @@ const builtins: ScenarioSpec[] = [];
 export function defineScenario(s: ScenarioSpec): void {
   if (builtins.some((b) => b.name === s.name)) throw new Error(`scenario ${s.name} defined twice`);
   builtins.push(validateScenario(s));
+  noteOrigin('scenario', s.name);
 }
 
 [

@@ -1,0 +1,118 @@
+// Owns `--load FILE`: loading users' modules (.js, or .ts through ts-node) written with the modelling API,
+// noting each definition's module (path and content hash), and checking what they defined before anything
+// runs: a bad definition — an unknown operation, a duplicate name, a scenario naming an unknown variant, a step
+// breaking the granularity rule — is one line naming the module and the definition (exit 2).
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve, extname } from 'node:path';
+import { UsageError, findVariant } from '../model/variants';
+import { definitionsOf, loadingFrom, loadedModules, type ModuleRef } from '../model/origin';
+import { allScenarios } from '../model/scenarios';
+import { buildModel } from '../model/model';
+import { granularityError } from '../model/granularity';
+
+let tsRegistered = false;
+let apiMapped = false;
+
+/**
+ * A module imports the API as 'iommu-check/api'. Wherever it lives (installed beside the package or not), that
+ * name resolves to the API of the running iommu-check, so the module defines into the registries this run reads.
+ */
+function mapApi(): void {
+  if (apiMapped) return;
+  apiMapped = true;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Module = require('node:module') as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
+  const api = require.resolve('../api');
+  const resolve = Module._resolveFilename;
+  Module._resolveFilename = function (request: string, ...rest: unknown[]): string {
+    return request === 'iommu-check/api' ? api : resolve.call(this, request, ...rest);
+  };
+}
+
+/** Load each module once; returns the modules now loaded. */
+export function loadModules(files: readonly string[]): readonly ModuleRef[] {
+  for (const file of files) {
+    const path = resolve(file);
+    if (loadedModules().some((m) => m.path === path)) continue;
+    if (!existsSync(path)) throw new UsageError(`--load ${file}: no such file`);
+    const ext = extname(path);
+    if (!['.js', '.cjs', '.ts'].includes(ext)) throw new UsageError(`--load ${file}: expected a .js or .ts module`);
+    if (ext === '.ts' && !tsRegistered) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require('ts-node').register({ transpileOnly: true, compilerOptions: { module: 'commonjs' } });
+      tsRegistered = true;
+    }
+    mapApi();
+    const ref: ModuleRef = { path, sha256: createHash('sha256').update(readFileSync(path)).digest('hex') };
+    try {
+      loadingFrom(ref, () => require(path));
+    } catch (e) {
+      throw new UsageError(`--load ${file}: ${firstLine(e)}`);
+    }
+    check(file, ref);
+  }
+  return loadedModules();
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
+}
+
+/** What a module defined must make sense: its scenarios build, name known variants, and keep the rule. */
+function check(file: string, ref: ModuleRef): void {
+  const defs = definitionsOf(ref);
+  const mine = (kind: string) => defs.filter((d) => d.startsWith(`${kind}:`)).map((d) => d.slice(kind.length + 1));
+  const variants = mine('variant'), scenarios = mine('scenario'), ops = mine('operation');
+  for (const name of scenarios) {
+    const sc = allScenarios().find((s) => s.name === name)!;
+    const named = [...(sc.alternatives ?? []).flat(), ...(sc.catches ?? []).map((c) => c.variant)];
+    for (const v of named) if (!findVariant(v)) throw new UsageError(`--load ${file}: scenario ${name} names unknown variant '${v}'`);
+    try {
+      buildModel(sc);
+    } catch (e) {
+      throw new UsageError(`--load ${file}: scenario ${name}: ${firstLine(e)}`);
+    }
+  }
+  // every step of what the module defined keeps the granularity rule, on the scenarios that call it
+  const slots = new Set([...ops, ...variants.map((v) => findVariant(v)!.slot)]);
+  for (const sc of allScenarios()) {
+    let calls: Set<string>;
+    try {
+      calls = new Set(buildModel(sc).programs.flat().map((op) => op.def.name));
+    } catch {
+      continue; // a scenario of another module that this one's definitions do not build with: checked there
+    }
+    const touched = [...slots].filter((s) => calls.has(s));
+    if (touched.length === 0 && !scenarios.includes(sc.name)) continue;
+    const runs: string[][] = [[]];
+    for (const v of variants) if (touched.includes(findVariant(v)!.slot)) runs.push([v]);
+    for (const vs of runs) {
+      let m;
+      try {
+        m = buildModel(sc, vs);
+      } catch (e) {
+        throw new UsageError(`--load ${file}: ${vs[0] ? `variant ${vs[0]}` : `scenario ${sc.name}`}: ${firstLine(e)}`);
+      }
+      const err = firstBreach(m, 3000);
+      if (err) throw new UsageError(`--load ${file}: ${vs[0] ? `variant ${vs[0]}` : `scenario ${sc.name}`} on ${sc.name}: ${err}`);
+    }
+  }
+}
+
+function firstBreach(m: ReturnType<typeof buildModel>, limit: number): string | null {
+  const seen = new Set<string>(), todo = [m.initial()];
+  while (todo.length > 0 && seen.size < limit) {
+    const s = todo.pop()!, k = s.join(',');
+    if (seen.has(k)) continue;
+    seen.add(k);
+    const l: number[] = [];
+    m.steps(s, l);
+    for (let j = 0; j < l.length; j += 2) {
+      const err = granularityError(m, s, l[j], l[j + 1]);
+      if (err) return err;
+      todo.push(m.apply(s, l[j], l[j + 1]));
+    }
+  }
+  return null;
+}
