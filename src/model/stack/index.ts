@@ -8,5 +8,5 @@ import './flush';
 import './flushqueue';
 import './sva';
 import './ioasid';
-import './hyp';
+import '../hyp';
 import './viommu';
