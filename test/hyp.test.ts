@@ -14,6 +14,8 @@ import { runJob } from '../src/explorer/job';
 import { hostUnuseDma, hostUseDma } from '../src/model/hyp/memory';
 import { mapLocals, walkToLeafTable, writeLeaf } from '../src/model/hyp/map';
 import { slotOf } from '../src/model/hyp/mode';
+import { granularityError } from '../src/model/granularity';
+import { traverse } from './helpers';
 
 function hypScenario(ops: ScenarioSpec['threads'][number]['ops'], hyp: Record<string, unknown> = {}, setup: unknown[] = []): ScenarioSpec {
   return validateScenario({
@@ -192,6 +194,27 @@ test('hyp-state-consistent and host-cannot-map-foreign judge crafted states', ()
   const off = s.slice();
   off[h.cmdOff] = 1;
   assert.match(hypStateConsistent.check(off, m)!, /SMMU 0 was sent a command while powered off/);
+});
+
+test('attach and detach through two SMMUs sharing a domain, racing its free, keep one shared access per step and are race-free in every lock mode', () => {
+  const sc = validateScenario({
+    name: 'hyp-attach-race', description: 'test', instances: [], devices: [], domains: [], pages: 1, phys: 1,
+    hyp: { smmus: 2, domains: 1, sharedDomains: true, memory: ['host'] },
+    setup: [['hyp_alloc_domain', 0, 0]],
+    threads: [
+      { name: 'cpu0', ops: [['hyp_attach', 0, 0, 0], ['hyp_detach', 0, 0]] },
+      { name: 'cpu1', ops: [['hyp_attach', 1, 0, 0], ['hyp_free_domain', 1, 0], ['hyp_detach', 1, 0]] },
+    ],
+  });
+  for (const mode of LOCK_MODES) {
+    const m = buildModel(sc, [mode]);
+    const errs = new Set<string>();
+    traverse(m, { edge: (st, actor, choice) => { const e = granularityError(m, st, actor, choice); if (e) errs.add(e); } });
+    assert.deepEqual([...errs], [], mode);
+    const r = runJob({ scenario: sc, variants: [mode] });
+    assert.equal(r.violation, undefined, `${mode}: ${r.violation?.invariant}: ${r.violation?.message}`);
+    assert.equal(r.verdict, 'clean', mode);
+  }
 });
 
 // A user's patch: kvm_iommu_map_pages as the global-lock hypervisor has it, with hyp_spin_lock(&iommu_lock) and
