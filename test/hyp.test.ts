@@ -1,12 +1,21 @@
 // Tests of the pKVM-style hypervisor IOMMU: hypercall return values, DMA shares, table-page accounting,
-// power handling, the `hyp` scenario section's validation, and the hyp invariants on crafted states.
+// power handling, the `hyp` scenario section's validation, the hyp invariants on crafted states, and a
+// user's patch of hyp_map that drops the global hypervisor lock (caught by exploring a built-in scenario).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildModel, type Model } from '../src/model/model';
 import { validateScenario, ScenarioError, type ScenarioSpec } from '../src/model/scenario';
 import { EBUSY, EEXIST, EINVAL, ENOENT, ENOMEM, EPERM } from '../src/model/errno';
-import { DOM_FREE, DOM_LIVE, OWNER_GUEST } from '../src/model/stack/hyp-state';
+import { DOM_FREE, DOM_LIVE, OWNER_GUEST } from '../src/model/hyp/state';
 import { hostCannotMapForeign, hypStateConsistent } from '../src/invariants/hyp';
+import { variantOf } from '../src/model/api/define';
+import { findScenario } from '../src/model/scenarios';
+import { runJob } from '../src/explorer/job';
+import { hostUnuseDma, hostUseDma } from '../src/model/hyp/memory';
+import { mapLocals, walkToLeafTable, writeLeaf } from '../src/model/hyp/map';
+import { slotOf } from '../src/model/hyp/mode';
+import { granularityError } from '../src/model/granularity';
+import { traverse } from './helpers';
 
 function hypScenario(ops: ScenarioSpec['threads'][number]['ops'], hyp: Record<string, unknown> = {}, setup: unknown[] = []): ScenarioSpec {
   return validateScenario({
@@ -101,17 +110,26 @@ test('unmap past the IOVA space is -EINVAL; detach of an unset stream is -ENOENT
   assert.throws(() => buildModel(hypScenario([['hyp_map', 0, 0, 0, 3]])), /hyp_map page must be an integer 0\.\.2/);
 });
 
-test('invalidation sends TLBI + CMD_SYNC and waits for the SMMU; a powered-off SMMU gets no command, and power-on resets its queue', () => {
+test('invalidation sends TLBI, then CMD_SYNC, and waits for the SMMU; a powered-off SMMU gets no command, and power-on resets its queue', () => {
   const m = buildModel(hypScenario([['hyp_iotlb_inv', 0, 0]], {}, [['hyp_alloc_domain', 0, 0]]));
+  const h = m.sys.hyp;
   let s = m.initial();
   const step = () => { const l: number[] = []; m.steps(s, l); return l; };
-  s = m.apply(s, 0, 0); // lock
-  s = m.apply(s, 0, 0); // queue
-  assert.equal(s[m.sys.hyp.prod(0)], 2);
+  const at = () => m.currentStep(s, 0)!.step.label;
+  assert.equal(at(), 'hyp_spin_lock(&iommu_lock)');
+  s = m.apply(s, 0, 0);
+  assert.equal(at(), 'read smmu->iommu.power_is_off', 'power_is_off is read under the lock, one access');
+  s = m.apply(s, 0, 0);
+  s = m.apply(s, 0, 0); // TLBI
+  assert.deepEqual([s[h.prod(0)], s[h.cons(0)]], [1, 0]);
+  assert.deepEqual(step(), [0, 0, 1, 0], 'the SMMU may execute the TLBI before the CMD_SYNC is queued');
+  s = m.apply(s, 0, 0); // CMD_SYNC
+  assert.equal(s[h.prod(0)], 2);
   assert.deepEqual(step(), [1, 0], 'only the SMMU consumer can move: the caller waits for CMD_SYNC');
   s = m.apply(s, 1, 0); // TLBI
+  assert.equal(s[h.cons(0)], 1);
   s = m.apply(s, 1, 0); // CMD_SYNC
-  assert.equal(s[m.sys.hyp.prod(0)], 0);
+  assert.deepEqual([s[h.prod(0)], s[h.cons(0)]], [0, 0], 'the drained queue starts over');
   assert.deepEqual(step(), [0, 0], 'the caller may go on');
   const off = buildModel(hypScenario([['hyp_power_off', 0], ['hyp_iotlb_inv', 0, 0], ['hyp_attach', 0, 0, 0], ['hyp_power_on', 0]], {}, [['hyp_alloc_domain', 0, 0]]));
   const r = returns(off);
@@ -123,7 +141,13 @@ test('invalidation sends TLBI + CMD_SYNC and waits for the SMMU; a powered-off S
   const on = buildModel(hypScenario([['hyp_power_on', 0]], { poweredOff: [0] }));
   let t = on.initial();
   t[on.sys.hyp.cmdq(0, 0)] = 5; t[on.sys.hyp.cmdq(0, 1)] = 3; t[on.sys.hyp.prod(0)] = 2; // left over from before power-off
-  t = on.apply(on.apply(on.apply(t, 0, 0), 0, 0), 0, 0);
+  const labels: string[] = [];
+  for (let k = 0; k < 4; k++) {
+    labels.push(on.currentStep(t, 0)!.step.label);
+    t = on.apply(t, 0, 0);
+  }
+  assert.deepEqual(labels, ['hyp_spin_lock(&iommu_lock)', 'iommu->power_is_off = false', 'smmu_reset_device() (resume)', 'hyp_spin_unlock(&iommu_lock)']);
+  assert.ok(on.finished(t, 0));
   assert.deepEqual([t[on.sys.hyp.prod(0)], t[on.sys.hyp.cmdq(0, 0)], t[on.sys.hyp.power(0)]], [0, 0, 1], 'power-on resets the queue');
 });
 
@@ -170,4 +194,65 @@ test('hyp-state-consistent and host-cannot-map-foreign judge crafted states', ()
   const off = s.slice();
   off[h.cmdOff] = 1;
   assert.match(hypStateConsistent.check(off, m)!, /SMMU 0 was sent a command while powered off/);
+});
+
+test('attach and detach through two SMMUs sharing a domain, racing its free, keep one shared access per step and are race-free in every lock mode', () => {
+  const sc = validateScenario({
+    name: 'hyp-attach-race', description: 'test', instances: [], devices: [], domains: [], pages: 1, phys: 1,
+    hyp: { smmus: 2, domains: 1, sharedDomains: true, memory: ['host'] },
+    setup: [['hyp_alloc_domain', 0, 0]],
+    threads: [
+      { name: 'cpu0', ops: [['hyp_attach', 0, 0, 0], ['hyp_detach', 0, 0]] },
+      { name: 'cpu1', ops: [['hyp_attach', 1, 0, 0], ['hyp_free_domain', 1, 0], ['hyp_detach', 1, 0]] },
+    ],
+  });
+  for (const mode of LOCK_MODES) {
+    const m = buildModel(sc, [mode]);
+    const errs = new Set<string>();
+    traverse(m, { edge: (st, actor, choice) => { const e = granularityError(m, st, actor, choice); if (e) errs.add(e); } });
+    assert.deepEqual([...errs], [], mode);
+    const r = runJob({ scenario: sc, variants: [mode] });
+    assert.equal(r.violation, undefined, `${mode}: ${r.violation?.invariant}: ${r.violation?.message}`);
+    assert.equal(r.verdict, 'clean', mode);
+  }
+});
+
+// A user's patch: kvm_iommu_map_pages as the global-lock hypervisor has it, with hyp_spin_lock(&iommu_lock) and
+// hyp_spin_unlock(&iommu_lock) taken out; everything else as hyp_map does it in the default mode.
+variantOf('hyp_map', 'hyp-map-without-iommu-lock', {
+  faulty: true,
+  description: 'kvm_iommu_map_pages without hyp_spin_lock(&iommu_lock): the io-pgtable walk trusts a lock nobody takes',
+  steps: (b, sys) => {
+    const g = slotOf(b), page = b.arg('page'), l = mapLocals(b);
+    return [
+      // hyp_spin_lock(&iommu_lock);  -- removed
+      b.load('handle_to_domain: read domain state', l.v, (c) => c.sys.hyp.domState(g(c))),
+      b.jumpIf((c) => l.v.get(c) !== DOM_LIVE, 'enoent'),
+      b.load('read domain->pgd', l.pgd, (c) => c.sys.hyp.domPgd(g(c))),
+      ...hostUseDma(b, 'use', page, l.v, 'out'),
+      ...walkToLeafTable(b, sys, l, false, 'enomem'),
+      ...writeLeaf(b, sys, l, true, 'eexist'),
+      b.retDone(0),
+      b.label('eexist'), b.ret(EEXIST), b.goto('unuse'),
+      b.label('enomem'), b.ret(ENOMEM),
+      b.label('unuse'),
+      ...hostUnuseDma(b, page, () => 1, l.v),
+      b.done(),
+      b.label('enoent'), b.ret(ENOENT),
+      b.label('out'),
+      // hyp_spin_unlock(&iommu_lock);  -- removed
+      b.done(),
+    ];
+  },
+});
+
+test('hyp_map without the global hypervisor lock is caught in hyp-host-races-one-iova; hyp_map with it is clean', () => {
+  const sc = findScenario('hyp-host-races-one-iova');
+  const good = runJob({ scenario: sc, variants: [] });
+  assert.equal(good.violation, undefined, good.violation?.message);
+  assert.equal(good.verdict, 'clean');
+  const bad = runJob({ scenario: sc, variants: ['hyp-map-without-iommu-lock'] });
+  assert.equal(bad.violation?.invariant, 'hyp-state-consistent', bad.violation?.message ?? 'no violation');
+  // the two maps of one IOVA both find the leaf empty and both write it: one DMA share outlives its mapping
+  assert.match(bad.violation!.message, /page \d is shared with DMA 1 time\(s\) but 0 leaf entries map it/);
 });

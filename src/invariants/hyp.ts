@@ -4,7 +4,7 @@
 // no io-pgtable maps a page the host does not own.
 import type { Invariant } from './invariant';
 import type { Model } from '../model/model';
-import { DOM_FREE, LEVEL_LEAF, LEVEL_PGD, OWNER_HOST, ownerName } from '../model/stack/hyp-state';
+import { DOM_FREE, LEVEL_LEAF, LEVEL_PGD, OWNER_HOST, ownerName } from '../model/hyp/state';
 
 /** Where a leaf table page sits: "domain slot g, block b", or null when no live domain reaches it. */
 function whereIs(s: Int32Array, m: Model, k: number): string | null {

@@ -12,5 +12,5 @@ import '../flush/ops';
 import '../flushqueue/ops';
 import './sva';
 import './ioasid';
-import './hyp';
+import '../hyp';
 import './viommu';

@@ -1,9 +1,12 @@
 // Owns the state of the pKVM-style hypervisor IOMMU: the scenario's `hyp` section (validated, with
-// defaults), and the fields the hypervisor keeps: per SMMU its lock, power state, stream table and
-// command queue; the domain array (per SMMU, or one global array when domains are shared); the pool of
-// io-pgtable table pages (used, level, entries, and which hypercall privately holds a page); the
-// ownership and DMA-share count of each memory page; and the ghosts the hyp invariants read.
+// defaults), and the fields the hypervisor keeps, each declared with the access class the hypervisor code
+// gives it: per SMMU its lock, power_is_off, stream table and command queue (PROD/CONS are MMIO
+// registers); the domain array (per SMMU, or one global array when domains are shared) with its refcount
+// (a plain int under the lock, or an atomic_t in the refcounted mode); the pool of io-pgtable table pages
+// (used, level, entries: PTEs are READ_ONCE/WRITE_ONCE/cmpxchg in io-pgtable-arm); the host stage-2 lock
+// and, under it, the owner and DMA refcount of each memory page; and the ghosts the hyp invariants read.
 import type { Index1, Index2, LayoutBuilder } from '../layout';
+import { describeHypCmd } from './commands';
 import { defineSubsystem, type System } from '../system';
 import type { ScenarioSpec } from '../scenario';
 import { fail, int } from '../validate';
@@ -14,17 +17,15 @@ export const OWNER_GUEST = 3;
 const OWNERS: Record<string, number> = { host: OWNER_HOST, hyp: OWNER_HYP, guest: OWNER_GUEST };
 export const ownerName = (o: number): string => Object.keys(OWNERS).find((k) => OWNERS[k] === o) ?? `owner ${o}`;
 
-/** Domain slot states. */
+/** Domain slot states (the slot is zeroed, memset(domain, 0), when freed). */
 export const DOM_FREE = 0;
-/** claimed by a lockless alloc_domain that has not published its pgd yet */
-export const DOM_ALLOCATING = 1;
-export const DOM_LIVE = 2;
+export const DOM_LIVE = 1;
 
 /** Table page levels: a domain's root (pgd, entries = table page + 1) or a leaf table (entries = page + 1). */
 export const LEVEL_PGD = 1;
 export const LEVEL_LEAF = 2;
 
-/** Command-queue slots per SMMU: one command and its CMD_SYNC. */
+/** Command-queue slots per SMMU (a ring): one command and its CMD_SYNC. */
 export const HYP_CMDQ_SLOTS = 2;
 
 export interface HypSettings {
@@ -99,15 +100,20 @@ export interface HypFields {
   /** entries per table page: max(blocks, blockPages) */
   E: number;
   shared: boolean;
-  /** the global hypervisor IOMMU lock (owner thread + 1) */
+  /** the global hypervisor IOMMU lock, iommu_lock (owner thread + 1) */
   lock: number;
+  /** kvm_iommu_domain_lock: serialises alloc_domain and free_domain in the refcounted mode */
+  domainAllocLock: number;
+  /** host_mmu.lock: the host stage-2 lock, protecting page ownership and DMA refcounts */
+  hostLock: number;
+  /** iommu->lock of each SMMU */
   smmuLock: Index1;
-  /** 1 = powered on */
+  /** 1 = powered on (the hypervisor's power_is_off, inverted) */
   power: Index1;
   /** stream table entry: domain slot + 1 (0 = abort) */
   ste: Index2;
   cmdq: Index2;
-  /** commands inserted / consumed since the queue was last empty (both reset to 0 once drained) */
+  /** PROD and CONS registers: commands inserted / consumed since the queue was last empty (both reset to 0 once drained) */
   prod: Index1;
   cons: Index1;
   domState: Index1;
@@ -121,7 +127,7 @@ export interface HypFields {
   /** ghost: thread + 1 that holds the table page privately (allocated, not yet installed; or detached, not yet freed) */
   tpHeld: Index1;
   pageOwner: Index1;
-  /** DMA shares of the page (one per leaf entry that maps it) */
+  /** DMA refcount of the page, hyp_page->refcount (one per leaf entry that maps it) */
   pageShares: Index1;
   /** ghost: first table page freed while already free, + 1 */
   doubleFree: number;
@@ -156,12 +162,15 @@ defineSubsystem({
     const G = on ? (s.sharedDomains ? D : N * D) : 0;
     const K = on ? s.tablePages : 0, X = on ? s.memory.length : 0;
     const E = Math.max(s.blocks, s.blockPages);
+    const lockless = on && sys.variants.of('hyp_lock').startsWith('hyp-lockless');
     const dom = (g: number) => `hdomain[${g}]`;
     const tp = (k: number) => `tpage[${k}]`;
     const page = (x: number) => `page[${x}]`;
     sys.hyp = {
       settings: s, N, SID, D, G, B: s.blocks, L: s.blockPages, K, X, E, shared: s.sharedDomains,
       lock: on ? b.scalar('hyp.lock') : -1,
+      domainAllocLock: on ? b.scalar('hyp.domain_lock') : -1,
+      hostLock: on ? b.scalar('host_mmu.lock') : -1,
       smmuLock: b.array('smmu.lock', N, (i) => `smmu[${i}].lock`),
       power: b.array('smmu.power', N, (i) => `smmu[${i}].power`),
       ste: b.matrix('smmu.ste', N, SID, (i, j) => `smmu[${i}].ste[${j}]`),
@@ -184,6 +193,21 @@ defineSubsystem({
       freedRefs: on ? b.scalar('ghost.hyp.freed_refs', 'ghost.hyp.freed_in_use') : -1,
       cmdOff: on ? b.scalar('ghost.hyp.cmd_while_off') : -1,
     };
+    for (const f of ['hyp.lock', 'hyp.domain_lock', 'host_mmu.lock', 'smmu.lock', 'hdomain.lock']) b.access(f, 'lock');
+    // MMIO registers of the SMMU
+    b.access('smmu.cmdq.prod', 'atomic');
+    b.access('smmu.cmdq.cons', 'atomic');
+    // a plain int under the lock (iommu_lock, iommu->lock, domain->lock), or atomic_t refs in the refcounted mode
+    b.access('hdomain.refs', lockless ? 'atomic' : 'plain');
+    // io-pgtable-arm reads PTEs with READ_ONCE, writes them with WRITE_ONCE and installs tables with cmpxchg64
+    b.access('tpage.entry', 'atomic');
+    // the page allocator's own state: an allocation or a free is one step of the allocator (pool.ts)
+    b.access('tpage.used', 'atomic');
+    // which pages are leaf tables: bookkeeping for the invariants (the code knows it from the walk)
+    b.access('tpage.level', 'ghost');
+    b.format('smmu.cmdq', describeHypCmd);
+    b.format('hdomain.state', (v) => ['FREE', 'LIVE'][v] ?? String(v));
+    b.format('page.owner', ownerName);
   },
   initial(a, sys) {
     const h = sys.hyp;

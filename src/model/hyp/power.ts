@@ -1,0 +1,36 @@
+// Owns the SMMU power hypercalls, the power-domain notifiers iommu_power_off / iommu_power_on: under the
+// SMMU's lock, set power_is_off, and on power-on reset the SMMU (resume: smmu_reset_device).
+import type { Ctx } from '../program';
+import { operation } from '../api/define';
+import { resetSmmu } from './cmdq';
+import { hypMode, lock, unlock } from './mode';
+import { P_SMMU } from './params';
+
+operation({
+  name: 'hyp_power_off', subsystem: 'hyp', description: 'host hypercall (power-domain notifier): the SMMU is about to lose power',
+  params: [P_SMMU],
+  steps: (b, sys) => {
+    const smmu = b.arg('smmu'), l = hypMode(sys).smmuLock(smmu);
+    return [
+      lock(b, l),
+      b.store('iommu->power_is_off = true', (c: Ctx) => c.sys.hyp.power(smmu(c)), 0),
+      b.ret(0),
+      unlock(b, l),
+    ];
+  },
+});
+
+operation({
+  name: 'hyp_power_on', subsystem: 'hyp', description: 'host hypercall (power-domain notifier): the SMMU is powered again; reset it (queue, TLBs)',
+  params: [P_SMMU],
+  steps: (b, sys) => {
+    const smmu = b.arg('smmu'), l = hypMode(sys).smmuLock(smmu);
+    return [
+      lock(b, l),
+      b.store('iommu->power_is_off = false', (c: Ctx) => c.sys.hyp.power(smmu(c)), 1),
+      resetSmmu(b, smmu),
+      b.ret(0),
+      unlock(b, l),
+    ];
+  },
+});
