@@ -19,8 +19,6 @@ const NOT_YET_SPLIT = new Set<string>([
   // hyp
   'hyp_map', 'hyp_unmap', 'smmu-cmdq', 'hyp_free_domain', 'hyp_detach', 'hyp_iotlb_inv', 'hyp_power_off', 'hyp_power_on',
   'host_donate_guest', 'hyp_alloc_domain',
-  // viommu
-  'guest_unmap', 'nested_dma', 'guest_invalidate', 'set_dev_id', 'unbind', 'unset_dev_id',
 ]);
 
 function breaches(m: Model, limit: number): Map<string, string> {
