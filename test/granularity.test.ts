@@ -16,8 +16,6 @@ const NOT_YET_SPLIT = new Set<string>([
   // ioasid
   'ioasid_alloc', 'ioasid_free', 'ioasid_bind', 'ioasid-notify-work', 'ioasid_adjust_set', 'ioasid_free_set', 'ioasid_find_sid',
   'ioasid_put_sid',
-  // viommu
-  'guest_unmap', 'nested_dma', 'guest_invalidate', 'set_dev_id', 'unbind', 'unset_dev_id',
 ]);
 
 function breaches(m: Model, limit: number): Map<string, string> {

@@ -96,26 +96,6 @@ defineSubsystem({
   actors: (sys) => sys.scenario.instances.map((_, i) => consumer(i)),
 });
 
-/** Whether instance i's queue has n free slots (prod is read whole: only the queue lock's holder moves it). */
-export function hasSpace(c: Ctx, i: number, n: number): boolean {
-  const f = c.sys.cq;
-  return c.w.atLeast(f.cons(i), c.w.get(f.prod(i)) + n - f.Q);
-}
-
-/** Insert one command (the caller holds the queue lock and checked the space); returns the new prod. */
-export function insert(c: Ctx, i: number, cmd: number): number {
-  const f = c.sys.cq;
-  const prod = c.w.get(f.prod(i));
-  c.w.set(f.slot(i, prod % f.Q), cmd);
-  c.w.set(f.prod(i), prod + 1);
-  return prod + 1;
-}
-
-/** True once every command before position target (exclusive) was consumed. */
-export function completed(c: Ctx, i: number, target: number): boolean {
-  return c.w.atLeast(c.sys.cq.cons(i), target);
-}
-
 function consumer(i: number): ActorDef {
   return {
     name: `cmdq-consumer[${i}]`,

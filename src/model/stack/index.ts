@@ -13,4 +13,4 @@ import '../flushqueue/ops';
 import './sva';
 import './ioasid';
 import '../hyp';
-import './viommu';
+import '../viommu';

@@ -1,12 +1,17 @@
 // Owns the state of the iommufd-style vIOMMU: the scenario section `viommu` (VMs, the physical IOMMUs each
-// vIOMMU spans, the vdev id space, the guest ASIDs) and its fields: each vIOMMU's vdev id table and lock,
-// each device's vdev binding, the guest's vSTEs and stage-1 tables, the nested (VMID+ASID-tagged) entries
-// of each physical IOTLB, the per-thread CMD_SYNC positions of a guest batch, and the ghosts.
+// vIOMMU spans, the vdev id space, the guest ASIDs), the argument kinds vm/vdev/asid, and its fields with
+// their access classes: each vIOMMU's vdev id xarray and its rwsem, each device's vdev binding and its
+// iommufd group's mutex, the guest's vSTEs and stage-1 tables, the nested (VMID+ASID-tagged) entries of each
+// physical IOTLB, the per-thread CMD_SYNC positions of a guest batch, and the ghosts.
 import type { Index1, Index2, Index3, LayoutBuilder } from '../layout';
-import type { Ctx } from '../program';
+import type { Ctx, ParamSpec } from '../program';
 import type { ScenarioSpec } from '../scenario';
 import { defineSubsystem, type System } from '../system';
 import { fail, int } from '../validate';
+
+export const vmParam: ParamSpec = { name: 'vm', kind: 'vm', max: (sys) => sys.vi.M - 1 };
+export const vdevParam: ParamSpec = { name: 'vdev', kind: 'vdev', max: (sys) => sys.vi.N - 1 };
+export const asidParam: ParamSpec = { name: 'asid', kind: 'asid', max: (sys) => sys.vi.A - 1 };
 
 export interface ViommuSection {
   /** one entry per VM: the physical IOMMU instances its vIOMMU spans */
@@ -25,19 +30,27 @@ export interface ViommuFields {
   P: number;
   /** bit mask of the physical instances each VM's vIOMMU spans */
   span: readonly number[];
-  /** vIOMMU vm's table: device + 1 bound at vdev id n; -(device + 1) while its unset is in progress; 0 free */
+  /**
+   * vIOMMU vm's vdev id xarray (viommu->vdev_ids): device + 1 bound at vdev id n; -(device + 1) while its
+   * unset is in progress (the id stays reserved); 0 free. Plain memory: every access is under `lock`.
+   */
   vdev: Index2;
-  /** the vIOMMU's lock (the vdev xarray's lock) */
+  /** viommu->vdev_ids_rwsem: set/unset take it for writing, a guest invalidation for reading */
   lock: Index1;
-  /** device v's binding: vm * N + id + 1, 0 = none (cleared only when its unset has completed) */
+  /**
+   * device v's binding (idev->vdev_id): vm * N + id + 1, 0 = none (cleared only when its unset has completed).
+   * Plain memory under the device's iommufd group mutex (`igroup`); read by the SMMU (hardware) too.
+   */
   bound: Index1;
-  /** guest memory: the vSTE of (vm, vdev id) selects the stage-1 context (ASID + 1, 0 = abort) */
+  /** idev->igroup->lock of each group: the mutex over its devices' vdev bindings */
+  igroup: Index1;
+  /** guest memory: the vSTE of (vm, vdev id) selects the stage-1 context (ASID + 1, 0 = abort); WRITE_ONCE */
   vste: Index2;
-  /** guest memory: stage-1 PTE of (vm, asid, page), physical page + 1 */
+  /** guest memory: stage-1 PTE of (vm, asid, page), physical page + 1; READ_ONCE/WRITE_ONCE */
   s1: Index3;
   /** physical IOTLB of instance i: entry tagged (VMID vm, ASID a) for page p, physical page + 1 */
   tlb: (i: number, vm: number, a: number, p: number) => number;
-  /** position + 1 of the CMD_SYNC a thread's guest batch queued on instance i (0 = none) */
+  /** the queue position just past the CMD_SYNC a thread's guest batch queued on instance i (0 = none): a register */
   syncAt: Index2;
   /** ghost: 1 once the guest's CMD_SYNC covering the unmap of (vm, asid, page) returned; cleared by a map */
   promised: Index3;
@@ -88,6 +101,7 @@ defineSubsystem({
     const sec = sys.scenario.viommu as ViommuSection | undefined;
     const M = sec?.vms.length ?? 0, N = sec ? (sec.vdevIds ?? 2) : 0, A = sec ? (sec.asids ?? 1) : 0;
     const P = sys.scenario.pages, I = sys.scenario.instances.length, V = sys.scenario.devices.length;
+    const G = sec ? sys.dom.G : 0;
     const nested = b.cube('iotlb.nested', I, M * A, P, (i, t, p) => `iotlb[${i}].nested[${Math.floor(t / A)}][${t % A}][${p}]`);
     const s1obj = (vm: number, a: number, p: number) => `vm[${vm}].s1[${a}][${p}]`;
     sys.vi = {
@@ -96,6 +110,7 @@ defineSubsystem({
       vdev: b.matrix('viommu.vdev', M, N, (vm, n) => `viommu[${vm}].vdev[${n}]`),
       lock: b.array('viommu.lock', M, (vm) => `viommu[${vm}].lock`),
       bound: b.array('device.vdev', V, (v) => `device[${v}].vdev`),
+      igroup: b.array('igroup.lock', G, (g) => `igroup[${g}].lock`),
       vste: b.matrix('guest.vste', M, N, (vm, n) => `vm[${vm}].vste[${n}]`),
       s1: b.cube('guest.s1pte', M, A, P, s1obj),
       tlb: (i, vm, a, p) => nested(i, vm * A + a, p),
@@ -106,10 +121,16 @@ defineSubsystem({
       leakDev: b.scalar('ghost.viommu.leak.device', 'ghost.viommu.leak'),
       leakTo: b.scalar('ghost.viommu.leak.to', 'ghost.viommu.leak'),
     };
+    b.access('viommu.lock', 'lock');
+    b.access('igroup.lock', 'lock');
+    b.access('guest.vste', 'atomic'); // the guest writes its STE words with WRITE_ONCE; the SMMU reads them
+    b.access('guest.s1pte', 'atomic'); // the guest's io-pgtable: READ_ONCE/WRITE_ONCE PTEs, walked by the SMMU
+    b.access('iotlb.nested', 'hw');
+    b.access('viommu.syncAt', 'local');
   },
 });
 
-/** The (vm, vdev id) device v is bound to, or null. */
+/** The (vm, vdev id) device v is bound to, or null (for hardware steps and the consumer: one read of the binding). */
 export function bindingOf(c: Ctx, v: number): { vm: number; id: number } | null {
   const b = c.w.get(c.sys.vi.bound(v)) - 1;
   return b < 0 ? null : { vm: Math.floor(b / c.sys.vi.N), id: b % c.sys.vi.N };
