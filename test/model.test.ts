@@ -83,7 +83,7 @@ test('a flush must wait for the hardware: iotlb_sync is blocked until the consum
     if (k < 0) break;
     s = m.apply(s, 0, 0);
   }
-  assert.equal(m.label(s, 0, 0).step, 'wait for CMD_SYNC');
+  assert.equal(m.label(s, 0, 0).step, 'wait for CMD_SYNC (poll CONS)');
   assert.ok(!m.finished(s, 0));
   assert.equal(s[m.sys.tlb.tlb(0, 0, 0)], 1, 'the TLBI has not run yet');
 });
