@@ -15,9 +15,6 @@ const NOT_YET_SPLIT = new Set<string>([
   'unmap', 'dma', 'iotlb_sync', 'cmdq-consumer', 'dma_map', 'fq_flush', 'dma_unmap', 'map',
   // sva
   'sva_unbind', 'sva_bind', 'sva_dma', 'mm_exit',
-  // ioasid
-  'ioasid_alloc', 'ioasid_free', 'ioasid_bind', 'ioasid-notify-work', 'ioasid_adjust_set', 'ioasid_free_set', 'ioasid_find_sid',
-  'ioasid_put_sid',
   // hyp
   'hyp_map', 'hyp_unmap', 'smmu-cmdq', 'hyp_free_domain', 'hyp_detach', 'hyp_iotlb_inv', 'hyp_power_off', 'hyp_power_on',
   'host_donate_guest', 'hyp_alloc_domain',

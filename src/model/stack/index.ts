@@ -7,6 +7,6 @@ import './cmdq';
 import './flush';
 import './flushqueue';
 import './sva';
-import './ioasid';
+import '../ioasid';
 import './hyp';
 import './viommu';
