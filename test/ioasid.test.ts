@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { buildModel, type Model } from '../src/model/model';
 import { validateScenario, ScenarioError, type ScenarioSpec } from '../src/model/scenario';
 import { EACCES, EBUSY, EINVAL, ENOENT, ENOSPC } from '../src/model/errno';
-import { PASID_ACTIVE, PASID_FREE, PASID_FREE_PENDING, SET_DESTROYED, SET_DYING, SET_LIVE } from '../src/model/stack/ioasid-core';
+import { PASID_ACTIVE, PASID_FREE_PENDING, SET_DESTROYED, SET_DYING, SET_LIVE, ias } from '../src/model/ioasid/state';
+import { variantOf } from '../src/model/api/define';
+import { xaAlloc } from '../src/model/ioasid/xarray';
 import { runJob } from '../src/explorer/job';
 import { findScenario } from '../src/model/scenarios';
 
@@ -54,7 +56,7 @@ test('ioasid_alloc fails with -ENOSPC at the set quota, and at the system capaci
   assert.deepEqual(r.rets, [0, 1, ENOSPC]);
   r = run(vm, [['ioasid_alloc', 2], ['ioasid_alloc', 2], ['ioasid_alloc', 1], ['ioasid_alloc', 2]]);
   assert.deepEqual(r.rets, [0, 1, 2, ENOSPC], 'capacity 3 reached with set 2 at 2 of 3');
-  assert.equal(r.s[r.m.sys.ias.state(3)], PASID_FREE, 'PASID value 3 exists but is beyond the capacity');
+  assert.equal(r.s[r.m.sys.ias.xa(3)], 0, 'PASID value 3 exists but is beyond the capacity');
   r = run(vm, [['ioasid_alloc', 0]]);
   assert.deepEqual(r.rets, [ENOSPC], 'the system set has quota 0');
 });
@@ -77,7 +79,7 @@ test('freeing a bound PASID sends FREE: the IOMMU clears its entry and puts its 
   assert.deepEqual(rets, [0, 0, -17 /* EEXIST */, 0]);
   assert.equal(s[f.entry(0)], 0);
   assert.equal(s[f.g2h(1, 0)], 0);
-  assert.equal(s[f.state(0)], PASID_FREE);
+  assert.equal(s[f.xa(0)], 0, 'erased from the allocator\'s xarray');
   assert.equal(s[f.freeDone(0)], 1);
   assert.equal(s[f.count(1)], 0);
 });
@@ -104,14 +106,14 @@ test('without the IOMMU on the chain, a freed bound PASID stays FREE_PENDING (bi
   assert.equal(s[f.state(0)], PASID_FREE_PENDING);
   assert.equal(s[f.count(1)], 1, 'still counted against the quota');
   const u = run(cfg, [['ioasid_alloc', 1], ['ioasid_bind', -1, 0], ['ioasid_free', 1, 0], ['ioasid_unbind', 0]]);
-  assert.equal(u.s[f.state(0)], PASID_FREE);
+  assert.equal(u.s[f.xa(0)], 0);
   assert.equal(u.s[f.count(1)], 0);
 });
 
 test('free-refuses-bound: ioasid_free of a bound PASID is -EBUSY until it is unbound', () => {
   const { s, m, rets } = run(vm, [['ioasid_alloc', 1], ['ioasid_bind', -1, 0], ['ioasid_free', 1, 0], ['ioasid_unbind', 0], ['ioasid_free', 1, 0]], { variants: ['free-refuses-bound'] });
   assert.deepEqual(rets, [0, 0, EBUSY, 0, 0]);
-  assert.equal(s[m.sys.ias.state(0)], PASID_FREE);
+  assert.equal(s[m.sys.ias.xa(0)], 0);
 });
 
 test('ioasid_adjust_set refuses a quota below the allocated count (-EBUSY); adjust-ignores-count writes it', () => {
@@ -132,7 +134,7 @@ test('ioasid_find_sid takes a set reference: a destroying free_set leaves the se
   assert.deepEqual(rets, [0, 1, 1, EBUSY, 0, EINVAL, ENOENT]);
   assert.equal(s[f.setState(1)], SET_DYING);
   assert.equal(s[f.count(1)], 0);
-  assert.equal(s[f.owner(0)] + s[f.owner(1)], 0);
+  assert.equal(s[f.xa(0)] + s[f.xa(1)], 0, 'both PASIDs erased from the xarray');
   const p = run(vm, [['ioasid_alloc', 1], ['ioasid_find_sid', -1], ['ioasid_free_set', 1, 1], ['ioasid_put_sid'], ['ioasid_put_sid']]);
   assert.deepEqual(p.rets, [0, 1, 0, 0, EINVAL]);
   assert.equal(p.s[f.setState(1)], SET_DESTROYED);
@@ -145,7 +147,7 @@ test('a spinlock in an RCU callback is fine; the mutex variant there is caught, 
   const cfg = { ...vm, atomic: [0] };
   let r = run(cfg, [['ioasid_alloc', 1], ['ioasid_free', 1, -1]]);
   assert.equal(r.m.check(r.s), null);
-  assert.equal(r.s[r.m.sys.ias.preempt(0)], 1, 'the spinlock restored the preempt count');
+  assert.equal(r.s[r.m.sys.preempt(0)], 1, 'the spinlock restored the preempt count');
   r = run(cfg, [['ioasid_alloc', 1]], { variants: ['ioasid-mutex'] });
   assert.equal(r.m.check(r.s)?.invariant, 'no-sleep-in-atomic');
   r = run(vm, [['ioasid_alloc', 1], ['ioasid_free', 1, -1]], { variants: ['ioasid-mutex'] });
@@ -154,31 +156,45 @@ test('a spinlock in an RCU callback is fine; the mutex variant there is caught, 
   assert.equal(job.verdict, 'clean', 'no atomic thread: the mutex is correct there');
 });
 
-test('free-notify-deferred: the PASID is released at once and the workqueue delivers FREE later', () => {
+test('free-notify-deferred: the PASID is released at once and the workqueue delivers FREE later, one access per step', () => {
   const m = buildModel(spec(vm, [{ name: 't', ops: [['ioasid_alloc', 1], ['ioasid_bind', -1, 0], ['ioasid_free', 1, -1]] }]), ['free-notify-deferred']);
   assert.equal(m.sys.actors.length, 1);
   let s = m.initial();
   while (!m.finished(s, 0)) s = m.apply(s, 0, 0);
   const f = m.sys.ias;
-  assert.equal(s[f.state(0)], PASID_FREE);
+  assert.equal(s[f.xa(0)], 0, 'released');
   assert.equal(s[f.entry(0)], 2, 'the IOMMU still maps the released PASID');
   const list: number[] = [];
   m.steps(s, list);
   assert.deepEqual(list, [1, 0], 'only the workqueue can move, for PASID 0');
-  s = m.apply(s, 1, 0);
+  const seen: string[] = [];
+  for (let guard = 0; guard < 20; guard++) {
+    list.length = 0;
+    m.steps(s, list);
+    if (list.length === 0) break;
+    seen.push(m.label(s, 1, 0).step || m.sys.actors[0].describe(m.sys, 0, s));
+    const before = s;
+    s = m.apply(s, 1, 0);
+    if (before[f.entry(0)] !== 0) assert.equal(s[f.g2h(1, 0)], 1, 'the PASID entry goes before KVM\'s translation, in a step of its own');
+  }
+  assert.equal(seen.length, 6, `clear PENDING, read the set, read and clear the entry, read and drop KVM's translation: ${seen.join(' / ')}`);
   assert.equal(s[f.entry(0)], 0);
   assert.equal(s[f.g2h(1, 0)], 0);
   assert.equal(s[f.freeDone(0)], 1);
+  assert.equal(s[f.pending(0)], 0);
   assert.equal(buildModel(spec(vm, [{ name: 't', ops: [] }])).sys.actors.length, 0, 'no workqueue by default');
 });
 
 test('the invariants name what is wrong on hand-made states', () => {
-  const m: Model = buildModel(spec(vm, [{ name: 't', ops: [] }]));
+  const m: Model = buildModel(spec(vm, [{ name: 't', ops: [['ioasid_alloc', 1]] }]));
   const f = m.sys.ias;
   const s = m.initial();
   assert.equal(m.check(s), null);
-  s[f.owner(0)] = 2; s[f.state(0)] = PASID_ACTIVE;
+  s[f.xa(0)] = 1; s[f.owner(0)] = 2; s[f.state(0)] = PASID_ACTIVE;
   assert.match(m.check(s)!.message, /ioasid_set 1 counts 0 IOASIDs \(nr_ioasids\) but holds 1/);
+  s[m.sys.stepIndex(0)] = 6;
+  assert.equal(m.check(s), null, 'inside an operation the counters may lag the xarray');
+  s[m.sys.stepIndex(0)] = 0;
   s[f.count(1)] = 1;
   assert.match(m.check(s)!.message, /capacity counter says 0/);
   s[f.used] = 1;
@@ -187,14 +203,18 @@ test('the invariants name what is wrong on hand-made states', () => {
   assert.deepEqual(m.check(s), { invariant: 'pasid-unique', message: 'PASID 0 is allocated to ioasid_set 1 while the IOMMU PASID entry still maps it for set 2' });
   s[f.entry(0)] = 0; s[f.g2h(2, 0)] = 1;
   assert.match(m.check(s)!.message, /KVM of set 2 still translates guest PASID 0 to it/);
-  s[f.g2h(2, 0)] = 0; s[f.owner(0)] = 0; s[f.state(0)] = PASID_FREE; s[f.count(1)] = 0; s[f.used] = 0; s[f.freeDone(0)] = 1; s[f.entry(0)] = 2;
-  assert.equal(m.check(s)?.invariant, 'no-stale-pasid-entry');
+  s[f.g2h(2, 0)] = 0; s[f.xa(0)] = 0; s[f.count(1)] = 0; s[f.used] = 0; s[f.freeDone(0)] = 1; s[f.entry(0)] = 2;
+  assert.equal(m.check(s)?.invariant, 'no-stale-pasid-entry', 'a freed PASID\'s stale ioasid_data->set counts for nothing');
   s[f.entry(0)] = 0;
-  for (const [p, set] of [[0, 1], [1, 1], [2, 1]]) { s[f.owner(p)] = set + 1; s[f.state(p)] = PASID_ACTIVE; }
+  for (const [p, set] of [[0, 1], [1, 1], [2, 1]]) { s[f.xa(p)] = 1; s[f.owner(p)] = set + 1; s[f.state(p)] = PASID_ACTIVE; }
   s[f.count(1)] = 3; s[f.used] = 3; s[f.freeDone(0)] = 0;
   assert.match(m.check(s)!.message, /ioasid_set 1 holds 3 PASIDs, over its quota of 2/);
-  s[f.quota(1)] = 3; s[f.owner(3)] = 3; s[f.state(3)] = PASID_ACTIVE; s[f.count(2)] = 1; s[f.used] = 4;
+  s[f.quota(1)] = 3; s[f.xa(3)] = 1; s[f.owner(3)] = 3; s[f.state(3)] = PASID_ACTIVE; s[f.count(2)] = 1; s[f.used] = 4;
   assert.match(m.check(s)!.message, /hold 4 PASIDs together, over the system capacity of 3/);
+  s[f.quota(1)] = 2; s[f.xa(3)] = 0; s[f.xa(2)] = 0; s[f.count(1)] = 2; s[f.count(2)] = 0; s[f.used] = 2;
+  assert.equal(m.check(s), null);
+  s[m.sys.sleptInAtomic] = 1; s[m.sys.sleptOn] = f.devListMutex + 1;
+  assert.deepEqual(m.check(s), { invariant: 'no-sleep-in-atomic', message: 'thread t took the IOMMU driver\'s device-list mutex in atomic context (sleeping in atomic)' });
 });
 
 test('the ioasid section is validated, each error naming its field', () => {
@@ -224,4 +244,71 @@ test('scenarios without an ioasid section lay out no ioasid state', () => {
   assert.equal(m.sys.ias.present, false);
   assert.ok(!m.sys.layout.slotNames.some((n) => /pasid|ioasid|set\./.test(n)));
   assert.ok(!m.invariants.some((i) => i.family === 'ioasid'));
+});
+
+test('ioasid_alloc is split at its shared accesses: lock, four checks, xa_alloc (under xa_lock, one load per index), the state, two read-modify-writes, unlock', () => {
+  const m = buildModel(spec(vm, [{ name: 't', ops: [['ioasid_alloc', 1]] }], [['ioasid_alloc', 2]]));
+  const labels: string[] = [];
+  let s = m.initial();
+  while (!m.finished(s, 0)) {
+    labels.push(m.label(s, 0, 0).step);
+    s = m.apply(s, 0, 0);
+  }
+  assert.deepEqual(labels, [
+    'spin_lock(&ioasid_allocator_lock)', 'read set state', 'read set->quota', 'read set->nr_ioasids', 'read ioasid_capacity_avail',
+    'xa_alloc: xa_lock(&xa)', 'xa_alloc: is index free?', 'xa_alloc: is index free?', 'data->set = set', 'refcount_set(&data->refs, 1)',
+    'xa_alloc: store the entry (rcu_assign_pointer)', 'xa_alloc: xa_unlock(&xa)', 'data->state = IOASID_STATE_ACTIVE',
+    'read set->nr_ioasids', 'set->nr_ioasids++', 'read ioasid_capacity_avail', 'ioasid_capacity_avail--',
+    'spin_unlock(&ioasid_allocator_lock)',
+  ]);
+});
+
+// Lock removal, as a user would write it: ioasid_alloc exactly as drivers/iommu/ioasid.c has it, each shared
+// access its own line, but with spin_lock/spin_unlock(&ioasid_allocator_lock) taken out.
+variantOf('ioasid_alloc', 'alloc-without-allocator-lock', {
+  faulty: true,
+  description: 'ioasid_alloc without ioasid_allocator_lock: the quota check and the nr_ioasids bump race',
+  steps: (b) => {
+    const set = b.arg('set');
+    const v = b.local('val'), quota = b.local('quota'), p = b.local('pasid');
+    return [
+      b.load('read set state', v, (c) => ias(c).setState(set(c))),
+      b.jumpIf((c) => v.get(c) !== SET_LIVE, 'einval'),
+      b.load('read set->quota', quota, (c) => ias(c).quota(set(c))),
+      b.load('read set->nr_ioasids', v, (c) => ias(c).count(set(c))),
+      b.jumpIf((c) => quota.get(c) <= v.get(c), 'enospc'),
+      b.load('read ioasid_capacity_avail', v, (c) => ias(c).used),
+      b.jumpIf((c) => v.get(c) >= ias(c).capacity, 'enospc'),
+      ...xaAlloc(b, set, p, v), // the xarray keeps its own xa_lock
+      b.jumpIf((c) => p.get(c) < 0, 'enospc'),
+      b.store('data->state = IOASID_STATE_ACTIVE', (c) => ias(c).state(p.get(c)), PASID_ACTIVE),
+      b.load('read set->nr_ioasids', v, (c) => ias(c).count(set(c))),
+      b.store('set->nr_ioasids++', (c) => ias(c).count(set(c)), (c) => v.get(c) + 1),
+      b.load('read ioasid_capacity_avail', v, (c) => ias(c).used),
+      b.store('ioasid_capacity_avail--', (c) => ias(c).used, (c) => v.get(c) + 1),
+      b.compute('keep the PASID', (c) => void c.w.set(ias(c).threadPasid(c.t), p.get(c) + 1)),
+      b.retDone((c) => p.get(c)),
+      b.label('einval'), b.retDone(EINVAL),
+      b.label('enospc'), b.retDone(ENOSPC),
+    ];
+  },
+});
+
+test('lock removal: ioasid_alloc without ioasid_allocator_lock is caught in ioasid-two-vms-race-for-capacity; with the lock it is clean', (t) => {
+  const sc = findScenario('ioasid-two-vms-race-for-capacity');
+  const unlocked = ['alloc-without-allocator-lock'];
+  const quota = runJob({ scenario: sc, variants: unlocked, invariants: ['no-ioasid-quota-overrun'] });
+  assert.equal(quota.violation?.invariant, 'no-ioasid-quota-overrun');
+  assert.match(quota.violation!.message, /ioasid_set 1 holds 2 PASIDs, over its quota of 1/, 'both vCPUs of VM 1 passed the quota check');
+  const race = runJob({ scenario: sc, variants: unlocked, invariants: ['no-data-race'] });
+  assert.equal(race.violation?.invariant, 'no-data-race');
+  assert.match(race.violation!.message, /data race on (set\.nr_ioasids|ioasid\.used)/);
+  t.diagnostic(`${quota.violation!.message} / ${race.violation!.message}`);
+  const all = runJob({ scenario: sc, variants: unlocked });
+  assert.equal(all.verdict, 'violation');
+  for (const job of [{ scenario: sc, variants: [] }, { scenario: sc, variants: ['alloc-check-and-bump-locked'] }]) {
+    const r = runJob(job, { reduction: false });
+    assert.equal(r.violation, undefined, r.violation && `${r.violation.invariant}: ${r.violation.message}`);
+    assert.equal(r.verdict, 'clean');
+  }
 });

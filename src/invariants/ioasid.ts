@@ -1,26 +1,39 @@
-// Owns the invariants of the IOASID (PASID) allocator: quotas and capacity never overrun (counted from
-// PASID ownership, not trusted from the counters), no sleeping lock taken in atomic context, no PASID
-// claimed by two sets at once, and no subscriber still pointing at a PASID whose FREE has completed.
+// Owns the invariants of the IOASID (PASID) allocator: quotas and capacity never overrun (counted from what
+// the allocator's xarray holds, not trusted from the counters), no sleeping lock taken in atomic context (read
+// from the core might_sleep bookkeeping), no PASID claimed by two sets at once, and no subscriber still
+// pointing at a PASID whose FREE has completed.
 import type { Invariant } from './invariant';
+import type { Model } from '../model/model';
+import { heldBy } from '../model/ioasid/state';
+
+/**
+ * No thread is inside an operation (each is before its next one, or finished): set->nr_ioasids and the
+ * capacity counter, which an operation updates a few steps after the xarray, must agree with it then.
+ */
+function betweenOperations(s: Int32Array, m: Model): boolean {
+  for (let t = 0; t < m.sys.threads; t++) if (s[m.sys.stepIndex(t)] !== 0) return false;
+  return true;
+}
 
 export const noIoasidQuotaOverrun: Invariant = {
   id: 'no-ioasid-quota-overrun',
   family: 'ioasid',
-  description: 'every ioasid_set holds at most its quota of PASIDs and all sets together at most the system capacity; set->nr_ioasids and the capacity counter agree with what is held',
+  description: 'every ioasid_set holds at most its quota of PASIDs and all sets together at most the system capacity; between operations, set->nr_ioasids and the capacity counter agree with what is held',
   appliesTo: (sys) => sys.ias.present,
   check(s, m) {
     const f = m.sys.ias;
+    const quiet = betweenOperations(s, m);
     let total = 0;
     for (let set = 0; set < f.S; set++) {
       let held = 0;
-      for (let p = 0; p < f.P; p++) if (s[f.owner(p)] === set + 1) held++;
+      for (let p = 0; p < f.P; p++) if (heldBy(s, f, p, set)) held++;
       total += held;
       const quota = s[f.quota(set)];
       if (held > quota) return `ioasid_set ${set} holds ${held} PASIDs, over its quota of ${quota}`;
-      if (s[f.count(set)] !== held) return `ioasid_set ${set} counts ${s[f.count(set)]} IOASIDs (nr_ioasids) but holds ${held}`;
+      if (quiet && s[f.count(set)] !== held) return `ioasid_set ${set} counts ${s[f.count(set)]} IOASIDs (nr_ioasids) but holds ${held}`;
     }
     if (total > f.capacity) return `the sets hold ${total} PASIDs together, over the system capacity of ${f.capacity}`;
-    if (s[f.used] !== total) return `the capacity counter says ${s[f.used]} IOASIDs are allocated but the sets hold ${total}`;
+    if (quiet && s[f.used] !== total) return `the capacity counter says ${s[f.used]} IOASIDs are allocated but the sets hold ${total}`;
     return null;
   },
 };
@@ -28,25 +41,30 @@ export const noIoasidQuotaOverrun: Invariant = {
 export const noSleepInAtomic: Invariant = {
   id: 'no-sleep-in-atomic',
   family: 'ioasid',
-  description: 'no thread takes a sleeping lock (mutex) in atomic context: an RCU callback or under a spinlock',
+  description: 'no thread takes a sleeping lock (mutex) in atomic context: an RCU callback or under a spinlock (the core might_sleep bookkeeping, sys.sleptInAtomic)',
   appliesTo: (sys) => sys.ias.present,
   check(s, m) {
-    const f = m.sys.ias, t = s[f.sleptInAtomic] - 1;
+    const sys = m.sys, f = sys.ias, t = s[sys.sleptInAtomic] - 1;
     if (t < 0) return null;
-    const lock = s[f.sleptOn] === 0 ? 'the ioasid_allocator_lock mutex' : 'the IOMMU driver\'s device-list mutex';
-    return `thread ${m.sys.threadName(t)} took ${lock} in atomic context (sleeping in atomic)`;
+    const slot = s[sys.sleptOn] - 1;
+    const lock = slot === f.lock
+      ? 'the ioasid_allocator_lock mutex'
+      : slot === f.devListMutex
+        ? 'the IOMMU driver\'s device-list mutex'
+        : `the sleeping lock ${sys.layout.slotNames[slot] ?? '?'}`;
+    return `thread ${sys.threadName(t)} took ${lock} in atomic context (sleeping in atomic)`;
   },
 };
 
 export const pasidUnique: Invariant = {
   id: 'pasid-unique',
   family: 'ioasid',
-  description: 'no PASID has two live owners: the set the allocator gave it to, the set the IOMMU PASID entry was bound for, and every KVM translation to it name the same set',
+  description: 'no PASID has two live owners: the set the allocator holds it for, the set the IOMMU PASID entry was bound for, and every KVM translation to it name the same set',
   appliesTo: (sys) => sys.ias.present,
   check(s, m) {
     const f = m.sys.ias;
     for (let p = 0; p < f.P; p++) {
-      const owner = s[f.owner(p)], entry = s[f.entry(p)];
+      const owner = s[f.xa(p)] !== 0 ? s[f.owner(p)] : 0, entry = s[f.entry(p)];
       if (owner && entry && owner !== entry)
         return `PASID ${p} is allocated to ioasid_set ${owner - 1} while the IOMMU PASID entry still maps it for set ${entry - 1}`;
       let claim = owner || entry;

@@ -11,6 +11,6 @@ import '../iotlb/dma';
 import '../flush/ops';
 import '../flushqueue/ops';
 import './sva';
-import './ioasid';
+import '../ioasid';
 import '../hyp';
 import '../viommu';
