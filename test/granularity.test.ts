@@ -13,8 +13,6 @@ import { traverse } from './helpers';
 const NOT_YET_SPLIT = new Set<string>([
   // core
   'unmap', 'dma', 'iotlb_sync', 'cmdq-consumer', 'dma_map', 'fq_flush', 'dma_unmap', 'map',
-  // sva
-  'sva_unbind', 'sva_bind', 'sva_dma', 'mm_exit',
   // ioasid
   'ioasid_alloc', 'ioasid_free', 'ioasid_bind', 'ioasid-notify-work', 'ioasid_adjust_set', 'ioasid_free_set', 'ioasid_find_sid',
   'ioasid_put_sid',

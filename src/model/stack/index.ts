@@ -6,7 +6,7 @@ import './iotlb';
 import './cmdq';
 import './flush';
 import './flushqueue';
-import './sva';
+import '../sva';
 import './ioasid';
 import './hyp';
 import './viommu';
