@@ -262,3 +262,23 @@ test('domain->users is a refcount_t (atomic) in the default scheme and a plain i
     assert.equal(m.sys.layout.accessClass(m.sys.sva.domUsers(0)), cls);
   }
 });
+
+test('upstream order (sva-put-under-lock): a bound device binding again fails its attach, tries a new domain, frees it and returns -EBUSY', () => {
+  const m = buildModel(svaScenario([{ name: 'a', ops: [] }, { name: 'b', ops: [['sva_bind', 0, 0]] }], { setup: [['sva_bind', 0, 0]] }), ['sva-put-under-lock']);
+  const f = m.sys.sva;
+  const labels: string[] = [];
+  let s = m.initial();
+  while (s[m.sys.opIndex(1)] === 0) {
+    labels.push(m.currentStep(s, 1)!.step.label);
+    s = m.apply(s, 1, 0);
+  }
+  assert.equal(s[m.sys.ret(1)], EBUSY);
+  const at = (l: string) => labels.indexOf(l);
+  assert.ok(at('ops->domain_alloc_sva: kzalloc the SVA domain') > at('iommu_attach_device_pasid: read the device\'s PASID entry'), 'the attach to the existing domain failed first');
+  assert.ok(!labels.includes('domain->users++'), 'no user was taken on the existing domain');
+  assert.equal(s[f.domUsers(0)], 1);
+  assert.equal(s[f.domState(1)], SVA_FREED, 'the new domain was freed (out_free_domain)');
+  assert.equal(s[f.mmCount(0)], 2, 'its mmgrab was dropped: the users\' reference + domain 0\'s');
+  assert.equal(s[f.xa(0, 0)], 1, 'domain 0 stays published');
+  assert.equal(m.check(s), null);
+});

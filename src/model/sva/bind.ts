@@ -52,25 +52,38 @@ export function bindSteps(b: Builder, sys: System, o: BindOptions): Item[] {
     // search for an existing domain: the mm's SVA domain for the device's instance
     b.load('find the mm\'s SVA domain for the instance', d.dom, (c) => f(c).xa(mm(c), d.key(c))),
     b.jumpIf((c) => d.dom.get(c) === 0, 'alloc'),
-    ...getUserSteps(d, o.get, 'alloc'),
-    b.load('iommu_attach_device_pasid: read the device\'s PASID entry', d.val, entry),
-    b.jumpIf((c) => d.val.get(c) !== 0, 'found_busy'),
-    withEffect(b.store('iommu_attach_device_pasid: set the PASID entry to the domain', entry, (c) => d.dom.get(c)),
-      { before: (c) => void touchSvaDomain(c, d.dom.get(c) - 1) }),
-    b.goto('out'),
-    // the device already has this PASID: drop the user taken for it
-    b.label('found_busy'),
-    ...(o.leak
-      ? [b.compute('kfree(handle): the user it took is not dropped', (c) => void clearBond(c))]
+    ...(d.underLock
+      ? [
+        // upstream: iommu_attach_device_pasid on the domain, and users++ only once it succeeded; a device that
+        // already has the PASID fails it, and then fails the new domain's attach the same way (-EBUSY)
+        b.load('iommu_attach_device_pasid: read the device\'s PASID entry', d.val, entry),
+        b.jumpIf((c) => d.val.get(c) !== 0, 'alloc'),
+        withEffect(b.store('iommu_attach_device_pasid: set the PASID entry to the domain', entry, (c) => d.dom.get(c)),
+          { before: (c) => void touchSvaDomain(c, d.dom.get(c) - 1) }),
+        ...getUserSteps(d, o.get, 'alloc'),
+      ]
       : [
-        b.jumpIf((c) => !took(c), 'found_busy.no_user'),
-        ...putUserSteps(d, 'the error path', 'ebusy'),
-        ...freeDomainSteps(d, 'found_busy.free', 'list_del'),
-        b.goto('ebusy'),
-        b.label('found_busy.no_user'),
-        b.compute('kfree(handle)', (c) => void clearBond(c)),
+        // the RFC: take a user of the published domain (it may be dying), then attach, dropping the user if that fails
+        ...getUserSteps(d, o.get, 'alloc'),
+        b.load('iommu_attach_device_pasid: read the device\'s PASID entry', d.val, entry),
+        b.jumpIf((c) => d.val.get(c) !== 0, 'found_busy'),
+        withEffect(b.store('iommu_attach_device_pasid: set the PASID entry to the domain', entry, (c) => d.dom.get(c)),
+          { before: (c) => void touchSvaDomain(c, d.dom.get(c) - 1) }),
+        b.goto('out'),
+        // the device already has this PASID: drop the user taken for it
+        b.label('found_busy'),
+        ...(o.leak
+          ? [b.compute('kfree(handle): the user it took is not dropped', (c) => void clearBond(c))]
+          : [
+            b.jumpIf((c) => !took(c), 'found_busy.no_user'),
+            ...putUserSteps(d, 'the error path', 'ebusy'),
+            ...freeDomainSteps(d, 'found_busy.free', 'list_del'),
+            b.goto('ebusy'),
+            b.label('found_busy.no_user'),
+            b.compute('kfree(handle)', (c) => void clearBond(c)),
+          ]),
       ]),
-    b.goto('ebusy'),
+    b.goto(d.underLock ? 'out' : 'ebusy'),
     // allocate a new domain and set it on the device PASID
     b.label('alloc'),
     ...allocDomainSteps(d, 'enomem'),

@@ -71,37 +71,30 @@ export function publishDomainSteps(d: DomainCtx): Item[] {
   ];
 }
 
-/** How bind takes a user of a domain it found published. */
+/** How bind takes a user of a domain it found published (with a refcount_t users; see getUserSteps). */
 export type GetUser = 'inc-not-zero' | 'inc-from-zero' | 'ignore-result';
 
 /**
- * Take a user of the published domain `dom`, the thread's handle recording it in the same step; goes to
- * `dying` when the domain has no user left (its final put ran: bind must allocate a successor). `old` keeps
- * the count seen (0: no user was taken, unless inc-from-zero).
+ * Take a user of the published domain `dom`, the thread's handle recording it in the same step. With a
+ * refcount_t (the default scheme) the domain may be dying (its final put ran outside the lock): `how` says
+ * what bind does then — inc-not-zero fails and goes to `dying` (bind allocates a successor), inc-from-zero
+ * resurrects it, ignore-result binds it without a user. `old` keeps the count seen. With the plain int under
+ * iommu_sva_lock (sva-put-under-lock) a published domain is never dying: domain->users++, a load and a store.
  */
 export function getUserSteps(d: DomainCtx, how: GetUser, dying: string): Item[] {
   const { b } = d;
   const bond = (c: Ctx) => recordBond(c, slot(d)(c), d.dev(c), d.mm(c));
-  const skip = how === 'inc-not-zero' ? [b.jumpIf((c) => d.old.get(c) === 0, dying)] : [];
-  if (d.underLock) {
-    // a plain int under iommu_sva_lock: a load and a store
+  if (d.underLock)
     return [
       withEffect(b.load('read domain->users', d.old, users(d)), { before: touch(d) }),
-      ...skip,
-      ...(how === 'ignore-result'
-        ? [b.jumpIf((c) => d.old.get(c) !== 0, 'get_user.inc'), b.compute('bind the dying domain anyway', (c) => void bond(c)),
-          b.goto('get_user.done'), b.label('get_user.inc')]
-        : []),
       withEffect(b.store('domain->users++', users(d), (c) => d.old.get(c) + 1, 'get'), { before: touch(d), after: bond }),
-      ...(how === 'ignore-result' ? [b.label('get_user.done')] : []),
     ];
-  }
   const rmw = how === 'inc-from-zero'
     ? b.atomicInc('refcount_inc(&domain->users)', users(d), d.old)
     : b.incNotZero('refcount_inc_not_zero(&domain->users)', users(d), d.old);
   return [
     withEffect(rmw, { before: touch(d), after: (c) => void ((how !== 'inc-not-zero' || d.old.get(c) > 0) && bond(c)) }),
-    ...skip,
+    ...(how === 'inc-not-zero' ? [b.jumpIf((c) => d.old.get(c) === 0, dying)] : []),
   ];
 }
 
@@ -143,7 +136,7 @@ export function freeDomainSteps(d: DomainCtx, pre: string, unpublish: 'list_del'
     ];
   return [
     ...unlink,
-    ...(d.mmgrab ? mmdropSteps(b, d.mm, `${pre}: iommu_domain_free: mmdrop(domain->mm)`, d.old, d.p) : []),
+    ...(d.mmgrab ? mmdropSteps(b, d.mm, 'iommu_domain_free: mmdrop(domain->mm)', `${pre}.mmdrop`, d.old, d.p) : []),
     withEffect(b.store('iommu_domain_free: kfree the SVA domain', (c) => f(c).domState(slot(d)(c)), SVA_FREED), { before: touch(d) }),
   ];
 }

@@ -32,12 +32,13 @@ export function getTaskMmSteps(b: Builder, mm: MmOf, tmp: Local, none: string): 
 
 /**
  * mmdrop(mm): drop a reference on the mm_struct; the last runs __mmdrop, which frees the mm's PASID
- * (mm_pasid_drop) with the mm_struct. `old` and `p` are scratch locals; labels start with `pre`.
+ * (mm_pasid_drop) with the mm_struct. `caller` names the call in the step's label; `pre` starts the labels
+ * jumped to (unique within the operation); `old` and `p` are scratch locals.
  */
-export function mmdropSteps(b: Builder, mm: MmOf, pre: string, old: Local, p: Local): Item[] {
+export function mmdropSteps(b: Builder, mm: MmOf, caller: string, pre: string, old: Local, p: Local): Item[] {
   const f = (c: Ctx) => c.sys.sva;
   return [
-    withEffect(b.atomicDec(`${pre}: atomic_dec_and_test(&mm->mm_count)`, (c) => f(c).mmCount(mm(c)), old), { before: (c) => void touchMm(c, mm(c)) }),
+    withEffect(b.atomicDec(`${caller}: atomic_dec_and_test(&mm->mm_count)`, (c) => f(c).mmCount(mm(c)), old), { before: (c) => void touchMm(c, mm(c)) }),
     b.jumpIf((c) => old.get(c) !== 1, `${pre}.done`),
     // __mmdrop: the mm_struct is gone (mm_count 0); mm_pasid_drop reads mm->iommu_mm and frees its PASID
     ...freeGlobalPasidSteps(b, mm, p, `${pre}.done`),
@@ -54,7 +55,7 @@ export function mmputSteps(b: Builder, mm: MmOf, old: Local, p: Local): Item[] {
   return [
     withEffect(b.atomicDec('mmput: atomic_dec_and_test(&mm->mm_users)', (c) => f(c).mmUsers(mm(c)), old), { before: (c) => void touchMm(c, mm(c)) }),
     b.jumpIf((c) => old.get(c) !== 1, 'mmput.done'),
-    ...mmdropSteps(b, mm, '__mmput: mmdrop', old, p),
+    ...mmdropSteps(b, mm, '__mmput: mmdrop(mm)', 'mmput.mmdrop', old, p),
     b.label('mmput.done'),
   ];
 }
