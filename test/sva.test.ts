@@ -1,13 +1,20 @@
 // Tests of SVA: bind/unbind return values, PASIDs, SVA domain refcounts and lifetimes, mm lifetime,
-// the scenario's `sva` section validation, and the dying-domain path of a bind racing the final put.
+// the scenario's `sva` section validation, the dying-domain path of a bind racing the final put, and the
+// lock-removal checks (bind, and unbind with a plain users count, without iommu_sva_lock are caught).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildModel, type Model } from '../src/model/model';
 import { validateScenario, ScenarioError, type ScenarioSpec } from '../src/model/scenario';
 import { EBUSY, EFAULT, ENOENT, ENOMEM, ENOSPC, ESRCH } from '../src/model/errno';
-import { SVA_FREED, SVA_LIVE, SVA_UNUSED } from '../src/model/stack/sva-state';
+import { SVA_FREED, SVA_LIVE, SVA_UNUSED } from '../src/model/sva/state';
 import { runAlone } from './helpers';
 import { exploreDfs } from '../src/explorer/dfs';
+import { runJob } from '../src/explorer/job';
+import { findScenario } from '../src/model/scenarios';
+import { variantOf } from '../src/model/api/define';
+import type { Item } from '../src/model/api/instr';
+import { bindSteps } from '../src/model/sva/bind';
+import { unbindSteps } from '../src/model/sva/unbind';
 
 /** An SVA scenario: one instance per entry of `instances`, devices as given, no paging domains. */
 function svaScenario(threads: ScenarioSpec['threads'], extra: Partial<ScenarioSpec> = {}): ScenarioSpec {
@@ -83,8 +90,8 @@ test('the last unbind frees and unpublishes the SVA domain and drops its mmgrab;
   assert.equal(r, 0);
   assert.equal(s[f.mmUsers(0)], 0);
   assert.equal(s[f.mmCount(0)], 0, 'the mm_struct is released');
-  assert.equal(s[f.mmPasid(0)], 0);
-  assert.equal(s[f.pasidOwner(0)], 0, 'and its PASID freed');
+  assert.equal(s[f.pasidOwner(0)], 0, 'and its PASID freed (mm_pasid_drop)');
+  assert.equal(s[f.mmPasid(0)], 1, 'the freed mm_struct\'s iommu_mm is left as it was: nothing reads it any more');
   assert.equal(m.check(s), null);
 });
 
@@ -152,9 +159,9 @@ test('a bind that finds the dying SVA domain allocates a successor, and the fina
   for (const [variants, successor] of [[[], 2], [['get-user-inc-from-zero'], 1]] as const) {
     const m = buildModel(sc, [...variants]);
     const f = m.sys.sva;
-    let s = runUntil(m, m.initial(), 0, 'lock iommu_sva_lock');
+    let s = runUntil(m, m.initial(), 0, 'mutex_lock(&iommu_sva_lock)');
     s = m.apply(s, 0, 0); // lock
-    s = runUntil(m, s, 0, 'lock iommu_sva_lock'); // detach, unlock, put_user
+    s = runUntil(m, s, 0, 'mutex_lock(&iommu_sva_lock)'); // detach, unlock, put_user
     assert.equal(s[f.domUsers(0)], 0, 'domain 0 is dying: no users, still published');
     assert.equal(s[f.xa(0, 0)], 1);
     ({ s } = finishOp(m, s, 1));
@@ -204,4 +211,74 @@ test('a process exits once: a second mm_exit is -ESRCH and drops nothing (fuzzer
   }));
   const r = exploreDfs(m);
   assert.equal(r.verdict, 'clean', r.violation?.message);
+});
+
+// ---- lock removal: the lock, not the model, makes bind safe ----
+
+/** The steps of `steps` without the lock and unlock instructions of iommu_sva_lock (everything else as it is). */
+function withoutSvaLock(items: Item[]): Item[] {
+  const kept = items.filter((i) => !(i.kind === 'instr' && i.lockName === 'iommu_sva_lock'));
+  assert.ok(kept.length < items.length, 'the op takes iommu_sva_lock');
+  return kept;
+}
+
+variantOf('sva_bind', 'test-sva-bind-without-lock', {
+  faulty: true, description: 'iommu_sva_bind_device with mutex_lock/mutex_unlock(&iommu_sva_lock) left out',
+  steps: (b, sys) => withoutSvaLock(bindSteps(b, sys, { get: 'inc-not-zero', leak: false })),
+});
+
+variantOf('sva_unbind', 'test-sva-unbind-without-lock', {
+  faulty: true, description: 'iommu_sva_unbind_device with mutex_lock/mutex_unlock(&iommu_sva_lock) left out',
+  steps: (b, sys) => withoutSvaLock(unbindSteps(b, sys, { eraseAny: false, freeOnDetach: false })),
+});
+
+test('sva_bind without iommu_sva_lock is caught in bind-racing-unbind-same-mm (a data race on the mm\'s domain list, and a use-after-free); with the lock it is clean', () => {
+  const sc = findScenario('bind-racing-unbind-same-mm');
+  const correct = runJob({ scenario: sc, variants: [] }, { reduction: false });
+  assert.equal(correct.verdict, 'clean', correct.violation?.message);
+  const racy = runJob({ scenario: sc, variants: ['test-sva-bind-without-lock'] }, { reduction: false, shortenBudget: 0 });
+  assert.equal(racy.violation?.invariant, 'no-data-race', racy.violation?.message);
+  assert.match(racy.violation!.message, /data race on sva\.xa\[0\]\[0\]: .*sva_unbind.*holding iommu_sva_lock.*sva_bind.*holding no lock/);
+  // the functional consequence, checked alone: bind takes a user of the domain the final put is freeing
+  const uaf = runJob({ scenario: sc, variants: ['test-sva-bind-without-lock'], invariants: ['no-use-after-free'] }, { reduction: false, shortenBudget: 0 });
+  assert.equal(uaf.violation?.invariant, 'no-use-after-free', uaf.violation?.message);
+  assert.match(uaf.violation!.message, /SVA domain 0 after it was freed/);
+});
+
+test('with upstream\'s plain domain->users (sva-put-under-lock), unbind without iommu_sva_lock races on it; with the lock it is clean', () => {
+  const sc = findScenario('two-devices-share-sva-domain');
+  const correct = runJob({ scenario: sc, variants: ['sva-put-under-lock'] }, { reduction: false });
+  assert.equal(correct.verdict, 'clean', correct.violation?.message);
+  const racy = runJob({ scenario: sc, variants: ['sva-put-under-lock', 'test-sva-unbind-without-lock'], invariants: ['no-data-race'] },
+    { reduction: false, shortenBudget: 0, collectAll: true });
+  const races = (racy.violations ?? []).map((v) => v.message);
+  assert.ok(races.some((msg) => /^data race on sva\.domain\.users\[0\]: .*--domain->users.*holding no lock.*domain->users.*holding iommu_sva_lock/.test(msg)), races.join('\n'));
+});
+
+test('domain->users is a refcount_t (atomic) in the default scheme and a plain int under iommu_sva_lock in sva-put-under-lock', () => {
+  const sc = findScenario('two-devices-share-sva-domain');
+  for (const [variants, cls] of [[[], 'atomic'], [['sva-put-under-lock'], 'plain']] as const) {
+    const m = buildModel(sc, [...variants]);
+    assert.equal(m.sys.layout.accessClass(m.sys.sva.domUsers(0)), cls);
+  }
+});
+
+test('upstream order (sva-put-under-lock): a bound device binding again fails its attach, tries a new domain, frees it and returns -EBUSY', () => {
+  const m = buildModel(svaScenario([{ name: 'a', ops: [] }, { name: 'b', ops: [['sva_bind', 0, 0]] }], { setup: [['sva_bind', 0, 0]] }), ['sva-put-under-lock']);
+  const f = m.sys.sva;
+  const labels: string[] = [];
+  let s = m.initial();
+  while (s[m.sys.opIndex(1)] === 0) {
+    labels.push(m.currentStep(s, 1)!.step.label);
+    s = m.apply(s, 1, 0);
+  }
+  assert.equal(s[m.sys.ret(1)], EBUSY);
+  const at = (l: string) => labels.indexOf(l);
+  assert.ok(at('ops->domain_alloc_sva: kzalloc the SVA domain') > at('iommu_attach_device_pasid: read the device\'s PASID entry'), 'the attach to the existing domain failed first');
+  assert.ok(!labels.includes('domain->users++'), 'no user was taken on the existing domain');
+  assert.equal(s[f.domUsers(0)], 1);
+  assert.equal(s[f.domState(1)], SVA_FREED, 'the new domain was freed (out_free_domain)');
+  assert.equal(s[f.mmCount(0)], 2, 'its mmgrab was dropped: the users\' reference + domain 0\'s');
+  assert.equal(s[f.xa(0, 0)], 1, 'domain 0 stays published');
+  assert.equal(m.check(s), null);
 });

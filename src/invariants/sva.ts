@@ -4,7 +4,7 @@
 import type { Invariant } from './invariant';
 import { atomicInvariant } from './invariant';
 import type { System } from '../model/system';
-import { SVA_FREED, SVA_LIVE } from '../model/stack/sva-state';
+import { SVA_FREED, SVA_LIVE } from '../model/sva/state';
 
 const appliesTo = (sys: System) => sys.sva.M > 0;
 
@@ -70,16 +70,30 @@ export const svaDomainPerInstance: Invariant = {
   },
 };
 
+/**
+ * Whether SVA domain slot d is in use: some handle holds a user of it, the mm's list publishes it, or a device's
+ * PASID entry points at it. A domain on its way to kfree is none of these (iommu_domain_free drops its mmgrab
+ * first, then frees it).
+ */
+function inUse(s: Int32Array, sys: System, d: number): boolean {
+  const f = sys.sva, mm = s[f.domMm(d)] - 1;
+  if (s[f.domUsers(d)] > 0 || bondsOf(s, sys, d) > 0) return true;
+  if (mm < 0) return false; // just allocated: bind has not set domain->mm yet, so nothing reaches it
+  if (publishedAnywhere(s, sys, mm, d)) return true;
+  for (let v = 0; v < sys.dom.V; v++) if (s[f.devPasid(v, mm)] === d + 1) return true;
+  return false;
+}
+
 export const mmOutlivesBinding: Invariant = {
   id: 'mm-outlives-binding',
   family: 'sva',
-  description: 'the mm_struct (and with it the PASID) is not released while an SVA domain still wraps it',
+  description: 'the mm_struct (and with it the PASID) is not released while an SVA domain wrapping it is still in use (counted, published, bound or in a PASID entry)',
   appliesTo,
   check(s, m) {
     const f = m.sys.sva;
     for (let d = 0; d < f.S; d++) {
-      if (s[f.domState(d)] !== SVA_LIVE) continue;
       const mm = s[f.domMm(d)] - 1;
+      if (s[f.domState(d)] !== SVA_LIVE || mm < 0 || !inUse(s, m.sys, d)) continue;
       if (s[f.mmCount(mm)] === 0)
         return `mm ${mm} was released (mm_count 0, PASID freed) while SVA domain ${d} with ${s[f.domUsers(d)]} user(s) still wraps it`;
     }

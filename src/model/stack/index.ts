@@ -10,7 +10,7 @@ import '../pgtable/ops';
 import '../iotlb/dma';
 import '../flush/ops';
 import '../flushqueue/ops';
-import './sva';
+import '../sva';
 import '../ioasid';
 import '../hyp';
 import '../viommu';

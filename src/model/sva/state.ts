@@ -1,12 +1,14 @@
-// Owns the state of SVA: the scenario's `sva` section, the process address spaces (mm) with their two
-// counts (mm_users: the address space is alive; mm_count: the mm_struct is allocated), the per-mm PASID
-// and its allocator, the SVA domain slots, the xarray that publishes each (mm, instance) SVA domain, the
-// devices' PASID-table entries, the bond each thread holds, the SVA mutex, and the use-after-free ghosts.
+// Owns the state of SVA: the scenario's `sva` section; the fields of the process address spaces (mm_users,
+// mm_count, mm->iommu_mm's PASID, the task's mm pointer and its task_lock), of the global PASID allocator, of
+// the SVA domain slots and the per-(mm, instance) list that publishes them, of the devices' PASID-table
+// entries and of each thread's bond (its struct iommu_sva handle); each field's access class as the kernel
+// accesses it; iommu_sva_lock; and the KASAN-like use-after-free checks (bookkeeping peeks and ghosts).
 import type { Index1, Index2, LayoutBuilder } from '../layout';
 import type { Ctx } from '../program';
 import { defineSubsystem, type System } from '../system';
 import type { ScenarioSpec } from '../scenario';
 import { fail, int } from '../validate';
+import './policy';
 
 /** SVA domain slot states; a freed slot is never reused, so a stale pointer to it stays detectable (KASAN quarantine). */
 export const SVA_UNUSED = 0;
@@ -26,33 +28,35 @@ export interface SvaFields {
   M: number;
   S: number;
   P: number;
-  /** mm_users: references on the address space (the process itself, mmget callers); 0 = exited */
+  /** mm_users (atomic_t): references on the address space (the process itself, mmget callers); 0 = torn down */
   mmUsers: Index1;
-  /** mm_count: references on the mm_struct (one for all users, one per mmgrab); 0 = released */
+  /** mm_count (atomic_t): references on the mm_struct (one for all users, one per mmgrab); 0 = released */
   mmCount: Index1;
-  /** 1 once the process itself exited (it drops its own mm_users reference once) */
+  /** the task's mm pointer, as 1 once exit_mm set task->mm = NULL (under task_lock) */
   mmExited: Index1;
-  /** the mm's PASID + 1 (0 = none yet), allocated at first bind, freed with the mm_struct */
+  /** task_lock(task) of each mm's process (task->alloc_lock, a spinlock) */
+  taskLock: Index1;
+  /** mm->iommu_mm, standing for its ->pasid: the mm's PASID + 1 (0 = none yet); set at first bind */
   mmPasid: Index1;
-  /** the mm owning each PASID, + 1 (0 = free) */
+  /** the global PASID IDA: the mm owning each PASID, + 1 (0 = free) */
   pasidOwner: Index1;
-  /** SVA_UNUSED, SVA_LIVE or SVA_FREED */
+  /** the slab's view of each SVA domain slot: SVA_UNUSED, SVA_LIVE or SVA_FREED (KASAN peeks it) */
   domState: Index1;
-  /** refcount of users (bonds) of the SVA domain */
+  /** domain->users: the bonds (handles) using the SVA domain */
   domUsers: Index1;
-  /** the mm the domain wraps, + 1 */
+  /** domain->mm, + 1 */
   domMm: Index1;
-  /** the IOMMU instance the domain was allocated for, + 1 */
+  /** the IOMMU instance the domain was allocated for (domain->owner's instance), + 1 */
   domInstance: Index1;
-  /** the xarray: published SVA domain of (mm, instance), slot + 1 (0 = none) */
+  /** the mm's SVA domains, one list position per IOMMU instance: the published domain slot + 1 (0 = none) */
   xa: Index2;
   /** device PASID-table entry for the mm's PASID: the SVA domain slot + 1 the hardware walks (0 = none) */
   devPasid: Index2;
-  /** the bond a thread holds (what its sva_unbind releases): domain slot + 1, device + 1, mm + 1 */
+  /** the bond a thread holds (its handle, what its sva_unbind releases): domain slot + 1, device + 1, mm + 1 */
   bondDomain: Index1;
   bondDevice: Index1;
   bondMm: Index1;
-  /** iommu_sva_lock */
+  /** iommu_sva_lock (a mutex) */
   lock: number;
   /** ghost: first SVA domain touched after its free, + 1 */
   domainUaf: number;
@@ -68,6 +72,7 @@ declare module '../system' {
 
 const LIMITS: Record<keyof SvaSettings, [number, number]> = { mms: [1, 4], domains: [1, 6], pasids: [1, 8] };
 const DEFAULTS: SvaSettings = { mms: 1, domains: 2, pasids: 2 };
+const DOMAIN_STATES = ['UNUSED', 'LIVE', 'FREED'];
 
 /** The scenario's sva section with defaults filled in (all zero when the scenario has none). */
 export function svaSettings(sc: ScenarioSpec): SvaSettings {
@@ -99,6 +104,7 @@ defineSubsystem({
       mmUsers: b.array('mm.users', M, (m) => `${mm(m)}.mm_users`, 1),
       mmCount: b.array('mm.count', M, (m) => `${mm(m)}.mm_count`, 1),
       mmExited: b.array('mm.exited', M, (m) => `task-of-${mm(m)}`),
+      taskLock: b.array('task.lock', M, (m) => `task-of-${mm(m)}.alloc_lock`),
       mmPasid: b.array('mm.pasid', M, (m) => `${mm(m)}.iommu_mm`),
       pasidOwner: b.array('pasid.owner', P, () => 'pasid-allocator'),
       domState: b.array('sva.domain.state', S, dom),
@@ -114,13 +120,34 @@ defineSubsystem({
       domainUaf: M > 0 ? b.scalar('ghost.sva.domain_uaf') : -1,
       mmUaf: M > 0 ? b.scalar('ghost.sva.mm_uaf') : -1,
     };
+    // atomic_t mm_users / mm_count (mmget, mmput, mmgrab, mmdrop)
+    b.access('mm.users', 'atomic');
+    b.access('mm.count', 'atomic');
+    // mm->iommu_mm: published with smp_store_release under iommu_sva_lock, read locklessly (unbind's
+    // domain->mm->iommu_mm before it takes the lock, iommu_sva_get_pasid, mm_pasid_drop in __mmdrop)
+    b.access('mm.pasid', 'atomic');
+    // the IDA's bitmap, only ever changed inside ida_alloc_range / ida_free under the IDA's own lock
+    b.access('pasid.owner', 'atomic');
+    // the slab allocator's state of the object: kzalloc/kfree are internally synchronized, the code never reads it
+    b.access('sva.domain.state', 'atomic');
+    // domain->users: a refcount_t in the default scheme (refcount_inc_not_zero, refcount_dec_and_test outside the
+    // lock); upstream's plain int under iommu_sva_lock in sva-put-under-lock
+    b.access('sva.domain.users', sys.variants.is('sva-put-under-lock') ? 'plain' : 'atomic');
+    b.access('task.lock', 'lock');
+    b.access('iommu_sva_lock', 'lock');
+    // the handle a thread got from bind: its own memory, reached by no other thread
+    for (const f of ['thread.bond.domain', 'thread.bond.device', 'thread.bond.mm']) b.access(f, 'local');
+    b.format('sva.domain.state', (v) => DOMAIN_STATES[v] ?? String(v));
   },
 });
 
-/** Every step that reads or writes an SVA domain's memory calls this first (KASAN for the model). */
+/**
+ * Every step that reads or writes an SVA domain's memory calls this first (KASAN for the model): a shadow
+ * check (peek), not one of the step's accesses; a freed domain is recorded in the ghost.
+ */
 export function touchSvaDomain(c: Ctx, s: number): boolean {
   const f = c.sys.sva;
-  if (c.w.get(f.domState(s)) === SVA_FREED) {
+  if (c.w.peek(f.domState(s)) === SVA_FREED) {
     if (c.w.get(f.domainUaf) === 0) c.w.set(f.domainUaf, s + 1);
     return false;
   }
@@ -130,41 +157,9 @@ export function touchSvaDomain(c: Ctx, s: number): boolean {
 /** Every step that dereferences an mm_struct calls this first: mm_count 0 means it was released. */
 export function touchMm(c: Ctx, m: number): boolean {
   const f = c.sys.sva;
-  if (c.w.get(f.mmCount(m)) === 0) {
+  if (c.w.peek(f.mmCount(m)) === 0) {
     if (c.w.get(f.mmUaf) === 0) c.w.set(f.mmUaf, m + 1);
     return false;
   }
   return true;
-}
-
-/** mmdrop: drop a reference on the mm_struct; the last one frees it and its PASID (mm_pasid_drop). */
-export function mmdrop(c: Ctx, m: number): void {
-  const f = c.sys.sva;
-  if (!touchMm(c, m)) return;
-  if (c.w.add(f.mmCount(m), -1) !== 0) return;
-  const p = c.w.get(f.mmPasid(m)) - 1;
-  if (p >= 0) c.w.set(f.pasidOwner(p), 0);
-  c.w.set(f.mmPasid(m), 0);
-}
-
-/** mmput: drop a reference on the address space; the last one tears it down (exit_mmap) and drops the users' mm_count. */
-export function mmput(c: Ctx, m: number): void {
-  const f = c.sys.sva;
-  if (!touchMm(c, m)) return;
-  if (c.w.add(f.mmUsers(m), -1) === 0) mmdrop(c, m);
-}
-
-/** The mm's PASID, allocating the lowest free one at first use; -1 when the PASID space is full. */
-export function mmPasidAlloc(c: Ctx, m: number): number {
-  const f = c.sys.sva;
-  const have = c.w.get(f.mmPasid(m));
-  if (have !== 0) return have - 1;
-  for (let p = 0; p < f.P; p++) {
-    if (c.w.get(f.pasidOwner(p)) === 0) {
-      c.w.set(f.pasidOwner(p), m + 1);
-      c.w.set(f.mmPasid(m), p + 1);
-      return p;
-    }
-  }
-  return -1;
 }
