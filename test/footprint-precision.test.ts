@@ -62,9 +62,10 @@ test('stress-shared-domain: a driver waiting for its CMD_SYNC is independent of 
   for (const s of reachable(m, 20_000)) {
     for (let t = 0; t < 3; t++) {
       const cur = m.currentStep(s, t);
-      if (cur?.step.label !== 'wait for CMD_SYNC') continue;
-      // the instance it waits on: the lowest of the instances its flush has still to reach (flush.ts, local 2)
-      const mask = s[m.sys.local(t, 2)];
+      if (cur?.step.label !== 'wait for CMD_SYNC (poll CONS)') continue;
+      // the instance it waits on: the lowest of the instances its flush has still to reach (iotlb_sync's local
+      // 'instances', its second: flush/ops.ts)
+      const mask = s[m.sys.local(t, 1)];
       const consumer = m.threads + Math.log2(mask & -mask); // that instance's cmdq-consumer
       const d = footprint(m, fs, s, t), c = footprint(m, fs, s, consumer);
       if (d.enabled || !c.enabled) continue;

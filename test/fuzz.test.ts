@@ -146,13 +146,13 @@ test('a walk with no choices runs the lowest enabled actor; PCT runs by priority
   const m = buildModel(tiny([{ name: 'a', ops: [['attach', 0, 0]] }, { name: 'b', ops: [['domain_free', 0]] }]), []);
   const walk = execute(m, { kind: 'walk', choices: [] });
   assert.equal(walk.violation, null);
-  assert.deepEqual(walk.schedule.map(([a]) => a), [0, 0, 0, 0, 0, 1, 1, 1]);
+  assert.deepEqual(walk.schedule.map(([a]) => a), [0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1]);
   const pct1 = execute(m, { kind: 'pct', depth: 1, priorities: [0, 9], changes: [0, 0], choices: [] });
-  assert.deepEqual(pct1.schedule.map(([a]) => a), [1, 1, 1, 0, 0, 0, 0, 0], 'thread 1 has the higher priority');
+  assert.deepEqual(pct1.schedule.map(([a]) => a), [1, 1, 1, 1, 1, 0, 0, 0, 0, 0], 'thread 1 has the higher priority');
   // depth 2: at step 1 (0-based) thread 1 (holding the domain lock) drops below thread 0, which takes the group
   // lock and then waits for the domain lock, so thread 1 runs again
   const pct2 = execute(m, { kind: 'pct', depth: 2, priorities: [0, 9], changes: [1, 0], choices: [] });
-  assert.deepEqual(pct2.schedule.map(([a]) => a), [1, 0, 1, 1, 0, 0, 0, 0]);
+  assert.deepEqual(pct2.schedule.map(([a]) => a), [1, 0, 1, 1, 1, 1, 0, 0, 0, 0]);
   // the fuzzer's schedule is exactly what replay executes
   for (const sched of [walk, pct1, pct2]) assert.equal(replaySchedule(m, sched.schedule).executed, sched.schedule.length);
   const pick = schedulerFor({ kind: 'walk', choices: [5] }, m);

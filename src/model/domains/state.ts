@@ -60,7 +60,8 @@ defineSubsystem({
     };
     b.access('domain.lock', 'lock');
     b.access('group.mutex', 'lock');
-    b.access('device.domain', 'atomic'); // the STE: written with WRITE_ONCE, read locklessly by flushes and the SMMU
+    b.access('device.domain', 'atomic');
+    b.access('domain.state', 'atomic'); // the domain's presence in the ID table: xa_load/xa_store, as iommufd looks objects up // the STE: written with WRITE_ONCE, read locklessly by flushes and the SMMU
     b.format('domain.state', (v) => STATE_NAMES[v] ?? String(v));
   },
   initial(a, sys) {
