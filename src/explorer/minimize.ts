@@ -3,6 +3,7 @@
 // violated on replay (re-finding a schedule by a small breadth-first search when a removal breaks it).
 // The result is a smaller scenario + schedule in the ordinary counterexample format.
 import { buildModel, type Model, type Violation } from '../model/model';
+import { validateScenario } from '../model/scenario';
 import type { ScenarioSpec } from '../model/scenario';
 import type { Schedule } from './result';
 import { replaySchedule } from './trace';
@@ -29,9 +30,9 @@ function stillFails(m: Model, schedule: Schedule, invariant: string): { schedule
 function tryScenario(sc: ScenarioSpec, variants: readonly string[], schedule: Schedule, invariant: string, budget: number, invariants?: readonly string[]): { m: Model; schedule: Schedule; violation: Violation } | null {
   let m: Model;
   try {
-    m = buildModel(sc, variants, invariants);
+    m = buildModel(validateScenario(sc), variants, invariants);
   } catch {
-    return null; // the smaller scenario is not valid (e.g. set-up now blocks)
+    return null; // the smaller scenario is not valid (a section names a removed thread, the set-up now blocks...)
   }
   const direct = stillFails(m, schedule, invariant);
   if (direct) return { m, ...direct };
