@@ -1,0 +1,4 @@
+// Owns the pgtable subsystem's documented equivalent mutants (see ../equivalent.ts): mutant id -> why no behaviour
+// of the model can tell it from the upstream operation.
+export const pgtableEquivalents: Record<string, string> = {
+};
