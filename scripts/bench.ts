@@ -6,7 +6,7 @@
 // bench-sequential-worker.ts) over that of the parallel search on 2 worker threads, best of 7 each, taking
 // turns, for runs large enough to start workers; with and without livelock checks.
 // Writes reports/bench/explore.{json,md}.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { allScenarios } from '../src/model/scenarios';
@@ -127,6 +127,22 @@ async function bench(sc: ScenarioSpec, name: string): Promise<Row> {
   };
 }
 
+/**
+ * States and states/s before the steps were split at shared accesses (explore-before-split.json: the benchmark
+ * of the last landing with atomic critical sections, same machine) against this run's, per scenario in both.
+ */
+function beforeAfter(root: string, rows: Row[]): string {
+  const file = join(root, 'explore-before-split.json');
+  if (!existsSync(file)) return '';
+  const before = new Map((JSON.parse(readFileSync(file, 'utf8')) as { rows: Row[] }).rows.map((r) => [r.scenario, r]));
+  const body = rows.filter((r) => before.has(r.scenario)).map((r) => {
+    const b = before.get(r.scenario)!;
+    return [r.scenario, b.states, r.states, `${Math.round((r.states / b.states) * 10) / 10}x`, b.statesPerSec, r.statesPerSec, b.reducedStates, r.reducedStates].map(String);
+  });
+  return `\n## Before and after steps were split at shared accesses\n\n${markdownTable([
+    ['scenario', 'states before', 'states after', 'growth', 'states/s before (full)', 'states/s after (full)', 'reduced before', 'reduced after'], ...body])}\n`;
+}
+
 async function main(): Promise<void> {
 const rows: Row[] = [];
 const only = process.argv.slice(2);
@@ -145,8 +161,10 @@ const table = markdownTable([
   ['scenario', 'states', 'transitions', 'states/s (full)', 'bytes/state (visited table)', 'states reduced', 'transitions reduced', 'states/s (reduced)', 'state ratio', 'transition ratio', '2 workers vs 1'],
   ...rows.map((r) => [r.scenario, r.states, r.transitions, r.statesPerSec, r.bytesPerState, r.reducedStates, r.reducedTransitions, r.reducedStatesPerSec, `${r.stateRatio}x`, `${r.transitionRatio}x`, r.speedup2Workers].map(String)),
 ]);
-writeFileSync(join(root, 'explore.md'), `# Explorer benchmark\n\n${meta.date} · node ${meta.node} · ${meta.cpu} (${meta.cores} cores, load average ${meta.loadAverage1m} at the end)\n\n${table}\n`);
+const split = beforeAfter(root, rows);
+writeFileSync(join(root, 'explore.md'), `# Explorer benchmark\n\n${meta.date} · node ${meta.node} · ${meta.cpu} (${meta.cores} cores, load average ${meta.loadAverage1m} at the end)\n\n${table}\n${split}`);
 console.log(table);
+console.log(split);
 }
 
 main().catch((e) => {

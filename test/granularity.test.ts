@@ -25,7 +25,7 @@ for (const sc of allScenarios())
   for (const job of [...correctJobs(sc), ...faultyJobs(sc)]) {
     const label = `${sc.name} [${job.variants.join('+') || 'default'}]`;
     test(`${label}: every step makes at most one shared access or says why it is atomic`, () => {
-      assert.deepEqual(breaches(buildModel(sc, job.variants), 5000), []);
+      assert.deepEqual(breaches(buildModel(sc, job.variants), 20_000), []);
     });
   }
 
