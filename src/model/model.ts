@@ -267,14 +267,16 @@ export class Model {
     const c = this.ctx, saveT = c.t, saveArgs = c.args;
     try {
       if (st.addr) {
+        // the sandbox ignores writes: an address may note a ghost on its way (KASAN's check)
         c.t = t;
         c.args = cur.op.args;
-        this.world.a = this.world.a.slice();
+        this.world.a = s;
         const slot = st.addr(c);
         return L.accessClass(slot) === 'plain' ? [slot * 2 + (access === 'store' ? 1 : 0) + 1] : [];
       }
       this.inSignature = true;
       const w = this.world;
+      w.dry = false; // the step runs for real, on a copy of its own (apply)
       w.audit(true);
       this.evalEnabled(s, t);
       this.apply(s, t, 0);

@@ -32,7 +32,7 @@ export interface StepDef {
   readonly label: string;
   /** the shared access it makes (default 'one') */
   readonly access?: StepAccess;
-  /** with access load or store: the slot it touches (evaluated on a scratch copy: it may note ghosts) */
+  /** with access load, store or wait: the slot it touches, when known (evaluated with writes ignored: it may note ghosts) */
   readonly addr?: (c: Ctx) => number;
   /** why the step makes several shared accesses at once (required with access 'atomic') */
   readonly atomic?: string;

@@ -40,16 +40,19 @@ export class World {
    * leaves no trace in the state being built, its footprint or its fingerprint).
    */
   sandbox<T>(fn: () => T): T {
-    const saved = { a: this.a, tracking: this.tracking, auditing: this.auditing, hashing: this.hashing,
+    const saved = { a: this.a, tracking: this.tracking, auditing: this.auditing, hashing: this.hashing, dry: this.dry,
       readObjects: this.readObjects, writeObjects: this.writeObjects, readSlots: this.readSlots, writeSlots: this.writeSlots };
-    this.a = this.a.slice();
     this.tracking = this.auditing = this.hashing = false;
+    this.dry = true;
     try {
       return fn();
     } finally {
       Object.assign(this, saved);
     }
   }
+
+  /** In a sandbox, writes are ignored unless a step is run for real (Model.apply on its own copy). */
+  dry = false;
 
   /** Start (or stop) recording the slots a step reads and writes, besides its objects (implies track). */
   audit(on: boolean): void {
@@ -99,6 +102,7 @@ export class World {
 
   /** Write slot i with no footprint (the thread registers the model itself advances); kept in the hash. */
   put(i: number, v: number): void {
+    if (this.dry) return;
     if (this.hashing) {
       const old = this.a[i];
       if (old !== v) {

@@ -42,7 +42,7 @@ export function assemble(items: readonly Item[], where: string): Assembled {
     atomic: ins.atomic,
     role: ins.role,
     hardware: ins.hardware,
-    addr: ins.access === 'load' || ins.access === 'store' ? ins.addr : undefined,
+    addr: ins.access === 'load' || ins.access === 'store' || ins.access === 'wait' ? ins.addr : undefined,
     lockName: ins.lockName,
     enabled: ins.enabled,
     run: (c: Ctx) => {

@@ -126,17 +126,20 @@ export class Builder {
     return this.rmw(label, addr, (_, c) => valueOf(v, c), into);
   }
 
-  /** Block until pred holds (a cpu_relax loop, a completion): pred makes the step's one load. */
-  waitUntil(label: string, pred: (c: Ctx) => boolean, role: StepRole | undefined = 'wait'): Instr {
-    return { kind: 'instr', label, access: 'wait', role, enabled: pred, run: () => undefined };
+  /**
+   * Block until pred holds (a cpu_relax loop, a completion): pred makes the step's one load, of the slot `addr`
+   * gives when it is known (the data-race check then need not run the step to find it).
+   */
+  waitUntil(label: string, pred: (c: Ctx) => boolean, role: StepRole | undefined = 'wait', addr?: Addr): Instr {
+    return { kind: 'instr', label, access: 'wait', role, enabled: pred, run: () => undefined, addr };
   }
 
   /**
    * A step of one shared access the builder has no primitive for (a store with ghost bookkeeping beside it,
    * say); `access` says which kind it is, and the granularity rule checks it.
    */
-  step(label: string, run: (c: Ctx) => Next, enabled?: (c: Ctx) => boolean, role?: StepRole, access: 'one' | 'load' | 'store' = 'one'): Instr {
-    return { kind: 'instr', label, access, role, enabled, run };
+  step(label: string, run: (c: Ctx) => Next, enabled?: (c: Ctx) => boolean, role?: StepRole, access: 'one' | 'load' | 'store' = 'one', addr?: Addr): Instr {
+    return { kind: 'instr', label, access, role, enabled, run, addr: access === 'one' ? undefined : addr };
   }
 
   /**

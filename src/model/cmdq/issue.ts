@@ -29,7 +29,7 @@ export function issueCommands(b: Builder, s: IssueSpec): Item[] {
     b.waitUntil('wait for room (read CONS)', (c) => {
       const f = c.sys.cq;
       return c.w.atLeast(f.cons(s.instance(c)), s.prod.get(c) + s.count(c) - f.Q);
-    }),
+    }, 'wait', (c) => c.sys.cq.cons(s.instance(c))),
     { ...insertion(b, s, false), withoutOne: insertion(b, s, true) },
     b.spinUnlock('spin_unlock(cmdq->lock)', lock, 'cmdq->lock'),
   ];
@@ -55,5 +55,6 @@ function insertion(b: Builder, s: IssueSpec, dropFirst: boolean): Instr {
 
 /** Poll CONS until the consumer has executed everything before position `target` (the CMD_SYNC included). */
 export function waitForSync(b: Builder, instance: (c: Ctx) => number, target: Local): Item {
-  return b.waitUntil('wait for CMD_SYNC (poll CONS)', (c) => c.w.atLeast(c.sys.cq.cons(instance(c)), target.get(c)));
+  return b.waitUntil('wait for CMD_SYNC (poll CONS)', (c) => c.w.atLeast(c.sys.cq.cons(instance(c)), target.get(c)), 'wait',
+    (c) => c.sys.cq.cons(instance(c)));
 }

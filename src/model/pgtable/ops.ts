@@ -29,7 +29,7 @@ operation({
     return [
       b.load('read pte', pte, pteAddr(d, p)),
       b.jumpIf((c) => pte.get(c) !== 0, 'eexist'),
-      b.step('install pte', (c) => installPte(c, d(c), p(c), phys(c)), undefined, undefined, 'store'),
+      b.step('install pte', (c) => installPte(c, d(c), p(c), phys(c)), undefined, undefined, 'store', (c) => c.sys.pt.pte(d(c), p(c))),
       b.retDone(0),
       b.label('eexist'), b.retDone(EEXIST),
     ];
@@ -60,7 +60,7 @@ function unmapSteps(b: Builder, mode: UnmapMode): Item[] {
     b.jumpIf((c) => k.get(c) >= pages(c), 'end'),
     b.load('read pte', pte, pteAddr(d, page)),
     b.jumpIf((c) => pte.get(c) === 0, 'next'),
-    b.step('clear pte', (c) => clearPte(c, d(c), page(c), pte.get(c)), undefined, undefined, 'store'),
+    b.step('clear pte', (c) => clearPte(c, d(c), page(c), pte.get(c)), undefined, undefined, 'store', (c) => c.sys.pt.pte(d(c), page(c))),
     b.compute('count the page', (c) => void n.set(c, n.get(c) + 1)),
     // unmap-no-invalidate: the gather is never told (the ghost still knows the sync must cover the page)
     mode === 'gather' ? { ...b.compute('range_add the page to the gather', (c) => void gatherPage(c, d(c), page(c), true)),
