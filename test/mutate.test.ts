@@ -61,3 +61,26 @@ test('the report counts equivalents out of the kill rate and requires every lock
   const bad = makeMutationReport([{ ...base, id: 'x/drop-lock/0', operator: 'drop-lock', verdict: 'survived' }], ['s'], new Date(0), 1);
   assert.equal(bad.goalMet, false);
 });
+
+test('iommu-check mutate writes its report and exits 0 when the goal holds; bad input is one line, exit 2', () => {
+  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+  const { mkdtempSync, readFileSync } = require('node:fs') as typeof import('node:fs');
+  const { join } = require('node:path') as typeof import('node:path');
+  const { tmpdir } = require('node:os') as typeof import('node:os');
+  const root = join(__dirname, '..');
+  const cli = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin/iommu-check.js'), 'mutate', ...args], { cwd: root, encoding: 'utf8' });
+  const out = mkdtempSync(join(tmpdir(), 'iommu-check-mut-'));
+  const ok = cli('two-frees-one-domain', 'two-detaches-one-device', '-o', out, '-q');
+  assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+  assert.match(ok.stdout, /mutants: \d+ killed, \d+ equivalent, 0 survived .* goal met/);
+  const report = JSON.parse(readFileSync(join(out, 'mutants.json'), 'utf8'));
+  assert.equal(report.format, 'iommu-check/mutants');
+  assert.ok(report.outcomes.some((o: { operator: string }) => o.operator === 'drop-lock'));
+  assert.match(readFileSync(join(out, 'mutants.md'), 'utf8'), /## By operator/);
+  for (const [args, want] of [[['--op', 'no_such_op'], /unknown operation 'no_such_op'/], [['--operator', 'nope'], /nope/], [['no-such-scenario'], /unknown scenario/]] as const) {
+    const bad = cli(...args, '-o', out);
+    assert.equal(bad.status, 2, bad.stderr);
+    assert.equal(bad.stderr.trim().split('\n').length, 1, bad.stderr);
+    assert.match(bad.stderr, want);
+  }
+});

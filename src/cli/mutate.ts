@@ -21,12 +21,14 @@ export function mutateCommand(): Command {
     .argument('[scenario...]', 'built-in scenarios to run the mutants on (default: all)')
     .option('-f, --file <scenario.json>', 'also a scenario from a JSON file (repeatable)', collect, [])
     .option('--op <name>', 'mutate only this operation (repeatable)', collect, [])
-    .addOption(new Option('--operator <name>', 'apply only this operator (repeatable)').choices(OPERATORS).argParser(collect).default([]))
+    .addOption(new Option('--operator <name>', `apply only this operator (repeatable): ${OPERATORS.join(', ')}`).argParser(collect).default([]))
     .option('--max-states <n>', 'state bound of each exploration', positiveInt, 200_000)
     .option('-o, --out <dir>', 'where the report goes', 'reports')
     .option('-q, --quiet', 'no progress line')
     .action((names: string[], f: MutateFlags) => {
       for (const op of f.op) if (!findOp(op)) throw new UsageError(`unknown operation '${op}' (see 'iommu-check list ops')`);
+      for (const o of f.operator)
+        if (!OPERATORS.includes(o)) throw new UsageError(`unknown mutation operator '${o}' (one of ${OPERATORS.join(', ')})`);
       const scenarios = resolveScenarios(names, f.file);
       const mutants = deriveMutants(scenarios, { ops: f.op.length ? f.op : undefined, operators: f.operator.length ? f.operator : undefined });
       if (mutants.length === 0) throw new UsageError('no mutants: no scenario calls an operation with a site for the chosen operators');
