@@ -18,6 +18,8 @@ export interface IssueSpec {
   what: string;
   /** receives prod (read under the lock), then the position just after the last command inserted */
   prod: Local;
+  /** false when the insertion invalidates nothing (a lone CMD_SYNC): it is then no drop-invalidation site */
+  invalidates?: boolean;
 }
 
 /** Lock the queue, read prod, wait for room, insert, unlock: prod then holds the end of what was inserted. */
@@ -30,7 +32,7 @@ export function issueCommands(b: Builder, s: IssueSpec): Item[] {
       const f = c.sys.cq;
       return c.w.atLeast(f.cons(s.instance(c)), s.prod.get(c) + s.count(c) - f.Q);
     }, 'wait', (c) => c.sys.cq.cons(s.instance(c))),
-    { ...insertion(b, s, false), withoutOne: insertion(b, s, true) },
+    s.invalidates === false ? { ...insertion(b, s, false), role: undefined } : { ...insertion(b, s, false), withoutOne: insertion(b, s, true) },
     b.spinUnlock('spin_unlock(cmdq->lock)', lock, 'cmdq->lock'),
   ];
 }

@@ -91,7 +91,7 @@ function unsetSteps(b: Builder, mode: UnsetMode, bind: Local, want: Local): Item
     b.compute('note the device', (c) => void dev.set(c, val.get(c))),
     ...(late ? [] : [b.store(early ? 'xa_erase(vdev id)' : 'mark vdev id dying', slot, (c) => (early ? 0 : -dev.get(c)))]),
     b.upWrite('up_write(&viommu->vdev_ids_rwsem)', lock, name),
-    ...issueCommands(b, { instance: inst, prod, what: 'CMD_SYNC', count: () => 1, commands: (_c, put) => put(CMD_SYNC) }),
+    ...issueCommands(b, { instance: inst, prod, what: 'CMD_SYNC', count: () => 1, commands: (_c, put) => put(CMD_SYNC), invalidates: false }),
     waitForSync(b, inst, prod),
     // as iommufd_viommu_unset_vdev_id: both locks, the xarray slot erased, then the device's pointer cleared
     b.downWrite('down_write(&viommu->vdev_ids_rwsem)', lock, name),
