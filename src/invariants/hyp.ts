@@ -34,6 +34,15 @@ export const hypStateConsistent: Invariant = {
     if (s[h.uaf]) return `a hypercall wrote into table page ${s[h.uaf] - 1} after it was freed`;
     if (s[h.freedInUse]) return `domain slot ${s[h.freedInUse] - 1} was freed with ${s[h.freedRefs]} references (attached or in use)`;
     if (s[h.cmdOff]) return `SMMU ${s[h.cmdOff] - 1} was sent a command while powered off`;
+    if (s[h.staleUnshare]) return `page ${s[h.staleUnshare] - 1} was unshared by an unmap before its TLB invalidation completed (an SMMU may still translate to it)`;
+    // a domain is freed only once no powered-on SMMU may still walk its tables through a cached STE
+    for (let i = 0; i < h.N; i++) {
+      if (!s[h.power(i)]) continue;
+      for (let j = 0; j < h.SID; j++) {
+        const g = s[h.steCache(i, j)] - 1;
+        if (g >= 0 && s[h.domState(g)] === DOM_FREE) return `domain slot ${g} was freed while SMMU ${i} may still use a cached STE (sid ${j}) pointing at it (no CFGI_STE + CMD_SYNC completed)`;
+      }
+    }
     // every allocated table page is reached exactly once: a domain's pgd, a pgd entry, or a hypercall's hands
     for (let k = 0; k < h.K; k++) {
       if (!s[h.tpUsed(k)]) continue;
@@ -47,6 +56,12 @@ export const hypStateConsistent: Invariant = {
     for (let x = 0; x < h.X; x++)
       if (s[h.pageShares(x)] < 0) return `page ${x} has DMA share count ${s[h.pageShares(x)]} (unshared more often than shared)`;
     if (quiescent(s, m)) {
+      // a domain's reference count is its allocation's plus one per stream table entry attached to it
+      for (let g = 0; g < h.G; g++) {
+        let want = s[h.domState(g)] !== DOM_FREE ? 1 : 0;
+        for (let i = 0; i < h.N; i++) for (let j = 0; j < h.SID; j++) if (s[h.ste(i, j)] === g + 1) want++;
+        if (s[h.domRefs(g)] !== want) return `domain slot ${g} has ${s[h.domRefs(g)]} reference(s) but ${want} (its allocation and attached STEs) between hypercalls`;
+      }
       // one pass over the leaf entries counts the mappings of every page
       const maps = new Array<number>(h.X).fill(0);
       for (let k = 0; k < h.K; k++)

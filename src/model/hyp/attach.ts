@@ -94,7 +94,11 @@ operation({
       lock(b, sl),
       b.load('read STE', d, ste),
       b.jumpIf((c) => d.get(c) === 0, 'enoent'),
-      b.store('clear STE', ste, 0),
+      b.store('clear STE', ste, (c) => {
+        // ghost: a powered-on SMMU may keep using the old STE until CFGI_STE and a CMD_SYNC have executed
+        if (c.w.peek(f(c).power(smmu(c))) !== 0) c.w.set(f(c).steCache(smmu(c), sid(c)), d.get(c));
+        return 0;
+      }),
       ...sendWithSync(b, 'cfgi', 'CFGI_STE', smmu, (c) => hypCfgi(sid(c)), pw, true),
       ...put,
       b.ret(0),

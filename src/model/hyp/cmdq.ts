@@ -9,7 +9,7 @@ import type { Builder } from '../api/builder';
 import type { Instr, Item, Local } from '../api/instr';
 import { defineSubsystem, type System } from '../system';
 import { HYP_CMDQ_SLOTS } from './state';
-import { HCMD_SYNC, describeHypCmd } from './commands';
+import { HCMD_CFGI_STE, HCMD_SYNC, HCMD_TLBI, describeHypCmd } from './commands';
 
 const INSERT_REASON =
   'smmu_add_cmd(): the command is written into the ring slot at PROD, then published by one PROD register write; ' +
@@ -58,7 +58,28 @@ export function resetSmmu(b: Builder, smmu: (c: Ctx) => number): Instr {
     for (let k = 0; k < HYP_CMDQ_SLOTS; k++) c.w.set(h.cmdq(i, k), 0);
     c.w.set(h.prod(i), 0);
     c.w.set(h.cons(i), 0);
+    // ghost: the reset invalidates the TLBs and configuration caches
+    for (let g = 0; g < h.G; g++) (c.w.set(h.tlbStale(i, g), 0), c.w.set(h.tlbInv(i, g), 0));
+    for (let j = 0; j < h.SID; j++) (c.w.set(h.steCache(i, j), 0), c.w.set(h.steInv(i, j), 0));
   });
+}
+
+/**
+ * Ghost of what an executed command does to the SMMU's caches: a TLBI or CFGI_STE starts the invalidation of
+ * what it covers, and only a later CMD_SYNC guarantees it has completed (the SMMU may still use the old
+ * translation or configuration until then).
+ */
+function executeGhost(c: Ctx, i: number, cmd: number): void {
+  const h = c.sys.hyp, kind = cmd & 3, arg = cmd >> 2;
+  if (kind === HCMD_TLBI) c.w.set(h.tlbInv(i, arg), c.w.get(h.tlbInv(i, arg)) | c.w.get(h.tlbStale(i, arg)));
+  else if (kind === HCMD_CFGI_STE) c.w.set(h.steInv(i, arg), c.w.get(h.steCache(i, arg)) !== 0 ? 1 : 0);
+  else if (kind === HCMD_SYNC) {
+    for (let g = 0; g < h.G; g++) {
+      const inv = c.w.get(h.tlbInv(i, g));
+      if (inv) (c.w.set(h.tlbStale(i, g), c.w.get(h.tlbStale(i, g)) & ~inv), c.w.set(h.tlbInv(i, g), 0));
+    }
+    for (let j = 0; j < h.SID; j++) if (c.w.get(h.steInv(i, j))) (c.w.set(h.steCache(i, j), 0), c.w.set(h.steInv(i, j), 0));
+  }
 }
 
 function consumer(i: number): ActorDef {
@@ -72,6 +93,7 @@ function consumer(i: number): ActorDef {
     run(c) {
       const h = c.sys.hyp;
       const cons = c.w.get(h.cons(i));
+      executeGhost(c, i, c.w.get(h.cmdq(i, cons % HYP_CMDQ_SLOTS)));
       c.w.set(h.cmdq(i, cons % HYP_CMDQ_SLOTS), 0);
       if (cons + 1 === c.w.get(h.prod(i))) {
         c.w.set(h.prod(i), 0);

@@ -63,12 +63,28 @@ export function hostCheckThenUseDma(b: Builder, p: string, page: (c: Ctx) => num
   ];
 }
 
-/** __pkvm_host_unuse_dma(page): drop n DMA references under the host stage-2 lock. */
-export function hostUnuseDma(b: Builder, page: (c: Ctx) => number, n: (c: Ctx) => number, v: Local): Item[] {
+/** ghost: note the page if a powered-on SMMU's TLB may still translate to it (an unmap's unshare before its TLBI completed). */
+function noteStaleUnshare(c: Ctx, x: number): void {
+  const h = c.sys.hyp;
+  if (c.w.peek(h.staleUnshare) !== 0) return;
+  for (let i = 0; i < h.N; i++) {
+    if (c.w.peek(h.power(i)) === 0) continue;
+    for (let g = 0; g < h.G; g++) if (c.w.peek(h.tlbStale(i, g)) & (1 << x)) return void c.w.set(h.staleUnshare, x + 1);
+  }
+}
+
+/**
+ * __pkvm_host_unuse_dma(page): drop n DMA references under the host stage-2 lock. `unmapped`: the pages were
+ * unmapped by this call, whose TLB invalidation must have completed first (checked by a ghost).
+ */
+export function hostUnuseDma(b: Builder, page: (c: Ctx) => number, n: (c: Ctx) => number, v: Local, unmapped = false): Item[] {
   return [
     hostLock(b),
     b.load('read page DMA refcount', v, (c) => c.sys.hyp.pageShares(page(c))),
-    b.store('hyp_page_ref_dec (DMA refcount - n)', (c) => c.sys.hyp.pageShares(page(c)), (c) => v.get(c) - n(c), 'put'),
+    b.store('hyp_page_ref_dec (DMA refcount - n)', (c) => c.sys.hyp.pageShares(page(c)), (c) => {
+      if (unmapped) noteStaleUnshare(c, page(c));
+      return v.get(c) - n(c);
+    }, 'put'),
     hostUnlock(b),
   ];
 }
@@ -83,12 +99,12 @@ export function collectedCount(acc: number, x: number): number {
 }
 
 /** kvm_iommu_flush_unmap_cache: unuse each collected page (acc: a local of collectPage counts). */
-export function unuseCollected(b: Builder, p: string, acc: Local, v: Local, X: number): Item[] {
+export function unuseCollected(b: Builder, p: string, acc: Local, v: Local, X: number, unmapped = false): Item[] {
   const out: Item[] = [];
   for (let x = 0; x < X; x++)
     out.push(
       b.jumpIf((c) => collectedCount(acc.get(c), x) === 0, `${p}.skip${x}`),
-      ...hostUnuseDma(b, () => x, (c) => collectedCount(acc.get(c), x), v),
+      ...hostUnuseDma(b, () => x, (c) => collectedCount(acc.get(c), x), v, unmapped),
       b.label(`${p}.skip${x}`),
     );
   return out;

@@ -76,9 +76,11 @@ export function cmpxchgEntry(b: Builder, label: string, page: (c: Ctx) => number
 }
 
 /** `into = xchg(&table[page].entry[e], v)` */
-export function xchgEntry(b: Builder, label: string, page: (c: Ctx) => number, e: (c: Ctx) => number, v: Val, into: Local): Instr {
-  return b.rmw(label, (c) => c.sys.hyp.tpEntry(page(c), e(c)), (_, c) => {
+export function xchgEntry(b: Builder, label: string, page: (c: Ctx) => number, e: (c: Ctx) => number, v: Val, into: Local,
+  after?: (old: number, c: Ctx) => void): Instr {
+  return b.rmw(label, (c) => c.sys.hyp.tpEntry(page(c), e(c)), (old, c) => {
     noteWrite(c, page(c));
+    after?.(old, c);
     return valueOf(v, c);
   }, into);
 }

@@ -138,6 +138,19 @@ export interface HypFields {
   freedRefs: number;
   /** ghost: first SMMU that accepted a command while powered off, + 1 */
   cmdOff: number;
+  /**
+   * ghost, per SMMU and domain slot: bitmask of the pages whose leaf entry an unmap cleared while the SMMU was on,
+   * which its TLB may still translate to until a TLBI of the domain and a later CMD_SYNC have both executed
+   */
+  tlbStale: Index2;
+  /** ghost: the part of tlbStale an executed TLBI covers, completed by the next executed CMD_SYNC */
+  tlbInv: Index2;
+  /** ghost, per SMMU and stream: the domain slot + 1 of a cleared STE the SMMU may still have cached (until CFGI_STE then CMD_SYNC) */
+  steCache: Index2;
+  /** ghost: 1 once a CFGI_STE of the stream executed, completed by the next executed CMD_SYNC */
+  steInv: Index2;
+  /** ghost: first page an unmap unshared while some powered-on SMMU's TLB could still translate to it, + 1 */
+  staleUnshare: number;
 }
 
 declare module '../system' {
@@ -192,6 +205,11 @@ defineSubsystem({
       freedInUse: on ? b.scalar('ghost.hyp.freed_in_use', 'ghost.hyp.freed_in_use') : -1,
       freedRefs: on ? b.scalar('ghost.hyp.freed_refs', 'ghost.hyp.freed_in_use') : -1,
       cmdOff: on ? b.scalar('ghost.hyp.cmd_while_off') : -1,
+      tlbStale: b.matrix('ghost.hyp.tlb_stale', N, G, (i) => `smmu[${i}].tlb`),
+      tlbInv: b.matrix('ghost.hyp.tlb_inv', N, G, (i) => `smmu[${i}].tlb`),
+      steCache: b.matrix('ghost.hyp.ste_cache', N, SID, (i, j) => `smmu[${i}].ste[${j}]`),
+      steInv: b.matrix('ghost.hyp.ste_inv', N, SID, (i, j) => `smmu[${i}].ste[${j}]`),
+      staleUnshare: on ? b.scalar('ghost.hyp.stale_unshare') : -1,
     };
     for (const f of ['hyp.lock', 'hyp.domain_lock', 'host_mmu.lock', 'smmu.lock', 'hdomain.lock']) b.access(f, 'lock');
     // MMIO registers of the SMMU

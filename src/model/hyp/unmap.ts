@@ -43,15 +43,25 @@ operation({
         b.load('handle_to_domain: read domain state', v, (c) => f(c).domState(g(c))),
         b.jumpIf((c) => v.get(c) !== DOM_LIVE, 'enoent'),
       ];
+    /** ghost: each powered-on SMMU that may translate through domain g may keep the cleared leaf in its TLB */
+    const noteStale = (c: Ctx, pte: number) => {
+      if (pte === 0) return;
+      const h = c.sys.hyp, gs = g(c);
+      for (let k = 0; k < h.N; k++) {
+        if (!h.shared && Math.floor(gs / h.D) !== k) continue;
+        if (c.w.peek(h.power(k)) === 0) continue;
+        c.w.set(h.tlbStale(k, gs), c.w.peek(h.tlbStale(k, gs)) | (1 << (pte - 1)));
+      }
+    };
     const clearLeaf: Item[] = m.trusting
       ? [
         loadEntry(b, 'read leaf entry', v, table, leaf),
         b.jumpIf((c) => v.get(c) === 0, 'leaf.done'),
-        storeEntry(b, '__arm_lpae_clear_pte (leaf)', table, leaf, 0),
+        storeEntry(b, '__arm_lpae_clear_pte (leaf)', table, leaf, 0, (c) => noteStale(c, v.get(c))),
         b.compute('collect the page (unmapped++)', (c) => void unmapped(c)),
       ]
       : [
-        xchgEntry(b, 'xchg(leaf entry, 0)', table, leaf, 0, v),
+        xchgEntry(b, 'xchg(leaf entry, 0)', table, leaf, 0, v, (old, c) => noteStale(c, old)),
         b.jumpIf((c) => v.get(c) === 0, 'leaf.done'),
         b.compute('collect the page (unmapped++)', (c) => void unmapped(c)),
       ];
@@ -84,7 +94,7 @@ operation({
       b.jumpIf((c) => ret(c) === 0, 'unuse'),
       ...invalidateDomain(b, m, h.N, g, pw),
       b.label('unuse'),
-      ...unuseCollected(b, 'unuse', acc, v, h.X),
+      ...unuseCollected(b, 'unuse', acc, v, h.X, true),
       ...(m.lockless ? [b.atomicDec('domain_put', (c) => f(c).domRefs(g(c)))] : []),
       ...(pl && m.global ? [unlock(b, pl)] : []),
       b.done(),

@@ -5,9 +5,13 @@ import { hypHostUnmapsOneIovaTwice } from './host-unmaps-one-iova-twice';
 import { hypFreeAttachedDomainRacingMap } from './free-attached-domain-racing-map';
 import { hypPowerOffRacingInvalidation } from './power-off-racing-invalidation';
 import { hypHostMapsDonatedPage } from './host-maps-donated-page';
+import { hypHostDonatesPageBeingUnshared } from './host-donates-page-being-unshared';
+import { hypTwoSmmusUnmapRacingFreeOfSharer } from './two-smmus-unmap-racing-free-of-sharer';
+import { hypHostAttachesWhileDetaching } from './host-attaches-while-detaching';
 import { hypTwoSmmusAllocSharedDomain, hypTwoSmmusUnmapSharedDomain } from './two-smmus-share-domain';
 
 export const hypScenarios: ScenarioSpec[] = [
   hypHostRacesOneIova, hypHostUnmapsOneIovaTwice, hypFreeAttachedDomainRacingMap, hypPowerOffRacingInvalidation, hypHostMapsDonatedPage,
   hypTwoSmmusAllocSharedDomain, hypTwoSmmusUnmapSharedDomain,
+  hypHostDonatesPageBeingUnshared, hypTwoSmmusUnmapRacingFreeOfSharer, hypHostAttachesWhileDetaching,
 ];
