@@ -4,6 +4,7 @@
 import type { Invariant } from './invariant';
 import { atomicInvariant } from './invariant';
 import type { System } from '../model/system';
+import type { Model } from '../model/model';
 import { SVA_FREED, SVA_LIVE } from '../model/sva/state';
 
 const appliesTo = (sys: System) => sys.sva.M > 0;
@@ -128,4 +129,64 @@ export const svaNoUseAfterFree: Invariant = {
   },
 };
 
-export const svaInvariants: Invariant[] = [svaRefcount, svaDomainPerInstance, mmOutlivesBinding, svaNoUseAfterFree];
+/** No operation is in flight: every thread is between two operations or finished. */
+function quiescent(s: Int32Array, m: Model): boolean {
+  for (let t = 0; t < m.threads; t++) if (!m.finished(s, t) && s[m.sys.stepIndex(t)] !== 0) return false;
+  return true;
+}
+
+export const svaReferencesBalanced: Invariant = {
+  id: 'sva-references-balanced',
+  family: 'sva',
+  description: 'an mm owns at most one PASID; with no operation in flight, mm_users and mm_count count exactly their holders (the process, the live SVA domains\' mmgrab), every PASID owned belongs to a live mm_struct, every live SVA domain has a user, and the handles and the device PASID entries match one to one',
+  appliesTo,
+  check(s, m) {
+    const f = m.sys.sva, sys = m.sys;
+    for (let mm = 0; mm < f.M; mm++) {
+      let n = 0;
+      for (let p = 0; p < f.P; p++) if (s[f.pasidOwner(p)] === mm + 1) n++;
+      if (n > 1) return `mm ${mm} owns ${n} PASIDs`;
+    }
+    if (!quiescent(s, m)) return null;
+    const mmgrab = sys.variants.is('sva-domain-mmgrab');
+    for (let mm = 0; mm < f.M; mm++) {
+      const users = s[f.mmUsers(mm)], want = s[f.mmExited(mm)] ? 0 : 1;
+      if (users !== want)
+        return `mm ${mm} has mm_users ${users} with no operation in flight, but ${want} holder(s) (${want ? 'its process' : 'none: the process exited'}): a reference was leaked or dropped twice`;
+      let doms = 0;
+      if (mmgrab) for (let d = 0; d < f.S; d++) if (s[f.domState(d)] === SVA_LIVE && s[f.domMm(d)] === mm + 1) doms++;
+      const count = s[f.mmCount(mm)], wantCount = (users > 0 ? 1 : 0) + doms;
+      if (count !== wantCount)
+        return `mm ${mm} has mm_count ${count} with no operation in flight, but ${wantCount} holder(s) (${users > 0 ? 'its users, ' : ''}${doms} live SVA domain(s)): a reference was leaked or dropped twice`;
+      const p = s[f.mmPasid(mm)] - 1;
+      if (count > 0 && p >= 0 && s[f.pasidOwner(p)] !== mm + 1) return `mm ${mm} uses PASID ${p}, which the allocator does not give it`;
+    }
+    for (let p = 0; p < f.P; p++) {
+      const mm = s[f.pasidOwner(p)] - 1;
+      if (mm < 0) continue;
+      if (s[f.mmCount(mm)] === 0) return `PASID ${p} is still allocated to mm ${mm}, whose mm_struct was released (leaked)`;
+      if (s[f.mmPasid(mm)] !== p + 1) return `PASID ${p} is allocated to mm ${mm}, which uses PASID ${s[f.mmPasid(mm)] - 1} (leaked)`;
+    }
+    for (let d = 0; d < f.S; d++)
+      if (s[f.domState(d)] === SVA_LIVE && s[f.domUsers(d)] === 0) return `SVA domain ${d} is live with no user and no operation in flight (leaked)`;
+    for (let t = 0; t < sys.threads; t++) {
+      const d = s[f.bondDomain(t)] - 1;
+      if (d < 0) continue;
+      const v = s[f.bondDevice(t)] - 1, mm = s[f.bondMm(t)] - 1;
+      if (s[f.devPasid(v, mm)] !== d + 1)
+        return `thread ${sys.threadName(t)} holds a handle of device ${v} on SVA domain ${d} for mm ${mm}, but the device's PASID entry holds ${s[f.devPasid(v, mm)] - 1}`;
+    }
+    for (let v = 0; v < sys.dom.V; v++)
+      for (let mm = 0; mm < f.M; mm++) {
+        const d = s[f.devPasid(v, mm)] - 1;
+        if (d < 0) continue;
+        let held = false;
+        for (let t = 0; t < sys.threads; t++)
+          if (s[f.bondDomain(t)] === d + 1 && s[f.bondDevice(t)] === v + 1 && s[f.bondMm(t)] === mm + 1) held = true;
+        if (!held) return `device ${v}'s PASID entry for mm ${mm} points at SVA domain ${d}, but no handle holds it (never detached)`;
+      }
+    return null;
+  },
+};
+
+export const svaInvariants: Invariant[] = [svaRefcount, svaDomainPerInstance, mmOutlivesBinding, svaNoUseAfterFree, svaReferencesBalanced];
