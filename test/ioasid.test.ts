@@ -217,6 +217,22 @@ test('the invariants name what is wrong on hand-made states', () => {
   assert.deepEqual(m.check(s), { invariant: 'no-sleep-in-atomic', message: 'thread t took the IOMMU driver\'s device-list mutex in atomic context (sleeping in atomic)' });
 });
 
+test('ioasid-set-refs-held: a set reference counted is one a thread keeps, and no thread keeps a destroyed set', () => {
+  const m: Model = buildModel(spec(vm, [{ name: 't', ops: [['ioasid_put_sid']] }]));
+  const f = m.sys.ias;
+  const s = m.initial();
+  s[f.threadSid(0)] = 2;
+  assert.deepEqual(m.check(s), { invariant: 'ioasid-set-refs-held', message: 'ioasid_set 1 counts 0 references (set->refs) but threads hold 1' });
+  s[m.sys.stepIndex(0)] = 2;
+  assert.equal(m.check(s), null, 'inside an operation the refcount may lag what the thread keeps');
+  s[m.sys.stepIndex(0)] = 0; s[f.setRefs(1)] = 1;
+  assert.equal(m.check(s), null);
+  s[f.setState(1)] = SET_DESTROYED;
+  assert.deepEqual(m.check(s), { invariant: 'ioasid-set-refs-held', message: 'thread t still holds ioasid_set 1 (ioasid_find_sid) after the set was destroyed' });
+  s[f.threadSid(0)] = 0;
+  assert.match(m.check(s)!.message, /ioasid_set 1 counts 1 references \(set->refs\) but threads hold 0/);
+});
+
 test('the ioasid section is validated, each error naming its field', () => {
   const bad: [Record<string, unknown>, RegExp][] = [
     [{ capacity: 0, sets: [{ quota: 0 }] }, /ioasid\.capacity: 0 is out of range 1\.\.8/],

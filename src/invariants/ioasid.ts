@@ -1,10 +1,11 @@
 // Owns the invariants of the IOASID (PASID) allocator: quotas and capacity never overrun (counted from what
 // the allocator's xarray holds, not trusted from the counters), no sleeping lock taken in atomic context (read
 // from the core might_sleep bookkeeping), no PASID claimed by two sets at once, and no subscriber still
-// pointing at a PASID whose FREE has completed.
+// pointing at a PASID whose FREE has completed; and every set reference counted is one a thread holds (no
+// set used after its destruction, no set reference leaked or missing).
 import type { Invariant } from './invariant';
 import type { Model } from '../model/model';
-import { heldBy } from '../model/ioasid/state';
+import { SET_DESTROYED, heldBy } from '../model/ioasid/state';
 
 /**
  * No thread is inside an operation (each is before its next one, or finished): set->nr_ioasids and the
@@ -102,4 +103,27 @@ export const noStalePasidEntry: Invariant = {
   },
 };
 
-export const ioasidInvariants: Invariant[] = [noIoasidQuotaOverrun, noSleepInAtomic, noStalePasidEntry, pasidUnique];
+export const ioasidSetRefsHeld: Invariant = {
+  id: 'ioasid-set-refs-held',
+  family: 'ioasid',
+  description: 'no thread keeps the ioasid_set its ioasid_find_sid returned once that set is destroyed (use after free); between operations, each set\'s refcount counts exactly the find_sid references threads keep',
+  appliesTo: (sys) => sys.ias.present,
+  check(s, m) {
+    const sys = m.sys, f = sys.ias;
+    const holders = new Array<number>(f.S).fill(0);
+    for (let t = 0; t < sys.threads; t++) {
+      const set = s[f.threadSid(t)] - 1;
+      if (set < 0) continue;
+      holders[set]++;
+      if (s[f.setState(set)] === SET_DESTROYED)
+        return `thread ${sys.threadName(t)} still holds ioasid_set ${set} (ioasid_find_sid) after the set was destroyed`;
+    }
+    if (!betweenOperations(s, m)) return null;
+    for (let set = 0; set < f.S; set++)
+      if (s[f.setRefs(set)] !== holders[set])
+        return `ioasid_set ${set} counts ${s[f.setRefs(set)]} references (set->refs) but threads hold ${holders[set]}`;
+    return null;
+  },
+};
+
+export const ioasidInvariants: Invariant[] = [noIoasidQuotaOverrun, noSleepInAtomic, noStalePasidEntry, pasidUnique, ioasidSetRefsHeld];
