@@ -85,3 +85,25 @@ for (const { scenario, variant } of cases) {
     assert.equal(runJob({ scenario: sc, variants: [] }).verdict, 'clean');
   });
 }
+
+// a sleeping lock taken under a spinlock, in any subsystem: might_sleep is the core's
+variantOf('domain_free', 'user-free-mutex-under-spinlock', {
+  faulty: true, description: 'domain_free takes the domain mutex while holding a spinlock',
+  steps: (b) => {
+    const d = b.arg('domain'), v = b.local('val');
+    return [
+      b.spinLock('spin_lock(cmdq->lock)', (c) => c.sys.cq.lock(0)),
+      b.mutexLock('mutex_lock(domain->lock)', (c) => c.sys.dom.lock(d(c))),
+      b.load('read domain state', v, (c) => c.sys.dom.state(d(c))),
+      b.mutexUnlock('mutex_unlock(domain->lock)', (c) => c.sys.dom.lock(d(c))),
+      b.spinUnlock('spin_unlock(cmdq->lock)', (c) => c.sys.cq.lock(0)),
+      b.retDone(0),
+    ];
+  },
+});
+
+test('a mutex taken under a spinlock is caught by no-sleep-in-atomic, whatever the subsystem', () => {
+  const r = runJob({ scenario: findScenario('two-frees-one-domain'), variants: ['user-free-mutex-under-spinlock'] }, { minimize: false });
+  assert.equal(r.violation?.invariant, 'no-sleep-in-atomic');
+  assert.match(r.violation!.message, /took the sleeping lock domain\.lock\[0\] in atomic context/);
+});

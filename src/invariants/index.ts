@@ -10,6 +10,7 @@ import { isolation } from './isolation';
 import { noDeadlock } from './progress';
 import { noDataRace } from './race';
 import { groupInOneDomain } from './groups';
+import { noSleepInAtomic } from './context';
 import { svaInvariants } from './sva';
 import { ioasidInvariants } from './ioasid';
 import { hypInvariants } from './hyp';
@@ -18,7 +19,7 @@ import { viommuInvariants } from './viommu';
 export type { Invariant } from './invariant';
 
 const registry: Invariant[] = [
-  noStaleTlbAfterSync, noDomainFreedWhileAttached, refcountSane, isolation, groupInOneDomain, noDeadlock, noDataRace,
+  noStaleTlbAfterSync, noDomainFreedWhileAttached, refcountSane, isolation, groupInOneDomain, noDeadlock, noDataRace, noSleepInAtomic,
   ...svaInvariants, ...ioasidInvariants, ...hypInvariants, ...viommuInvariants,
 ];
 

@@ -39,24 +39,6 @@ export const noIoasidQuotaOverrun: Invariant = {
   },
 };
 
-export const noSleepInAtomic: Invariant = {
-  id: 'no-sleep-in-atomic',
-  family: 'ioasid',
-  description: 'no thread takes a sleeping lock (mutex) in atomic context: an RCU callback or under a spinlock (the core might_sleep bookkeeping, sys.sleptInAtomic)',
-  appliesTo: (sys) => sys.ias.present,
-  check(s, m) {
-    const sys = m.sys, f = sys.ias, t = s[sys.sleptInAtomic] - 1;
-    if (t < 0) return null;
-    const slot = s[sys.sleptOn] - 1;
-    const lock = slot === f.lock
-      ? 'the ioasid_allocator_lock mutex'
-      : slot === f.devListMutex
-        ? 'the IOMMU driver\'s device-list mutex'
-        : `the sleeping lock ${sys.layout.slotNames[slot] ?? '?'}`;
-    return `thread ${sys.threadName(t)} took ${lock} in atomic context (sleeping in atomic)`;
-  },
-};
-
 export const pasidUnique: Invariant = {
   id: 'pasid-unique',
   family: 'ioasid',
@@ -126,4 +108,4 @@ export const ioasidSetRefsHeld: Invariant = {
   },
 };
 
-export const ioasidInvariants: Invariant[] = [noIoasidQuotaOverrun, noSleepInAtomic, noStalePasidEntry, pasidUnique, ioasidSetRefsHeld];
+export const ioasidInvariants: Invariant[] = [noIoasidQuotaOverrun, noStalePasidEntry, pasidUnique, ioasidSetRefsHeld];

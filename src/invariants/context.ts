@@ -1,0 +1,17 @@
+// Owns no-sleep-in-atomic: no thread takes a sleeping lock (a mutex, an rwsem) in atomic context — under a
+// spinlock, or in an RCU callback — read from the core might_sleep bookkeeping (System.sleptInAtomic, sleptOn)
+// that the builder's lock primitives keep for every subsystem.
+import type { Invariant } from './invariant';
+
+export const noSleepInAtomic: Invariant = {
+  id: 'no-sleep-in-atomic',
+  family: 'context',
+  description: 'no thread takes a sleeping lock (mutex, rwsem) in atomic context: under a spinlock or in an RCU callback (might_sleep)',
+  appliesTo: (sys) => sys.threads > 0,
+  check(s, m) {
+    const sys = m.sys, t = s[sys.sleptInAtomic] - 1;
+    if (t < 0) return null;
+    const slot = s[sys.sleptOn] - 1;
+    return `thread ${sys.threadName(t)} took the sleeping lock ${sys.layout.slotNames[slot] ?? '?'} in atomic context (might_sleep)`;
+  },
+};
