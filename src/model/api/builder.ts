@@ -5,7 +5,7 @@
 import type { Ctx, StepRole } from '../program';
 import { DONE } from '../program';
 import { LOCALS, type System } from '../system';
-import { valueOf, type Addr, type Instr, type LabelMark, type Local, type Next, type Val } from './instr';
+import { valueOf, type Addr, type Instr, type Item, type LabelMark, type Local, type Next, type Val } from './instr';
 import { lockHeldBy, RWSEM_READERS, RWSEM_WRITER } from './lockword';
 
 export class Builder {
@@ -67,6 +67,15 @@ export class Builder {
   /** Set the return value and end the operation. */
   retDone(v: Val): Instr {
     return { kind: 'instr', label: 'return', access: 'none', run: (c) => (c.w.set(c.sys.ret(c.t), valueOf(v, c)), DONE) };
+  }
+
+  /**
+   * The error exits of an operation, each `label: ret = code`, all leaving through the label `then`, which this
+   * places after them (the unlock that follows, say): `...b.errorReturns([['ebusy', EBUSY], ['enoent', ENOENT]],
+   * 'unlock'), b.mutexUnlock(...)`. The last exit falls through to `then`.
+   */
+  errorReturns(exits: readonly (readonly [string, number])[], then: string): Item[] {
+    return [...exits.flatMap(([name, code], k) => [this.label(name), this.ret(code), ...(k < exits.length - 1 ? [this.goto(then)] : [])]), this.label(then)];
   }
 
   /** End the operation. */

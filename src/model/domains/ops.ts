@@ -28,12 +28,12 @@ operation({
 });
 
 /** domain_free's steps; `checkRefs` false skips the attach count (the faulty variant). */
-function freeSteps(b: Builder, checkRefs: boolean, locked: boolean): Item[] {
+function freeSteps(b: Builder, checkRefs: boolean): Item[] {
   const d = b.arg('domain');
   const v = b.local('val');
   const lock = (c: Ctx) => c.sys.dom.lock(d(c));
   return [
-    ...(locked ? [b.mutexLock('mutex_lock(domain->lock)', lock, 'domain->lock')] : []),
+    b.mutexLock('mutex_lock(domain->lock)', lock, 'domain->lock'),
     b.load('read domain state', v, (c) => c.sys.dom.state(d(c))),
     b.jumpIf((c) => v.get(c) !== LIVE, 'enoent'),
     ...(checkRefs
@@ -43,10 +43,8 @@ function freeSteps(b: Builder, checkRefs: boolean, locked: boolean): Item[] {
     b.store('mark domain freed', (c) => (touchDomain(c, d(c)), c.sys.dom.state(d(c))), FREED),
     b.ret(0),
     b.goto('unlock'),
-    b.label('ebusy'), b.ret(EBUSY), b.goto('unlock'),
-    b.label('enoent'), b.ret(ENOENT),
-    b.label('unlock'),
-    ...(locked ? [b.mutexUnlock('mutex_unlock(domain->lock)', lock, 'domain->lock')] : [b.done()]),
+    ...b.errorReturns([['ebusy', EBUSY], ['enoent', ENOENT]], 'unlock'),
+    b.mutexUnlock('mutex_unlock(domain->lock)', lock, 'domain->lock'),
   ];
 }
 
@@ -54,12 +52,12 @@ operation({
   name: 'domain_free', subsystem: 'domains', description: 'free a paging domain; -EBUSY while devices are attached',
   params: domainArgs,
   variant: { name: 'free-checks-attach-count', description: 'domain_free fails with -EBUSY while devices are attached (checked under the domain lock)' },
-  steps: (b) => freeSteps(b, true, true),
+  steps: (b) => freeSteps(b, true),
 });
 
 variantOf('domain_free', 'free-ignores-attach-count', {
   faulty: true, description: 'domain_free releases the domain even though devices are still attached to it',
-  steps: (b) => freeSteps(b, false, true),
+  steps: (b) => freeSteps(b, false),
 });
 
 operation({
@@ -102,10 +100,7 @@ operation({
       b.store('attach count + 1', (c) => f(c).refs(d(c)), (c) => v.get(c) + 1, 'get'),
       b.ret(0),
       b.goto('unlock'),
-      b.label('ebusy'), b.ret(EBUSY), b.goto('unlock'),
-      b.label('einval'), b.ret(EINVAL), b.goto('unlock'),
-      b.label('enoent'), b.ret(ENOENT),
-      b.label('unlock'),
+      ...b.errorReturns([['ebusy', EBUSY], ['einval', EINVAL], ['enoent', ENOENT]], 'unlock'),
       b.mutexUnlock('mutex_unlock(domain->lock)', dlock, 'domain->lock'),
       b.mutexUnlock('mutex_unlock(group->mutex)', group, 'group->mutex'),
     ];

@@ -39,9 +39,7 @@ operation({
       ...(m.lockless ? [b.store('atomic_set_release(&domain->refs, 1)', (c) => f(c).domRefs(g(c)), 1, 'get')] : []),
       b.ret(0),
       b.goto('out'),
-      b.label('eexist'), b.ret(EEXIST), b.goto('out'),
-      b.label('enomem'), b.ret(ENOMEM),
-      b.label('out'),
+      ...b.errorReturns([['eexist', EEXIST], ['enomem', ENOMEM]], 'out'),
       unlock(b, l),
     ];
   },
@@ -109,9 +107,7 @@ function freeSteps(b: Builder, sys: System, checkRefs: boolean): Item[] {
     unlock(b, l),
     ...unuseCollected(b, 'unuse', acc, v, h.X),
     b.done(),
-    b.label('ebusy'), b.ret(EBUSY), b.goto('out'),
-    b.label('enoent'), b.ret(ENOENT),
-    b.label('out'),
+    ...b.errorReturns([['ebusy', EBUSY], ['enoent', ENOENT]], 'out'),
     unlock(b, l),
   ];
 }

@@ -125,9 +125,7 @@ operation({
       b.store('host_stage2_set_owner_locked(guest)', (c) => c.sys.hyp.pageOwner(page(c)), OWNER_GUEST),
       b.ret(0),
       b.goto('unlock'),
-      b.label('eperm'), b.ret(EPERM), b.goto('unlock'),
-      b.label('ebusy'), b.ret(EBUSY),
-      b.label('unlock'),
+      ...b.errorReturns([['eperm', EPERM], ['ebusy', EBUSY]], 'unlock'),
       hostUnlock(b),
     ];
   },

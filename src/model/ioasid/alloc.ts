@@ -41,9 +41,7 @@ function allocSteps(b: Builder, sys: System, relock: boolean): Item[] {
     b.compute('keep the PASID for pasid=-1', (c) => void c.w.set(ias(c).threadPasid(c.t), p.get(c) + 1)),
     b.ret((c) => p.get(c)),
     b.goto('unlock'),
-    b.label('einval'), b.ret(EINVAL), b.goto('unlock'),
-    b.label('enospc'), b.ret(ENOSPC),
-    b.label('unlock'),
+    ...b.errorReturns([['einval', EINVAL], ['enospc', ENOSPC]], 'unlock'),
     allocatorUnlock(b, sys),
   ];
 }

@@ -52,11 +52,7 @@ operation({
         : []),
       b.ret(0),
       b.goto('unlock'),
-      b.label('eexist'), b.ret(EEXIST), b.goto('unlock'),
-      b.label('ebusy'), b.ret(EBUSY), b.goto('unlock'),
-      b.label('enoent'), b.ret(ENOENT), b.goto('unlock'),
-      b.label('einval'), b.ret(EINVAL),
-      b.label('unlock'),
+      ...b.errorReturns([['eexist', EEXIST], ['ebusy', EBUSY], ['enoent', ENOENT], ['einval', EINVAL]], 'unlock'),
       allocatorUnlock(b, sys),
     ];
   },

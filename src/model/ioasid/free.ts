@@ -91,11 +91,7 @@ operation({
         if (c.w.get(ias(c).threadPasid(c.t)) === p.get(c) + 1) c.w.set(ias(c).threadPasid(c.t), 0);
       }),
       ...freeLockedBody(b, sys, { p: pid, set, v, last }, 'free_', 'unlock'),
-      b.label('ebusy'), b.ret(EBUSY), b.goto('unlock'),
-      b.label('eacces'), b.ret(EACCES), b.goto('unlock'),
-      b.label('enoent'), b.ret(ENOENT), b.goto('unlock'),
-      b.label('einval'), b.ret(EINVAL),
-      b.label('unlock'),
+      ...b.errorReturns([['ebusy', EBUSY], ['eacces', EACCES], ['enoent', ENOENT], ['einval', EINVAL]], 'unlock'),
       allocatorUnlock(b, sys),
     ];
   },
@@ -140,9 +136,7 @@ operation({
       b.jumpIf((c) => v.get(c) !== 0, 'unlock'),
       ...destroyIfUnused(b, set, v, 'unlock', true),
       b.goto('unlock'),
-      b.label('ebusy'), b.ret(EBUSY), b.goto('unlock'),
-      b.label('einval'), b.ret(EINVAL),
-      b.label('unlock'),
+      ...b.errorReturns([['ebusy', EBUSY], ['einval', EINVAL]], 'unlock'),
       allocatorUnlock(b, sys),
     ];
   },

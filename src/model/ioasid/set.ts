@@ -24,9 +24,7 @@ function adjustSteps(b: Builder, sys: System, checked: boolean): Item[] {
     b.store('set->quota = quota', (c) => ias(c).quota(set(c)), quota),
     b.ret(0),
     b.goto('unlock'),
-    b.label('ebusy'), b.ret(EBUSY), b.goto('unlock'),
-    b.label('einval'), b.ret(EINVAL),
-    b.label('unlock'),
+    ...b.errorReturns([['ebusy', EBUSY], ['einval', EINVAL]], 'unlock'),
     allocatorUnlock(b, sys),
   ];
 }
@@ -65,10 +63,7 @@ operation({
       b.compute('keep the set for ioasid_put_sid', (c) => void c.w.set(ias(c).threadSid(c.t), v.get(c))),
       b.ret((c) => v.get(c) - 1),
       b.goto('unlock'),
-      b.label('ebusy'), b.ret(EBUSY), b.goto('unlock'),
-      b.label('enoent'), b.ret(ENOENT), b.goto('unlock'),
-      b.label('einval'), b.ret(EINVAL),
-      b.label('unlock'),
+      ...b.errorReturns([['ebusy', EBUSY], ['enoent', ENOENT], ['einval', EINVAL]], 'unlock'),
       allocatorUnlock(b, sys),
     ];
   },
