@@ -5,7 +5,7 @@
 import './model/scenarios'; // the built-in model, registered before any user definition
 
 // defining things
-export { operation, variantOf, stepsOf } from './model/api/define';
+export { operation, variantOf, stepsOf, compositeOperation, policyVariants } from './model/api/define';
 export type { OperationSpec, VariantSpec, StepsFn } from './model/api/define';
 export { defineScenario, allScenarios, findScenario } from './model/scenarios';
 export { defineInvariant } from './invariants';

@@ -47,7 +47,7 @@ export const hypStateConsistent: Invariant = {
     for (let k = 0; k < h.K; k++) {
       if (!s[h.tpUsed(k)]) continue;
       let refs = s[h.tpHeld(k)] !== 0 ? 1 : 0;
-      for (let g = 0; g < h.G; g++) if (s[h.domState(g)] !== DOM_FREE && s[h.domPgd(g)] === k + 1) refs++;
+      for (let g = 0; g < h.G; g++) if (s[h.domState(g)] !== DOM_FREE && !s[h.domDying(g)] && s[h.domPgd(g)] === k + 1) refs++;
       for (let r = 0; r < h.K; r++)
         if (s[h.tpUsed(r)] && s[h.tpLevel(r)] === LEVEL_PGD) for (let b = 0; b < h.B; b++) if (s[h.tpEntry(r, b)] === k + 1) refs++;
       if (refs === 0) return `table page ${k} is allocated but no domain reaches it and no hypercall holds it (leaked)`;

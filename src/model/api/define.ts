@@ -62,6 +62,22 @@ export function operation(spec: OperationSpec): OpDef {
   return def;
 }
 
+/** An operation that is a sequence of others (unmap_sync = unmap + iotlb_sync): its calls expand when compiled. */
+export function compositeOperation(spec: Omit<OperationSpec, 'steps' | 'variant'> & { expand: (args: readonly number[]) => { op: string; args: number[] }[] }): OpDef {
+  const def: OpDef = { name: spec.name, subsystem: spec.subsystem, description: spec.description, params: spec.params, expand: spec.expand };
+  defineOp(def);
+  return def;
+}
+
+/**
+ * Define the variants of a policy: a choice the steps read with `sys.variants.is(name)` when they are built (the
+ * hypervisor's lock mode, whether a sync waits), one of them the default. Its slot may be an operation's, when the
+ * choice is read by that operation's steps.
+ */
+export function policyVariants(defs: VariantDef[]): void {
+  defineVariants(defs);
+}
+
 /** Define a variant of an operation: a named replacement of its steps. */
 export function variantOf(op: string, name: string, spec: VariantSpec): VariantDef {
   const def = findOp(op);

@@ -2,8 +2,7 @@
 // the domain, waiting for each), flush_tlb_all (TLBI by ASID), and the composites map_sync and unmap_sync.
 import type { Builder } from '../api/builder';
 import type { Item, Local } from '../api/instr';
-import { operation } from '../api/define';
-import { defineOp } from '../ops';
+import { compositeOperation, operation } from '../api/define';
 import { touchDomain } from '../domains/state';
 import { tlbiAsid, tlbiVa } from '../cmdq/state';
 import { promiseClean, takeWatched, watchPage, watching } from '../pgtable/state';
@@ -80,13 +79,13 @@ operation({
   },
 });
 
-defineOp({
+compositeOperation({
   name: 'unmap_sync', subsystem: 'flush', description: 'unmap followed by iotlb_sync',
   params: [{ name: 'domain', kind: 'domain' }, { name: 'iova', kind: 'page' }, { name: 'pages', kind: 'pages' }],
   expand: ([d, iova, pages]) => [{ op: 'unmap', args: [d, iova, pages] }, { op: 'iotlb_sync', args: [d] }],
 });
 
-defineOp({
+compositeOperation({
   name: 'map_sync', subsystem: 'flush', description: 'map followed by iotlb_sync (a CMD_SYNC only: map needs no TLBI)',
   params: [{ name: 'domain', kind: 'domain' }, { name: 'iova', kind: 'page' }, { name: 'phys', kind: 'phys' }],
   expand: ([d, iova, phys]) => [{ op: 'map', args: [d, iova, phys] }, { op: 'iotlb_sync', args: [d] }],

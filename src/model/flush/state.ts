@@ -4,7 +4,7 @@
 import type { Index2, LayoutBuilder } from '../layout';
 import type { Ctx } from '../program';
 import { defineSubsystem, type System } from '../system';
-import { defineVariants } from '../variants';
+import { policyVariants } from '../api/define';
 import { watchPage } from '../pgtable/state';
 
 export interface FlushFields {
@@ -28,7 +28,7 @@ defineSubsystem({
   },
 });
 
-defineVariants([
+policyVariants([
   { name: 'sync-waits-for-cmd-sync', slot: 'iotlb_sync', subsystem: 'flush', faulty: false, isDefault: true,
     description: 'iotlb_sync/flush_tlb_all queue the TLBIs and a CMD_SYNC on every serving instance and wait for each' },
   { name: 'sync-no-wait', slot: 'iotlb_sync', subsystem: 'flush', faulty: true,

@@ -4,7 +4,7 @@
 // Also the faulty free that ignores the reference count.
 import type { Ctx } from '../program';
 import type { Builder } from '../api/builder';
-import type { Item } from '../api/instr';
+import type { Instr, Item } from '../api/instr';
 import type { System } from '../system';
 import { operation, variantOf } from '../api/define';
 import { EBUSY, EEXIST, ENOENT, ENOMEM } from '../errno';
@@ -97,10 +97,10 @@ function freeSteps(b: Builder, sys: System, checkRefs: boolean): Item[] {
     b.load('read domain->pgd', pgd, (c) => f(c).domPgd(g(c))),
     b.jumpIf((c) => pgd.get(c) === 0, 'clear'),
     ...teardown,
-    freeTablePage(b, 'free pgd', (c) => pgd.get(c) - 1),
+    dying(freeTablePage(b, 'free pgd', (c) => pgd.get(c) - 1), (c) => f(c).domDying(g(c)), 1),
     b.label('clear'),
     // memset(domain, 0, sizeof(*domain))
-    b.store('memset(domain): state = FREE', (c) => f(c).domState(g(c)), DOM_FREE),
+    dying(b.store('memset(domain): state = FREE', (c) => f(c).domState(g(c)), DOM_FREE), (c) => f(c).domDying(g(c)), 0),
     ...(m.lockless ? [] : [b.store('memset(domain): refs = 0', (c) => f(c).domRefs(g(c)), 0, 'put')]),
     b.store('memset(domain): pgd = 0', (c) => f(c).domPgd(g(c)), 0),
     b.ret(0),
@@ -124,3 +124,16 @@ variantOf('hyp_free_domain', 'hyp-free-ignores-refs', {
   faulty: true, description: 'free_domain frees the io-pgtable of a domain whatever its reference count (still attached or in use)',
   steps: (b, sys) => freeSteps(b, sys, false),
 });
+
+/**
+ * ins, also noting (ghost) whether the domain's pgd pointer is dangling: the free returns the pgd page to the pool
+ * before the memset clears the slot, as the code does; the page may be reused meanwhile, which is harmless since
+ * nobody reaches a domain being freed.
+ */
+function dying(ins: Instr, at: (c: Ctx) => number, v: number): Instr {
+  return { ...ins, run: (c) => {
+    c.w.set(at(c), v);
+    return ins.run(c);
+  } };
+}
+

@@ -63,14 +63,22 @@ export function hostCheckThenUseDma(b: Builder, p: string, page: (c: Ctx) => num
   ];
 }
 
-/** ghost: note the page if a powered-on SMMU's TLB may still translate to it (an unmap's unshare before its TLBI completed). */
-function noteStaleUnshare(c: Ctx, x: number): void {
+/**
+ * ghost: note the page if, once this unshare leaves `left` DMA references, fewer remain than the domains whose
+ * entry for it a powered-on SMMU's TLB may still hold (each such domain's own reference is dropped only after its
+ * invalidation completed; an unmap that drops its reference before its TLBI completed leaves one too few).
+ */
+function noteStaleUnshare(c: Ctx, x: number, left: number): void {
   const h = c.sys.hyp;
   if (c.w.peek(h.staleUnshare) !== 0) return;
-  for (let i = 0; i < h.N; i++) {
-    if (c.w.peek(h.power(i)) === 0) continue;
-    for (let g = 0; g < h.G; g++) if (c.w.peek(h.tlbStale(i, g)) & (1 << x)) return void c.w.set(h.staleUnshare, x + 1);
-  }
+  let stale = 0;
+  for (let g = 0; g < h.G; g++)
+    for (let i = 0; i < h.N; i++)
+      if (c.w.peek(h.power(i)) !== 0 && c.w.peek(h.tlbStale(i, g)) & (1 << x)) {
+        stale++;
+        break;
+      }
+  if (left < stale) c.w.set(h.staleUnshare, x + 1);
 }
 
 /**
@@ -82,7 +90,7 @@ export function hostUnuseDma(b: Builder, page: (c: Ctx) => number, n: (c: Ctx) =
     hostLock(b),
     b.load('read page DMA refcount', v, (c) => c.sys.hyp.pageShares(page(c))),
     b.store('hyp_page_ref_dec (DMA refcount - n)', (c) => c.sys.hyp.pageShares(page(c)), (c) => {
-      if (unmapped) noteStaleUnshare(c, page(c));
+      if (unmapped) noteStaleUnshare(c, page(c), v.get(c) - n(c));
       return v.get(c) - n(c);
     }, 'put'),
     hostUnlock(b),

@@ -5,10 +5,10 @@ import type { Ctx } from '../program';
 import type { Builder } from '../api/builder';
 import type { Instr } from '../api/instr';
 import type { System } from '../system';
-import { defineVariants } from '../variants';
+import { policyVariants } from '../api/define';
 import { domainSlot } from './state';
 
-defineVariants([
+policyVariants([
   { name: 'hyp-lock-global', slot: 'hyp_lock', subsystem: 'hyp', faulty: false, isDefault: true,
     description: 'one hypervisor lock (iommu_lock) serializes every IOMMU hypercall: domain arrays, io-pgtables, command queues, power state' },
   { name: 'hyp-lock-per-iommu', slot: 'hyp_lock', subsystem: 'hyp', faulty: false,

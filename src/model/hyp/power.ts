@@ -13,7 +13,13 @@ operation({
     const smmu = b.arg('smmu'), l = hypMode(sys).smmuLock(smmu);
     return [
       lock(b, l),
-      b.store('iommu->power_is_off = true', (c: Ctx) => c.sys.hyp.power(smmu(c)), 0),
+      b.step('iommu->power_is_off = true', (c: Ctx) => {
+        const h = c.sys.hyp, i = smmu(c);
+        c.w.set(h.power(i), 0);
+        // ghost: powered off, the SMMU loses its TLBs and configuration caches
+        for (let g = 0; g < h.G; g++) (c.w.set(h.tlbStale(i, g), 0), c.w.set(h.tlbInv(i, g), 0));
+        for (let j = 0; j < h.SID; j++) (c.w.set(h.steCache(i, j), 0), c.w.set(h.steInv(i, j), 0));
+      }, undefined, undefined, 'store', (c: Ctx) => c.sys.hyp.power(smmu(c))),
       b.ret(0),
       unlock(b, l),
     ];

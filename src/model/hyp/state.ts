@@ -151,6 +151,8 @@ export interface HypFields {
   steInv: Index2;
   /** ghost: first page an unmap unshared while some powered-on SMMU's TLB could still translate to it, + 1 */
   staleUnshare: number;
+  /** ghost, per domain slot: 1 from the free of its pgd to the memset that clears the slot (its pgd is dangling) */
+  domDying: Index1;
 }
 
 declare module '../system' {
@@ -210,6 +212,7 @@ defineSubsystem({
       steCache: b.matrix('ghost.hyp.ste_cache', N, SID, (i, j) => `smmu[${i}].ste[${j}]`),
       steInv: b.matrix('ghost.hyp.ste_inv', N, SID, (i, j) => `smmu[${i}].ste[${j}]`),
       staleUnshare: on ? b.scalar('ghost.hyp.stale_unshare') : -1,
+      domDying: b.array('ghost.hyp.dom_dying', G, dom),
     };
     for (const f of ['hyp.lock', 'hyp.domain_lock', 'host_mmu.lock', 'smmu.lock', 'hdomain.lock']) b.access(f, 'lock');
     // MMIO registers of the SMMU

@@ -7,13 +7,13 @@ import { operation } from '../api/define';
 import type { Item } from '../api/instr';
 import { EBUSY, EEXIST, EINVAL, ENOENT } from '../errno';
 import type { Ctx } from '../program';
-import { defineVariants } from '../variants';
+import { policyVariants } from '../api/define';
 import { allocatorLock, allocatorUnlock } from './lock';
 import { pasidParam } from './alloc';
 import { doFreeLocked } from './release';
 import { PASID_FREE_PENDING, ias, resolvePasid } from './state';
 
-defineVariants([
+policyVariants([
   { name: 'bind-takes-ref', slot: 'ioasid_bind', subsystem: 'ioasid', faulty: false, isDefault: true,
     description: 'binding a PASID to a device takes an IOASID reference (ioasid_get), so ioasid_free of a bound PASID sends FREE' },
   { name: 'bind-without-ref', slot: 'ioasid_bind', subsystem: 'ioasid', faulty: true,

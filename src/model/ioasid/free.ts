@@ -9,14 +9,14 @@ import { operation } from '../api/define';
 import { EACCES, EBUSY, EINVAL, ENOENT } from '../errno';
 import type { Ctx } from '../program';
 import type { System } from '../system';
-import { defineVariants } from '../variants';
+import { policyVariants } from '../api/define';
 import { allocatorLock, allocatorUnlock } from './lock';
 import { pasidParam, setParam } from './alloc';
 import { freeChain } from './notify';
 import { destroyIfUnused, doFreeLocked } from './release';
 import { PASID_ACTIVE, PASID_FREE_PENDING, SET_DYING, SET_LIVE, ias, resolvePasid } from './state';
 
-defineVariants([
+policyVariants([
   { name: 'free-notifies-bound', slot: 'ioasid_free_bound', subsystem: 'ioasid', faulty: false, isDefault: true,
     description: 'ioasid_free of a bound PASID marks it FREE_PENDING and lets the FREE notification unbind it' },
   { name: 'free-refuses-bound', slot: 'ioasid_free_bound', subsystem: 'ioasid', faulty: false,

@@ -5,9 +5,9 @@ import type { Builder } from '../api/builder';
 import type { Instr } from '../api/instr';
 import type { Ctx } from '../program';
 import type { System } from '../system';
-import { defineVariants } from '../variants';
+import { policyVariants } from '../api/define';
 
-defineVariants([
+policyVariants([
   { name: 'ioasid-spinlock', slot: 'ioasid_lock', subsystem: 'ioasid', faulty: false, isDefault: true,
     description: 'ioasid_allocator_lock is a spinlock and the notifier chain atomic, so ioasid_free may be called from an RCU callback' },
   { name: 'ioasid-mutex', slot: 'ioasid_lock', subsystem: 'ioasid', faulty: true,

@@ -7,10 +7,10 @@ import type { Builder } from '../api/builder';
 import type { Item, Local } from '../api/instr';
 import type { ActorDef, Ctx } from '../program';
 import type { System } from '../system';
-import { defineVariants } from '../variants';
+import { policyVariants } from '../api/define';
 import { ias } from './state';
 
-defineVariants([
+policyVariants([
   { name: 'free-notify-sync', slot: 'ioasid_free_notify', subsystem: 'ioasid', faulty: false, isDefault: true,
     description: 'ioasid_free calls the notifier chain and releases the PASID only after every subscriber dropped it' },
   { name: 'free-notify-deferred', slot: 'ioasid_free_notify', subsystem: 'ioasid', faulty: true,

@@ -2,9 +2,9 @@
 // users of an SVA domain are counted (bind's get and unbind's put, and the access class of domain->users),
 // how an mm's SVA domains are keyed (bind's lookup and the free's unpublish), and whether a domain pins its
 // mm with mmgrab (bind's allocation and the free's mmdrop). Variants of one operation are in its own file.
-import { defineVariants } from '../variants';
+import { policyVariants } from '../api/define';
 
-defineVariants([
+policyVariants([
   { name: 'sva-domain-per-mm-instance', slot: 'sva_domain_key', subsystem: 'sva', faulty: false, isDefault: true,
     description: 'the SVA domains of an mm are kept per IOMMU instance: a device behind another instance gets its own domain' },
   { name: 'sva-domain-per-pasid', slot: 'sva_domain_key', subsystem: 'sva', faulty: true,

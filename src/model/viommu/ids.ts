@@ -10,13 +10,13 @@ import type { System } from '../system';
 import type { Builder } from '../api/builder';
 import type { Item, Local } from '../api/instr';
 import { operation } from '../api/define';
-import { defineVariants } from '../variants';
+import { policyVariants } from '../api/define';
 import { EBUSY, EINVAL, ENOENT } from '../errno';
 import { CMD_SYNC } from '../cmdq/state';
 import { issueCommands, waitForSync } from '../cmdq/issue';
 import { vdevParam, vmParam } from './state';
 
-defineVariants([
+policyVariants([
   { name: 'unset-reserves-id-until-drained', slot: 'viommu_unset', subsystem: 'viommu', faulty: false, isDefault: true,
     description: 'unset_dev_id keeps the vdev id reserved (dying) until the device\'s CMD_SYNC drained, then frees id and device together' },
   { name: 'unset-frees-id-early', slot: 'viommu_unset', subsystem: 'viommu', faulty: true,
