@@ -11,12 +11,11 @@ import type { Item } from '../api/instr';
 import { operation, variantOf } from '../api/define';
 import { EBUSY, ENOMEM, ENOSPC, ESRCH } from '../errno';
 import { touchSvaDomain } from './state';
-import { domainKey } from './policy';
 import { withEffect } from './effect';
 import { bondSlot, clearBond } from './bond';
 import { getTaskMmSteps, mmputSteps } from './mm';
 import { allocMmDataSteps } from './pasid';
-import { allocDomainSteps, freeDomainSteps, getUserSteps, publishDomainSteps, putUserSteps, type DomainCtx, type GetUser } from './domain';
+import { allocDomainSteps, freeDomainSteps, getUserSteps, publishDomainSteps, putUserSteps, domainCtx, type GetUser } from './domain';
 
 export interface BindOptions {
   /** how the user of a published domain is taken */
@@ -27,14 +26,7 @@ export interface BindOptions {
 
 /** sva_bind's steps; the default is { get: 'inc-not-zero', leak: false }. */
 export function bindSteps(b: Builder, sys: System, o: BindOptions): Item[] {
-  const dev = b.arg('device'), mm = b.arg('mm');
-  const d: DomainCtx = {
-    b, dev, mm,
-    dom: b.local('domain'), old: b.local('old'), val: b.local('val'), p: b.local('p'),
-    key: (c) => domainKey(sys.variants.is('sva-domain-per-pasid'), c.sys.dom.devInstance[dev(c)]),
-    mmgrab: sys.variants.is('sva-domain-mmgrab'),
-    underLock: sys.variants.is('sva-put-under-lock'),
-  };
+  const d = domainCtx(b, sys), { dev, mm } = d;
   const pasid = b.local('pasid');
   const f = (c: Ctx) => c.sys.sva;
   const lock = (c: Ctx) => f(c).lock;

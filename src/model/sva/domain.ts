@@ -3,6 +3,8 @@
 // scheme, a plain int under iommu_sva_lock in sva-put-under-lock), and the free at the last user (unpublish,
 // iommu_domain_free: mmdrop(domain->mm), kfree) — instruction sequences that sva_bind and sva_unbind splice in.
 import type { Ctx } from '../program';
+import type { System } from '../system';
+import { domainKey } from './policy';
 import type { Builder } from '../api/builder';
 import type { Item, Local } from '../api/instr';
 import { SVA_FREED, SVA_LIVE, SVA_UNUSED, touchSvaDomain, touchMm } from './state';
@@ -29,6 +31,18 @@ export interface DomainCtx {
   readonly mmgrab: boolean;
   /** sva-put-under-lock: users is a plain int under iommu_sva_lock */
   readonly underLock: boolean;
+}
+
+/** The context an SVA operation on (device, mm) works in: its arguments, its locals, and the run's variants. */
+export function domainCtx(b: Builder, sys: System): DomainCtx {
+  const dev = b.arg('device'), mm = b.arg('mm');
+  return {
+    b, dev, mm,
+    dom: b.local('domain'), old: b.local('old'), val: b.local('val'), p: b.local('p'),
+    key: (c) => domainKey(sys.variants.is('sva-domain-per-pasid'), c.sys.dom.devInstance[dev(c)]),
+    mmgrab: sys.variants.is('sva-domain-mmgrab'),
+    underLock: sys.variants.is('sva-put-under-lock'),
+  };
 }
 
 const slot = (d: DomainCtx) => (c: Ctx) => d.dom.get(c) - 1;

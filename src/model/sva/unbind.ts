@@ -10,10 +10,9 @@ import type { Item } from '../api/instr';
 import { operation, variantOf } from '../api/define';
 import { ENOENT } from '../errno';
 import { touchMm, touchSvaDomain } from './state';
-import { domainKey } from './policy';
 import { withEffect } from './effect';
 import { bondIs, bondSlot } from './bond';
-import { freeDomainSteps, putUserSteps, type DomainCtx } from './domain';
+import { freeDomainSteps, putUserSteps, domainCtx } from './domain';
 
 export interface UnbindOptions {
   /** unpublish with the RFC's xa_erase of the key, whatever it holds */
@@ -23,14 +22,7 @@ export interface UnbindOptions {
 }
 
 export function unbindSteps(b: Builder, sys: System, o: UnbindOptions): Item[] {
-  const dev = b.arg('device'), mm = b.arg('mm');
-  const d: DomainCtx = {
-    b, dev, mm,
-    dom: b.local('domain'), old: b.local('old'), val: b.local('val'), p: b.local('p'),
-    key: (c) => domainKey(sys.variants.is('sva-domain-per-pasid'), c.sys.dom.devInstance[dev(c)]),
-    mmgrab: sys.variants.is('sva-domain-mmgrab'),
-    underLock: sys.variants.is('sva-put-under-lock'),
-  };
+  const d = domainCtx(b, sys), { dev, mm } = d;
   const f = (c: Ctx) => c.sys.sva;
   const lock = (c: Ctx) => f(c).lock;
   const unpublish = o.eraseAny ? 'xa_erase' : 'list_del';
