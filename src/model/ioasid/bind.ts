@@ -1,3 +1,4 @@
+import { lockAndLookUp } from './lookup';
 // Owns binding a PASID for a guest PASID (the IOMMU driver's sva_bind_gpasid path, serialised here under
 // ioasid_allocator_lock): ioasid_get_locked (the PASID must be allocated and not being freed), program the
 // PASID-table entry, and notify BIND so KVM installs the guest->host translation; unbind reverses it (entry
@@ -29,14 +30,7 @@ operation({
     const p = b.local('pasid'), v = b.local('val'), s = b.local('set');
     const takeRef = !sys.variants.is('bind-without-ref'), kvm = sys.ias.kvmSubscribed;
     return [
-      allocatorLock(b, sys),
-      b.compute('resolve pasid', (c) => {
-        p.set(c, resolvePasid(c, arg(c)));
-        return p.get(c) < 0 ? 'einval' : undefined;
-      }),
-      // ioasid_get_locked
-      b.load('xa_load(&active_allocator->xa, ioasid)', v, (c) => ias(c).xa(p.get(c))),
-      b.jumpIf((c) => v.get(c) === 0, 'enoent'),
+      ...lockAndLookUp(b, sys, arg, p, v),
       b.load('read data->state', v, (c) => ias(c).state(p.get(c))),
       b.jumpIf((c) => v.get(c) === PASID_FREE_PENDING, 'ebusy'), // trying to get an IOASID being freed
       b.load('read data->set', s, (c) => ias(c).owner(p.get(c))),

@@ -1,3 +1,4 @@
+import { lockAndLookUp } from './lookup';
 // Owns freeing IOASIDs (ioasid_free_locked, drivers/iommu/ioasid.c): ioasid_free checks the PASID is its
 // set's and not already being freed, marks it FREE_PENDING, drops the allocation's reference and, if others
 // remain, sends FREE down the notifier chain, releasing the PASID when the last reference goes; and
@@ -14,7 +15,7 @@ import { allocatorLock, allocatorUnlock } from './lock';
 import { pasidParam, setParam } from './alloc';
 import { freeChain } from './notify';
 import { destroyIfUnused, doFreeLocked } from './release';
-import { PASID_ACTIVE, PASID_FREE_PENDING, SET_DYING, SET_LIVE, ias, resolvePasid } from './state';
+import { PASID_ACTIVE, PASID_FREE_PENDING, SET_DYING, SET_LIVE, ias } from './state';
 
 policyVariants([
   { name: 'free-notifies-bound', slot: 'ioasid_free_bound', subsystem: 'ioasid', faulty: false, isDefault: true,
@@ -72,13 +73,7 @@ operation({
     const p = b.local('pasid'), v = b.local('val'), last = b.local('last');
     const pid = (c: Ctx) => p.get(c);
     return [
-      allocatorLock(b, sys),
-      b.compute('resolve pasid', (c) => {
-        p.set(c, resolvePasid(c, arg(c)));
-        return p.get(c) < 0 ? 'einval' : undefined;
-      }),
-      b.load('xa_load(&active_allocator->xa, ioasid)', v, (c) => ias(c).xa(p.get(c))),
-      b.jumpIf((c) => v.get(c) === 0, 'enoent'),
+      ...lockAndLookUp(b, sys, arg, p, v),
       b.load('read data->set', v, (c) => ias(c).owner(p.get(c))),
       b.jumpIf((c) => v.get(c) !== set(c) + 1, 'eacces'), // cannot free IOASID due to set ownership
       b.load('read data->state', v, (c) => ias(c).state(p.get(c))),

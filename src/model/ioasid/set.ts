@@ -1,3 +1,4 @@
+import { lockAndLookUp } from './lookup';
 // Owns the set operations that take no IOASID: ioasid_adjust_set (a new quota, never below the IOASIDs the
 // set holds) with its faulty variant adjust-ignores-count, and ioasid_find_sid / ioasid_put_sid (the set of a
 // PASID, with a reference on the set, and its put, which destroys a free_pending set at the last reference).
@@ -7,7 +8,7 @@ import { operation, variantOf } from '../api/define';
 import { EBUSY, EINVAL, ENOENT } from '../errno';
 import { allocatorLock, allocatorUnlock } from './lock';
 import { pasidParam, setParam } from './alloc';
-import { SET_DESTROYED, SET_DYING, SET_LIVE, ias, resolvePasid } from './state';
+import { SET_DESTROYED, SET_DYING, SET_LIVE, ias } from './state';
 import type { System } from '../system';
 
 /** ioasid_adjust_set's steps; `checked` false writes the quota without comparing it to nr_ioasids. */
@@ -50,13 +51,7 @@ operation({
     const arg = b.arg('pasid');
     const p = b.local('pasid'), v = b.local('val');
     return [
-      allocatorLock(b, sys),
-      b.compute('resolve pasid', (c) => {
-        p.set(c, resolvePasid(c, arg(c)));
-        return p.get(c) < 0 ? 'einval' : undefined;
-      }),
-      b.load('xa_load(&active_allocator->xa, ioasid)', v, (c) => ias(c).xa(p.get(c))),
-      b.jumpIf((c) => v.get(c) === 0, 'enoent'),
+      ...lockAndLookUp(b, sys, arg, p, v),
       b.jumpIf((c) => c.w.get(ias(c).threadSid(c.t)) !== 0, 'ebusy'), // one held reference per thread
       b.load('read ioasid_data->set', v, (c) => ias(c).owner(p.get(c))),
       b.atomicInc('refcount_inc(&set->refs)', (c) => ias(c).setRefs(v.get(c) - 1)),
