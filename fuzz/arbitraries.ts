@@ -77,9 +77,11 @@ export function variantsArb(fixed?: readonly string[]): fc.Arbitrary<string[]> {
     .map((ix) => ix.flatMap((k, s) => (k === 0 ? [] : [choices[s][k]])));
 }
 
-export function caseArb(templates: readonly { name: string; template: Template }[], variants: fc.Arbitrary<string[]>, shape: CaseShape = {}): fc.Arbitrary<FuzzCase> {
+/** A case from one of the templates, each drawn in proportion to its weight (1 when not given). */
+export function caseArb(templates: readonly { name: string; template: Template; weight?: number }[], variants: fc.Arbitrary<string[]>, shape: CaseShape = {}): fc.Arbitrary<FuzzCase> {
   if (templates.length === 0) throw new Error('no template to fuzz');
-  const scenarios = templates.map(({ name, template }) => scenarioArb(template, shape).map((scenario) => ({ template: name, scenario })));
+  const scenarios = templates.map(({ name, template, weight }) =>
+    ({ weight: weight ?? 1, arbitrary: scenarioArb(template, shape).map((scenario) => ({ template: name, scenario })) }));
   return fc.record({ drawn: fc.oneof(...scenarios), variants, schedule: scheduleArb() })
     .map(({ drawn, variants: v, schedule }) => ({ ...drawn, variants: v, schedule }));
 }

@@ -9,7 +9,7 @@ import { UsageError, VariantSet } from '../src/model/variants';
 import { attribution } from './attribution';
 import type { Schedule } from '../src/explorer/result';
 import type { Counterexample } from '../src/explorer/counterexample';
-import { scenariosFor, templatesOf } from './templates';
+import { drawWeights, scenariosFor, templatesOf } from './templates';
 import { caseArb, variantsArb, type CaseShape, type FuzzCase } from './arbitraries';
 import { execute, DEFAULT_MAX_STEPS } from './execute';
 import { minimize, sizeOf, type CaseSize, type MinimizeOptions } from './minimize';
@@ -105,7 +105,8 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
   const shard = o.shard ?? { index: 0, count: 1 };
   const scenarios = scenariosFor(o.variants, o.scenarios);
   if (scenarios.length === 0 && o.scenarios.length > 0) throw new UsageError(`no scenario given has the section the variants ${o.variants!.join(', ')} act on`);
-  const templates = scenarios.flatMap((sc) => templatesOf(sc).map((template) => ({ name: sc.name, template })));
+  const weights = drawWeights(o.variants, scenarios);
+  const templates = scenarios.flatMap((sc, i) => templatesOf(sc).map((template) => ({ name: sc.name, template, weight: weights[i] })));
   if (templates.length === 0) throw new UsageError('no scenario to fuzz');
   const arb = caseArb(templates, variantsArb(o.variants), o);
   const chunk = o.chunk ?? 100;

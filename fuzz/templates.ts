@@ -100,3 +100,20 @@ export function scenariosFor(variants: readonly string[] | undefined, scenarios:
   }
   return scenarios.filter((sc) => [...sections].some((sec) => (sc as unknown as Record<string, unknown>)[sec] !== undefined));
 }
+
+/**
+ * The draw weights of a campaign's scenarios for these variants. A variant acts wherever its operation runs,
+ * but a scenario that calls the operation itself puts it in context (the flush queue's timer and the device
+ * beside dma_unmap): the scenarios that do are drawn half the time between them, the rest the other half, so a
+ * bug needing another scenario's shape (two instances) is still reached. Without variants, or for a policy slot
+ * no scenario names (a locking scheme), every scenario weighs the same.
+ */
+export function drawWeights(variants: readonly string[] | undefined, scenarios: readonly ScenarioSpec[]): number[] {
+  const slots = new Set((variants ?? []).map((v) => findVariant(v)?.slot));
+  const calls = (sc: ScenarioSpec): boolean =>
+    [...(sc.setup ?? []), ...sc.threads.flatMap((th) => th.ops)].some((c) => slots.has(Array.isArray(c) ? String(c[0]) : c.op));
+  const callers = scenarios.map(calls);
+  const n = callers.filter(Boolean).length;
+  if (n === 0 || n === scenarios.length) return scenarios.map(() => 1);
+  return callers.map((c) => (c ? scenarios.length - n : n));
+}

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { runCampaign } from '../fuzz/campaign';
-import { scenariosFor, templatesOf } from '../fuzz/templates';
+import { drawWeights, scenariosFor, templatesOf } from '../fuzz/templates';
 import { scenarioArb } from '../fuzz/arbitraries';
 import { schedulerFor } from '../fuzz/schedulers';
 import { execute } from '../fuzz/execute';
@@ -271,4 +271,17 @@ test('fuzz: bad flags exit 2 with one clear line and no stack trace', () => {
     assert.doesNotMatch(r.err, /\n\s+at /, 'no stack trace');
     assert.equal(r.err.trim().split('\n').length, 1, r.err);
   }
+});
+
+test('a campaign for a core variant draws the scenarios calling its operation half the time', () => {
+  const all = allScenarios();
+  const w = drawWeights(['fq-reuse-before-flush'], all);
+  const callers = all.map((sc) => sc.threads.some((th) => th.ops.some((c) => Array.isArray(c) && c[0] === 'dma_unmap')));
+  assert.ok(callers[all.findIndex((sc) => sc.name === 'flush-queue-iova-reuse')], 'the flush-queue scenario calls dma_unmap');
+  const sum = (pick: boolean) => w.reduce((s, x, i) => s + (callers[i] === pick ? x : 0), 0);
+  assert.ok(callers.some((c) => !c), 'some scenarios do not call it');
+  assert.equal(sum(true), sum(false), 'callers and the rest weigh the same in all');
+  // a policy slot no scenario names, or no variant: every scenario alike
+  assert.ok(drawWeights(['hyp-lock-per-iommu-only'], all).every((x) => x === 1));
+  assert.ok(drawWeights(undefined, all).every((x) => x === 1));
 });
