@@ -3,6 +3,7 @@
 // the run bound, the time budget, an outside stop request (SIGINT) or the first violation, which fast-check
 // shrinks (keeping the same invariant) and minimize() then reduces to a shortest replayable counterexample.
 import fc from 'fast-check';
+import { Coverage, type CoverageReport } from './coverage';
 import { buildModel, type Violation } from '../src/model/model';
 import type { ScenarioSpec } from '../src/model/scenario';
 import { UsageError, VariantSet } from '../src/model/variants';
@@ -86,6 +87,8 @@ export interface CampaignResult {
   unattributed: { invariant: string; correctRun: string; runs: number; counterexample: Counterexample }[];
   /** the model threw on a generated case: a bug in a step, reported with the case */
   crash?: { error: string; case: FuzzCase };
+  /** what the runs covered (coverage.ts); shrinking's re-runs not counted */
+  coverage: CoverageReport;
 }
 
 /** A 32-bit seed for (seed, shard, chunk): murmur3's finalizer over the three mixed together. */
@@ -116,9 +119,10 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
   let runs = 0, invalid = 0, truncated = 0;
   const unattributed: CampaignResult['unattributed'] = [];
   const elapsed = () => performance.now() - t0;
+  const coverage = new Coverage();
   const progress = (): Progress => ({ runs, ms: Math.round(elapsed()), runsPerSec: Math.round((runs / Math.max(elapsed(), 1)) * 1000) });
   const done = (stoppedBy: CampaignResult['stoppedBy'], extra: Partial<CampaignResult> = {}): CampaignResult =>
-    ({ seed: o.seed, shard, invalid, truncated, ...progress(), stoppedBy, unattributed, ...extra });
+    ({ seed: o.seed, shard, invalid, truncated, ...progress(), stoppedBy, unattributed, coverage: coverage.report(elapsed()), ...extra });
 
   for (let c = 0; ; c++) {
     if (o.runs !== undefined && runs >= o.runs) return done('runs');
@@ -142,7 +146,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
         }
         return true;
       }
-      const out = execute(m, drawn.schedule, maxSteps);
+      const out = execute(m, drawn.schedule, maxSteps, target === null ? coverage : undefined);
       if (target === null) {
         runs++;
         if (out.truncated) truncated++;

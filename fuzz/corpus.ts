@@ -34,7 +34,7 @@ export function corpusKeys(dir: string): Set<string> {
   return new Set(readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => caseKey(loadCounterexample(join(dir, f)))));
 }
 
-export type AddOutcome = { added: string } | { skipped: 'duplicate' | 'not-reproduced' | 'fails-correct' | 'bounded' | 'no-faulty-variant' };
+export type AddOutcome = { added: string; corpus?: string } | { skipped: 'duplicate' | 'not-reproduced' | 'fails-correct' | 'bounded' | 'no-faulty-variant' };
 
 /** Adds a case to the corpus unless an equal one is there or `npm test` would reject it. */
 export function addToCorpus(dir: string, cx: Counterexample, keys = corpusKeys(dir), stateBudget = 50_000): AddOutcome {

@@ -5,6 +5,7 @@ import type { Model, Violation } from '../src/model/model';
 import type { Schedule } from '../src/explorer/result';
 import { deadlockIn } from '../src/explorer/deadlock';
 import { schedulerFor, type ScheduleSpec } from './schedulers';
+import type { Coverage } from './coverage';
 
 export interface RunOutcome {
   violation: Violation | null;
@@ -16,10 +17,11 @@ export interface RunOutcome {
 /** Steps one run may take (hardware actors may stay enabled after the threads finish). */
 export const DEFAULT_MAX_STEPS = 2000;
 
-export function execute(m: Model, spec: ScheduleSpec, maxSteps = DEFAULT_MAX_STEPS): RunOutcome {
+export function execute(m: Model, spec: ScheduleSpec, maxSteps = DEFAULT_MAX_STEPS, coverage?: Coverage): RunOutcome {
   const sched = schedulerFor(spec, m);
   const schedule: Schedule = [];
   let s = m.initial();
+  coverage?.state(s);
   let violation = m.check(s);
   const enabled: number[] = [];
   while (!violation) {
@@ -32,7 +34,9 @@ export function execute(m: Model, spec: ScheduleSpec, maxSteps = DEFAULT_MAX_STE
     if (schedule.length >= maxSteps) return { violation: null, schedule, truncated: true };
     const k = sched.pick(enabled, schedule.length);
     const actor = enabled[2 * k], choice = enabled[2 * k + 1];
+    const before = s;
     s = m.apply(s, actor, choice);
+    coverage?.step(m, before, s, actor);
     schedule.push([actor, choice]);
     violation = m.check(s);
   }

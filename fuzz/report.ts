@@ -6,6 +6,7 @@ import type { Counterexample } from '../src/explorer/counterexample';
 import { formatTrace } from '../src/explorer/trace';
 import type { CampaignResult, Finding } from './campaign';
 import { caseFileName } from './corpus';
+import type { CoverageReport } from './coverage';
 
 export interface FuzzReport {
   tool: 'iommu-check';
@@ -19,6 +20,8 @@ export interface FuzzReport {
   truncated: number;
   ms: number;
   runsPerSec: number;
+  /** distinct states, steps, steps/s, operations completed (coverage.ts) */
+  coverage?: CoverageReport;
   stoppedBy: CampaignResult['stoppedBy'];
   finding?: Omit<Finding, 'counterexample'> & { counterexampleFile: string };
   unattributed: { invariant: string; correctRun: string; runs: number; counterexampleFile: string }[];
@@ -44,7 +47,7 @@ export function writeFuzzRun(outDir: string, name: string, command: string, opti
   const { counterexample: cx, ...finding } = r.finding ?? ({} as Partial<Finding>);
   const report: FuzzReport = {
     tool: 'iommu-check', command, startedAt: startedAt.toISOString(), options, seed: r.seed, shard: `${r.shard.index + 1}/${r.shard.count}`,
-    runs: r.runs, invalid: r.invalid, truncated: r.truncated, ms: r.ms, runsPerSec: r.runsPerSec, stoppedBy: r.stoppedBy,
+    runs: r.runs, invalid: r.invalid, truncated: r.truncated, ms: r.ms, runsPerSec: r.runsPerSec, stoppedBy: r.stoppedBy, coverage: r.coverage,
     ...(r.finding && cx ? { finding: { ...(finding as Omit<Finding, 'counterexample'>), counterexampleFile: save(outDir, cx) } } : {}),
     unattributed: r.unattributed.map((u) => ({ invariant: u.invariant, correctRun: u.correctRun, runs: u.runs, counterexampleFile: save(outDir, u.counterexample, 'unattributed--') })),
     ...(r.crash ? { crash: r.crash } : {}),
@@ -61,8 +64,15 @@ export function summaryLine(r: Pick<FuzzReport, 'runs' | 'ms' | 'runsPerSec' | '
     `; ${r.invalid} invalid, ${r.truncated} cut at the step bound`;
 }
 
+/** "12,345 distinct states, 67,890 steps (1,234 steps/s); operations completed: map 120, unmap 98" */
+export function coverageLine(c: CoverageReport): string {
+  const ops = Object.entries(c.operations).map(([k, n]) => `${k} ${n}`).join(', ');
+  return `coverage: ${c.statesCapped ? '>= ' : ''}${c.states} distinct states, ${c.steps} steps (${c.stepsPerSec} steps/s); operations completed: ${ops || 'none'}`;
+}
+
 export function renderFuzzMarkdown(r: FuzzReport, cx?: Counterexample): string {
   const out = [`# iommu-check fuzz report`, '', `\`${r.command}\` · started ${r.startedAt} · seed ${r.seed} · shard ${r.shard}`, '', summaryLine(r), ''];
+  if (r.coverage) out.push(coverageLine(r.coverage), '');
   const f = r.finding;
   if (f) {
     out.push(`## ${f.template} · ${f.variants.join('+') || 'default'}: ${f.violation.invariant}`, '', `> ${f.violation.message}`, '');

@@ -1,7 +1,7 @@
 // Owns `npm run bench:fuzz`: for each faulty variant, the runs and seconds until the fuzzer finds it (median
 // over several seeds, each within a time budget) and the size of the minimized case; for each correct variant,
-// runs/s over a time budget and every false alarm met. Writes reports/bench/fuzz.{json,md}.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// runs/s over a time budget and every false alarm met. Writes reports/bench/fuzz.{json,md} and the false alarms'
+// cases with --write only (bench-output.ts).
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
@@ -13,8 +13,9 @@ import { runCampaign } from '../fuzz/campaign';
 import { caseFileName } from '../fuzz/corpus';
 import { median } from '../fuzz/median';
 import { markdownTable } from '../src/report/table';
+import { benchDir, writeBenchFiles } from './bench-output';
 
-interface Flags { seeds: number; budget: number; correctTime: number; out: string }
+interface Flags { seeds: number; budget: number; correctTime: number; out: string; write: boolean }
 
 interface FaultyRow {
   variant: string;
@@ -73,9 +74,8 @@ async function main(f: Flags): Promise<void> {
       ms += r.ms;
       const fd = r.finding;
       if (fd) {
-        mkdirSync(alarmDir, { recursive: true });
-        const file = join(alarmDir, `${variants ? v.name : 'drawn'}--seed${seed}--${caseFileName(fd.counterexample)}`);
-        writeFileSync(file, JSON.stringify(fd.counterexample, null, 1) + '\n');
+        const name = `${variants ? v.name : 'drawn'}--seed${seed}--${caseFileName(fd.counterexample)}`, file = join(alarmDir, name);
+        writeBenchFiles(alarmDir, { [name]: JSON.stringify(fd.counterexample, null, 1) + '\n' }, f.write);
         alarms.push({ seed, invariant: fd.violation.invariant, message: fd.violation.message, runs: fd.runsToFind, file });
       }
     }
@@ -84,9 +84,7 @@ async function main(f: Flags): Promise<void> {
   }
   const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version };
   const bench = { tool: 'iommu-check', bench: 'fuzz', date: new Date().toISOString(), machine, seeds, budgetMs: f.budget, correctTimeMs: f.correctTime, faulty, correct };
-  mkdirSync(f.out, { recursive: true });
-  writeFileSync(join(f.out, 'fuzz.json'), JSON.stringify(bench, null, 1) + '\n');
-  writeFileSync(join(f.out, 'fuzz.md'), renderMarkdown(bench));
+  writeBenchFiles(f.out, { 'fuzz.json': JSON.stringify(bench, null, 1) + '\n', 'fuzz.md': renderMarkdown(bench) }, f.write);
   console.log(renderMarkdown(bench));
   const missed = faulty.filter((r) => r.found < seeds.length).length;
   process.exitCode = missed ? 1 : 0;
@@ -127,7 +125,8 @@ new Command('bench-fuzz')
   .option('--seeds <n>', 'seeds per faulty variant', positiveInt, 5)
   .option('--budget <duration>', 'time budget per faulty variant and seed', parseDuration, 60_000)
   .option('--correct-time <duration>', 'time per correct variant', parseDuration, 10_000)
-  .option('-o, --out <dir>', 'output directory', join('reports', 'bench'))
+  .option('-o, --out <dir>', 'output directory (with --write)', benchDir())
+  .option('--write', 'write the results (without it nothing is written)', false)
   .action((f: Flags) => main(f))
   .exitOverride()
   .parseAsync(process.argv)

@@ -5,8 +5,9 @@
 // wall time of the full search in one thread (what --workers 1 runs; timed in a worker thread of its own, see
 // bench-sequential-worker.ts) over that of the parallel search on 2 worker threads, best of 7 each, taking
 // turns, for runs large enough to start workers; with and without livelock checks.
-// Writes reports/bench/explore.{json,md}.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// Writes reports/bench/explore.{json,md} with --write only (bench-output.ts); other arguments name scenarios.
+import { existsSync, readFileSync } from 'node:fs';
+import { benchArgs, benchDir, writeBenchFiles } from './bench-output';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { allScenarios } from '../src/model/scenarios';
@@ -145,24 +146,24 @@ function beforeAfter(root: string, rows: Row[]): string {
 
 async function main(): Promise<void> {
 const rows: Row[] = [];
-const only = process.argv.slice(2);
+const args = benchArgs(process.argv.slice(2));
+const only = args.rest;
 for (const sc of [...allScenarios(), ...stressScenarios]) {
   if (only.length && !only.includes(sc.name)) continue;
   rows.push(await bench(sc, sc.name));
   process.stderr.write(`${sc.name}: done\n`);
 }
 await sequentialWorker?.terminate();
-const out = join(__dirname, '..', '..', 'reports', 'bench');
-const root = __dirname.includes('dist') ? out : join(__dirname, '..', 'reports', 'bench');
-mkdirSync(root, { recursive: true });
 const meta = { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, date: new Date().toISOString(), loadAverage1m: Math.round(loadavg()[0] * 100) / 100 };
-writeFileSync(join(root, 'explore.json'), JSON.stringify({ meta, rows }, null, 1) + '\n');
 const table = markdownTable([
   ['scenario', 'states', 'transitions', 'states/s (full)', 'bytes/state (visited table)', 'states reduced', 'transitions reduced', 'states/s (reduced)', 'state ratio', 'transition ratio', '2 workers vs 1'],
   ...rows.map((r) => [r.scenario, r.states, r.transitions, r.statesPerSec, r.bytesPerState, r.reducedStates, r.reducedTransitions, r.reducedStatesPerSec, `${r.stateRatio}x`, `${r.transitionRatio}x`, r.speedup2Workers].map(String)),
 ]);
-const split = beforeAfter(root, rows);
-writeFileSync(join(root, 'explore.md'), `# Explorer benchmark\n\n${meta.date} · node ${meta.node} · ${meta.cpu} (${meta.cores} cores, load average ${meta.loadAverage1m} at the end)\n\n${table}\n${split}`);
+const split = beforeAfter(benchDir(), rows);
+writeBenchFiles(args.out, {
+  'explore.json': JSON.stringify({ meta, rows }, null, 1) + '\n',
+  'explore.md': `# Explorer benchmark\n\n${meta.date} · node ${meta.node} · ${meta.cpu} (${meta.cores} cores, load average ${meta.loadAverage1m} at the end)\n\n${table}\n${split}`,
+}, args.write);
 console.log(table);
 console.log(split);
 }

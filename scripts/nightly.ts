@@ -1,11 +1,14 @@
 // Owns `npm run nightly`: the explorer over every built-in scenario to the nightly bounds (correct variants
 // must explore clean, each faulty variant must be caught by its invariant), then the fuzzer for a time budget
 // (--fuzz-time or IOMMU_CHECK_FUZZ_TIME, default 10m): half of it finding each faulty variant, whose minimized
-// case goes into corpus/ when it is new (deduplicated by variants, invariant and minimized trace), the rest
-// fuzzing the correct variants, where every violation is an alarm. Writes reports/nightly/nightly.{md,json}
-// next to the explorer's and each campaign's report. Exit 1 when anything is not as expected.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// case is written to <out>/new-cases/ when it is new (not in corpus/ nor found earlier in the run: deduplicated by
+// variants, invariant and minimized trace), the rest fuzzing the correct variants, where every violation is an
+// alarm. corpus/ changes only with --update-corpus, which copies the new cases into it, at most --corpus-cap per
+// (variants, invariant). Writes reports/nightly/nightly.{md,json} next to the explorer's and each campaign's
+// report. SIGINT or SIGTERM stops it within a job or a fuzz chunk, with what was done written (a second one ends
+// it at once). Exit 1 when anything is not as expected.
+import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { allScenarios } from '../src/model/scenarios';
 import { allVariants } from '../src/model/variants';
@@ -17,9 +20,37 @@ import { parseDuration } from '../src/cli/fuzz';
 import { runCampaign, type CampaignResult } from '../fuzz/campaign';
 import { writeFuzzRun } from '../fuzz/report';
 import { addToCorpus, caseKey, corpusKeys, type AddOutcome } from '../fuzz/corpus';
+import { loadCounterexample, type Counterexample } from '../src/explorer/counterexample';
 import { markdownTable } from '../src/report/table';
 
-interface Flags { fuzzTime?: number; maxStates: number; seed?: number; out: string; corpus: string | false }
+interface Flags { fuzzTime?: number; maxStates: number; seed?: number; out: string; corpus: string | false; updateCorpus?: boolean; corpusCap: number }
+
+/** The group a corpus cap counts in: the case's variants and the invariant it violates. */
+const capGroup = (cx: Counterexample) => `${[...cx.variants].sort().join('+')}|${cx.violation?.invariant ?? 'clean'}`;
+
+/** How many cases of each cap group the corpus holds. */
+function groupCounts(dir: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  if (!existsSync(dir)) return counts;
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.json'))) {
+    const g = capGroup(loadCounterexample(join(dir, f)));
+    counts.set(g, (counts.get(g) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** --update-corpus: copies a new case (written to <out>/new-cases/) into the corpus unless its group is full. */
+function intoCorpus(f: Flags, file: string, cx: Counterexample, counts: Map<string, number>): string {
+  if (!f.updateCorpus || !f.corpus) return 'new case (corpus unchanged: --update-corpus adds it)';
+  const g = capGroup(cx);
+  if ((counts.get(g) ?? 0) >= f.corpusCap) return `not added to ${f.corpus}: ${f.corpusCap} case(s) of ${g.replace('|', ', ')} already`;
+  const target = join(f.corpus, basename(file));
+  if (existsSync(target)) return `not added to ${f.corpus}: ${target} exists`;
+  mkdirSync(f.corpus, { recursive: true });
+  copyFileSync(file, target);
+  counts.set(g, (counts.get(g) ?? 0) + 1);
+  return `added to ${target}`;
+}
 
 interface CampaignRow {
   name: string;
@@ -44,6 +75,16 @@ function fuzzBudget(f: Flags): number {
   return 10 * 60_000;
 }
 
+let signal: string | undefined;
+const stopped = () => signal !== undefined;
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    if (signal) process.exit(130);
+    signal = sig;
+    process.stderr.write(`\nnightly: ${sig}: stopping, writing what was done (again to end at once)\n`);
+  });
+}
+
 async function nightly(f: Flags): Promise<number> {
   const started = new Date();
   const seed = f.seed ?? Number(started.toISOString().slice(0, 10).replace(/-/g, '')); // the date: one new seed a night
@@ -52,10 +93,17 @@ async function nightly(f: Flags): Promise<number> {
   const log = (s: string) => process.stderr.write(`nightly: ${s}\n`);
   // the corpus is read first: a corrupt case stops the run before any work is done, naming the file
   const keys = f.corpus ? corpusKeys(f.corpus) : new Set<string>();
+  const counts = f.corpus ? groupCounts(f.corpus) : new Map<string, number>();
+  const newCases = join(f.out, 'new-cases');
 
   // 1. the explorer, to the nightly bounds
   const jobs = allScenarios().flatMap((sc) => [...correctJobs(sc), ...faultyJobs(sc)]);
-  const results: JobResult[] = jobs.map((j) => runJob(j, { maxStates: f.maxStates }));
+  const results: JobResult[] = [];
+  for (const j of jobs) {
+    await new Promise((resolve) => setImmediate(resolve)); // lets a signal's handler run between jobs
+    if (stopped()) break;
+    results.push(runJob(j, { maxStates: f.maxStates, shouldStop: stopped }));
+  }
   const w = writeRun(f.out, 'explore', 'nightly explore', { maxStates: f.maxStates }, started, results);
   const missed = results.filter((r) => metExpectation(r) === false);
   log(`explorer: ${results.length} jobs, ${w.report.totals.states} states, ${missed.length} not as expected`);
@@ -81,10 +129,12 @@ async function nightly(f: Flags): Promise<number> {
   const fuzzFaulty = async (list: typeof faulty, pass: number): Promise<void> => {
     for (const [k, v] of list.entries()) {
       const left = budget / 2 - (performance.now() - faultyStart);
-      const r = await runCampaign({ scenarios: allScenarios(), variants: [v.name], seed: seed + pass - 1, timeMs: Math.max(left, 0) / (list.length - k) });
-      const added = r.finding && f.corpus ? addToCorpus(f.corpus, r.finding.counterexample, keys) : undefined;
+      if (stopped()) return;
+      const r = await runCampaign({ scenarios: allScenarios(), variants: [v.name], seed: seed + pass - 1, timeMs: Math.max(left, 0) / (list.length - k), shouldStop: stopped });
+      const added = r.finding ? addToCorpus(newCases, r.finding.counterexample, keys) : undefined;
+      if (added && 'added' in added) added.corpus = intoCorpus(f, added.added, loadCounterexample(added.added), counts);
       rows.push(row(pass === 1 ? `fuzz-${v.name}` : `fuzz-${v.name}-pass${pass}`, v.name, r, added));
-      log(`fuzz ${v.name}${pass === 1 ? '' : ` (pass ${pass}, seed ${seed + pass - 1})`}: ${r.finding ? `${r.finding.violation.invariant} after ${r.finding.runsToFind} runs` : `NOT FOUND in ${r.runs} runs`}${added ? `; corpus: ${'added' in added ? added.added : added.skipped}` : ''}`);
+      log(`fuzz ${v.name}${pass === 1 ? '' : ` (pass ${pass}, seed ${seed + pass - 1})`}: ${r.finding ? `${r.finding.violation.invariant} after ${r.finding.runsToFind} runs` : `NOT FOUND in ${r.runs} runs`}${added ? `; ${'added' in added ? `${added.added}: ${added.corpus}` : added.skipped}` : ''}`);
     }
   };
   const found = (name: string) => rows.some((r) => r.variants === name && r.finding);
@@ -92,8 +142,8 @@ async function nightly(f: Flags): Promise<number> {
   await fuzzFaulty(faulty.filter((v) => !found(v.name)), 2);
   // correct variants: a finding stops a campaign, so go on with the next seed; keep distinct alarms
   const alarms = new Set<string>();
-  for (let k = 0; performance.now() - t0 < budget && k < 50; k++) {
-    const r = await runCampaign({ scenarios: allScenarios(), seed: seed + k, timeMs: budget - (performance.now() - t0) });
+  for (let k = 0; performance.now() - t0 < budget && k < 50 && !stopped(); k++) {
+    const r = await runCampaign({ scenarios: allScenarios(), seed: seed + k, timeMs: budget - (performance.now() - t0), shouldStop: stopped });
     if (r.finding) {
       const key = caseKey(r.finding.counterexample);
       if (alarms.has(key)) continue;
@@ -105,7 +155,7 @@ async function nightly(f: Flags): Promise<number> {
   }
 
   // 3. the nightly report
-  const notFound = faulty.filter((v) => !found(v.name));
+  const notFound = stopped() ? [] : faulty.filter((v) => !found(v.name));
   const falseAlarms = rows.filter((r) => r.variants === 'correct' && r.finding);
   const problems = missed.length + notFound.length + falseAlarms.length + rows.filter((r) => r.result.crash || r.unattributed.length).length;
   const summary = {
@@ -114,10 +164,11 @@ async function nightly(f: Flags): Promise<number> {
     fuzz: rows,
     corpusAdded: rows.flatMap((r) => (r.corpus && 'added' in r.corpus ? [r.corpus.added] : [])),
     problems,
+    ...(signal ? { interrupted: signal } : {}),
   };
   writeFileSync(join(f.out, 'nightly.json'), JSON.stringify(summary, null, 1) + '\n');
   const md = [
-    `# iommu-check nightly`, '', `${summary.nightly} · seed ${seed} · fuzz budget ${budget / 1000} s · explorer bound ${f.maxStates} states · ${problems} problem(s)`, '',
+    `# iommu-check nightly`, '', `${summary.nightly} · seed ${seed} · fuzz budget ${budget / 1000} s · explorer bound ${f.maxStates} states · ${problems} problem(s)${signal ? ` · INTERRUPTED by ${signal}: partial` : ''}`, '',
     `## Explorer`, '', `${results.length} jobs, ${w.report.totals.states} states in ${w.report.totals.ms} ms; report: \`${w.markdown}\``, '',
     ...(missed.length ? summary.explorer.notAsExpected.map((s) => `- NOT AS EXPECTED: ${s}`) : ['Every correct variant explored clean; every faulty variant was caught by its invariant.']), '',
     `## Fuzzer`, '',
@@ -127,12 +178,12 @@ async function nightly(f: Flags): Promise<number> {
         return [r.name, String(r.result.runs), String(r.result.runsPerSec), r.result.stoppedBy,
           r.finding ? `${r.finding.invariant}${r.variants === 'correct' ? ' (ALARM)' : ''}` : r.variants === 'correct' ? 'none' : found(r.variants) ? 'not in this pass' : 'NOT FOUND',
           r.finding ? String(r.finding.runsToFind) : '', m ? `${m.threads}/${m.ops}/${m.setup}/${m.steps}` : '',
-          r.corpus ? ('added' in r.corpus ? `added ${r.corpus.added}` : r.corpus.skipped) : ''];
+          r.corpus ? ('added' in r.corpus ? `${r.corpus.added}: ${r.corpus.corpus}` : r.corpus.skipped) : ''];
       })]), '',
   ];
   writeFileSync(join(f.out, 'nightly.md'), md.join('\n') + '\n');
   console.log(md.join('\n'));
-  return problems ? 1 : 0;
+  return problems ? 1 : signal ? 130 : 0;
 }
 
 new Command('nightly')
@@ -140,8 +191,10 @@ new Command('nightly')
   .option('--max-states <n>', 'explorer bound per job', positiveInt, 2_000_000)
   .option('--seed <n>', 'fuzz seed (default: the date, YYYYMMDD)', positiveInt)
   .option('-o, --out <dir>', 'report directory', join('reports', 'nightly'))
-  .option('--corpus <dir>', 'corpus to update', 'corpus')
-  .option('--no-corpus', 'do not update the corpus')
+  .option('--corpus <dir>', 'the corpus new cases are compared with (and added to, with --update-corpus)', 'corpus')
+  .option('--no-corpus', 'compare new cases with no corpus')
+  .option('--update-corpus', 'add the new cases to the corpus (default: only to <out>/new-cases/)')
+  .option('--corpus-cap <n>', 'at most this many corpus cases per (variants, invariant)', positiveInt, 3)
   .action(async (f: Flags) => {
     process.exitCode = await nightly(f);
   })

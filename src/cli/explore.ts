@@ -19,6 +19,7 @@ import { UsageError } from '../model/variants';
 import { mkdirSync } from 'node:fs';
 import { parseShard, type ShardSpec } from '../explorer/shard';
 import { defaultWorkers } from '../explorer/parallel/search';
+import { jobKey, partitionJobs, type JobPartition } from '../explorer/partition';
 
 interface ExploreFlags {
   file: string[];
@@ -141,6 +142,13 @@ export function guarded<A extends unknown[]>(body: (...a: A) => Promise<void>): 
 }
 
 async function runAll(jobs: JobSpec[], f: ExploreFlags, command: string, name: string, resume?: Checkpoint): Promise<JobResult[]> {
+  // with many jobs, --shard i/N runs every N-th job whole (partition.ts); with one, it splits that job (shard.ts)
+  let partition: JobPartition | undefined;
+  if (f.shard && jobs.length > 1) {
+    partition = { index: f.shard.index, count: f.shard.count, keys: jobs.map(jobKey) };
+    jobs = partitionJobs(jobs, f.shard);
+    f = { ...f, shard: undefined };
+  }
   const plain = jobOptions(f);
   if (resume) plain.resume = resume;
   plain.workers = workersFor(f, plain);
@@ -165,7 +173,8 @@ async function runAll(jobs: JobSpec[], f: ExploreFlags, command: string, name: s
     if (!f.quiet) process.stderr.write(`${r.scenario} [${r.variants.join('+') || 'default'}]: ${r.violation ? `VIOLATION ${r.violation.invariant}` : r.verdict}, ${r.stats.states} states\n`);
   }
   run.done();
-  const w = writeRun(f.out, name, command, { ...plain }, started, results);
+  const w = writeRun(f.out, name, command, { ...plain, ...(partition ? { jobPartition: partition } : {}) }, started, results);
+  if (partition && !f.quiet) process.stderr.write(`shard ${partition.index}/${partition.count}: ${jobs.length} of ${partition.keys.length} jobs (combine the shards' reports with \`iommu-check merge\`)\n`);
   console.log(textTable(summaryRows(w.report.jobs)));
   for (const r of results) {
     if (!r.minimized) continue;
@@ -204,7 +213,7 @@ function common(cmd: Command): Command {
     .option('--no-deadlock', 'do not report deadlocks')
     .option('-o, --out <dir>', 'where to write the report and counterexamples', 'reports')
     .option('-q, --quiet', 'print only the summary table')
-    .option('--shard <i/N>', 'explore only shard i of N of the full search (--no-reduction); combine the reports with `iommu-check merge`', shardSpec)
+    .option('--shard <i/N>', 'with many jobs: run every N-th job (scenario × variants) from the i-th; with one job: explore shard i of N of its full search (--no-reduction); combine the reports with `iommu-check merge`', shardSpec)
     .option('--workers <n>', 'worker threads for the full search (--no-reduction); default: the core count', positiveInt)
     .option('--resume <checkpoint.json>', 'continue a full search (--no-reduction) stopped by Ctrl-C or a bound, from the checkpoint it wrote');
 }

@@ -3,7 +3,7 @@
 // writes the report; exit 1 when a violation was found (minimized and saved as a replayable counterexample).
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runCampaign, type CampaignOptions } from '../../fuzz/campaign';
-import { summaryLine, writeFuzzRun } from '../../fuzz/report';
+import { coverageLine, summaryLine, writeFuzzRun } from '../../fuzz/report';
 import { formatTrace } from '../explorer/trace';
 import { UsageError, VariantSet } from '../model/variants';
 import type { ScenarioSpec } from '../model/scenario';
@@ -105,6 +105,7 @@ async function fuzz(scenarios: ScenarioSpec[], f: FuzzFlags): Promise<void> {
   const command = ['fuzz', ...process.argv.slice(3)].join(' ');
   const w = writeFuzzRun(f.out, 'fuzz', command, { seed, shard: `${f.shard.index + 1}/${f.shard.count}`, runs: f.runs, timeMs, variants: f.variant, maxThreads: f.maxThreads, maxOps: f.maxOps, maxSteps: f.maxSteps }, started, r);
   console.log(`seed ${seed}, shard ${f.shard.index + 1}/${f.shard.count}: ${summaryLine(w.report)}${stop ? ' (interrupted)' : ''}`);
+  if (w.report.coverage) console.log(coverageLine(w.report.coverage));
   const fd = w.report.finding;
   if (fd && r.finding) {
     console.log(`\n${fd.template} [${fd.variants.join('+') || 'default'}] violates ${fd.violation.invariant}: ${fd.violation.message}`);

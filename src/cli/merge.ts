@@ -1,7 +1,11 @@
 // Owns `iommu-check merge`: combine the JSON reports of the shards of a split search (`explore --shard i/N`)
 // into one report. Per job (scenario + variants): a violation if any shard found one (the lowest shard's is
 // shown), clean only if every shard 1..N is present and clean, else clean up to bound; a missing shard is an
-// error naming it (exit 2). Exit 1 when a merged job has a violation, else 0.
+// error naming it (exit 2). Reports of a job partition (`explore|verify --shard i/N` over many jobs, see
+// explorer/partition.ts) are combined by checking that shards 1..N of the same job list are all present, once,
+// and that together they ran each job exactly once; their jobs are put back in the run's order (states are then
+// not double-counted: each job ran on one shard). Exit 1 when a merged job has a violation (for verify: when a
+// job did not meet its expectation), else 0.
 import { Command } from 'commander';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +14,7 @@ import type { Report, ReportJob } from '../report/report';
 import { renderMarkdown } from '../report/markdown';
 import { summaryRows, textTable } from '../report/table';
 import type { Counterexample } from '../explorer/counterexample';
+import { jobKey, positionsOf, type JobPartition } from '../explorer/partition';
 
 function readReport(file: string): Report {
   let r: Report;
@@ -20,6 +25,48 @@ function readReport(file: string): Report {
   }
   if (r?.tool !== 'iommu-check' || !Array.isArray(r.jobs)) throw new UsageError(`merge: '${file}' is not an iommu-check report`);
   return r;
+}
+
+const partitionOf = (r: Report): JobPartition | undefined => r.options?.jobPartition as JobPartition | undefined;
+
+/** Combines the reports of the N shards of a job partition into the report of the whole run. */
+export function mergePartitions(reports: { file: string; report: Report }[]): Report {
+  const first = partitionOf(reports[0].report)!;
+  const N = first.count, keys = first.keys;
+  const byIndex = new Map<number, { file: string; report: Report }>();
+  for (const x of reports) {
+    const p = partitionOf(x.report);
+    if (!p) throw new UsageError(`merge: '${x.file}' is not a shard of a job partition, unlike '${reports[0].file}'`);
+    if (p.count !== N || p.keys.length !== keys.length || p.keys.some((k, i) => k !== keys[i])) throw new UsageError(`merge: '${x.file}' is a shard of a different run than '${reports[0].file}' (other jobs or shard count)`);
+    if (byIndex.has(p.index)) throw new UsageError(`merge: shard ${p.index}/${N} given twice ('${byIndex.get(p.index)!.file}' and '${x.file}')`);
+    byIndex.set(p.index, x);
+  }
+  const missing = [];
+  for (let i = 1; i <= N; i++) if (!byIndex.has(i)) missing.push(`${i}/${N}`);
+  if (missing.length) throw new UsageError(`merge: missing shard(s) ${missing.join(', ')} of the job partition`);
+  const jobs: ReportJob[] = new Array(keys.length);
+  for (const [i, { file, report }] of byIndex) {
+    const at = positionsOf(i, N, keys.length);
+    const interrupted = report.jobs.length < at.length && report.jobs.some((j) => j.bound === 'interrupted');
+    if (report.jobs.length !== at.length && !interrupted) throw new UsageError(`merge: '${file}' (shard ${i}/${N}) has ${report.jobs.length} job(s), the partition gives it ${at.length}`);
+    report.jobs.forEach((j, k) => {
+      if (jobKey(j) !== keys[at[k]]) throw new UsageError(`merge: '${file}' (shard ${i}/${N}): job ${k + 1} is ${jobKey(j)}, the partition gives it ${keys[at[k]]}`);
+      jobs[at[k]] = j;
+    });
+  }
+  const notRun = keys.filter((_, k) => !jobs[k]);
+  if (notRun.length) throw new UsageError(`merge: ${notRun.length} job(s) not run (a shard was interrupted): ${notRun.slice(0, 3).join(', ')}${notRun.length > 3 ? ', ...' : ''}`);
+  const states = jobs.reduce((a, j) => a + j.stats.states, 0);
+  const ms = jobs.reduce((a, j) => a + j.stats.ms, 0);
+  const command = reports[0].report.command.split(' ')[0];
+  return {
+    tool: 'iommu-check', command: `merge ${reports.map((r) => r.file).join(' ')}`, startedAt: new Date().toISOString(),
+    options: { merged: command, shards: N }, jobs,
+    totals: {
+      jobs: jobs.length, violations: jobs.filter((j) => j.violation).length, states,
+      transitions: jobs.reduce((a, j) => a + j.stats.transitions, 0), ms, statesPerSec: Math.round((states / Math.max(ms, 1)) * 1000),
+    },
+  };
 }
 
 /** Merges the shard jobs of several reports; throws a UsageError naming missing or inconsistent shards. */
@@ -89,7 +136,9 @@ export function mergeCommand(): Command {
     .argument('<report.json...>', 'explore.json files of the shards')
     .option('-o, --out <dir>', 'where to write merge.json and merge.md', 'reports')
     .action((files: string[], f: { out: string }) => {
-      const report = mergeReports(files.map((file) => ({ file, report: readReport(file) })));
+      const inputs = files.map((file) => ({ file, report: readReport(file) }));
+      const partitioned = inputs.some((x) => partitionOf(x.report));
+      const report = partitioned ? mergePartitions(inputs) : mergeReports(inputs);
       mkdirSync(f.out, { recursive: true });
       const cxs = new Map<string, Counterexample>();
       for (const j of report.jobs) {
@@ -99,8 +148,11 @@ export function mergeCommand(): Command {
       writeFileSync(json, JSON.stringify(report, null, 1) + '\n');
       writeFileSync(md, renderMarkdown(report, cxs));
       console.log(textTable(summaryRows(report.jobs)));
-      console.log(`\nmerged ${files.length} report(s): ${report.totals.jobs} job(s), ${report.totals.violations} violation(s); states are summed over shards (a state may be visited by several)`);
+      console.log(partitioned
+        ? `\nmerged ${files.length} shard(s) of a job partition: ${report.totals.jobs} job(s), each run once, ${report.totals.violations} violation(s), ${report.totals.states} states`
+        : `\nmerged ${files.length} report(s): ${report.totals.jobs} job(s), ${report.totals.violations} violation(s); states are summed over shards (a state may be visited by several)`);
       console.log(`report: ${md} and ${json}`);
-      process.exitCode = report.totals.violations ? 1 : 0;
+      const verify = report.options.merged === 'verify';
+      process.exitCode = (verify ? report.jobs.some((j) => j.asExpected === false) : report.totals.violations > 0) ? 1 : 0;
     });
 }
