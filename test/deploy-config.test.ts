@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
@@ -69,7 +69,7 @@ test('deploy/k8s: the Indexed Job pods map JOB_COMPLETION_INDEX to --shard; the 
   const N = Number(pod.env!.find((e) => e.name === 'SHARDS')!.value);
   assert.equal(shards.spec.completions, N);
   const dir = tmp(), bin = join(dir, 'bin');
-  spawnSync('mkdir', ['-p', bin]);
+  mkdirSync(bin, { recursive: true });
   // the image's `iommu-check`: here, this checkout's command
   writeFileSync(join(bin, 'iommu-check'), `#!/bin/sh\nexec "${process.execPath}" "${join(root, 'bin', 'iommu-check.js')}" "$@"\n`);
   chmodSync(join(bin, 'iommu-check'), 0o755);
