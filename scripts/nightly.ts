@@ -23,7 +23,7 @@ import { addToCorpus, caseKey, corpusKeys, type AddOutcome } from '../fuzz/corpu
 import { loadCounterexample, type Counterexample } from '../src/explorer/counterexample';
 import { markdownTable } from '../src/report/table';
 
-interface Flags { fuzzTime?: number; maxStates: number; seed?: number; out: string; corpus: string | false; updateCorpus?: boolean; corpusCap: number }
+interface Flags { fuzzTime?: number; fuzzRuns?: number; maxStates: number; seed?: number; out: string; corpus: string | false; updateCorpus?: boolean; corpusCap: number }
 
 /** The group a corpus cap counts in: the case's variants and the invariant it violates. */
 const capGroup = (cx: Counterexample) => `${[...cx.variants].sort().join('+')}|${cx.violation?.invariant ?? 'clean'}`;
@@ -88,7 +88,8 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 async function nightly(f: Flags): Promise<number> {
   const started = new Date();
   const seed = f.seed ?? Number(started.toISOString().slice(0, 10).replace(/-/g, '')); // the date: one new seed a night
-  const budget = fuzzBudget(f);
+  // a runs bound makes the run reproducible from its seed: no time budget then
+  const budget = f.fuzzRuns !== undefined ? Infinity : fuzzBudget(f);
   mkdirSync(f.out, { recursive: true });
   const log = (s: string) => process.stderr.write(`nightly: ${s}\n`);
   // the corpus is read first: a corrupt case stops the run before any work is done, naming the file
@@ -126,11 +127,12 @@ async function nightly(f: Flags): Promise<number> {
   // find does not use goes to the slower ones;
   // then what is left of that half goes, in equal shares, to a second pass (seed + 1) over the ones not found
   const faultyStart = performance.now();
+  const bound = (timeMs: number) => (f.fuzzRuns !== undefined ? { runs: f.fuzzRuns } : { timeMs });
   const fuzzFaulty = async (list: typeof faulty, pass: number): Promise<void> => {
     for (const [k, v] of list.entries()) {
       const left = budget / 2 - (performance.now() - faultyStart);
       if (stopped()) return;
-      const r = await runCampaign({ scenarios: allScenarios(), variants: [v.name], seed: seed + pass - 1, timeMs: Math.max(left, 0) / (list.length - k), shouldStop: stopped });
+      const r = await runCampaign({ scenarios: allScenarios(), variants: [v.name], seed: seed + pass - 1, ...bound(Math.max(left, 0) / (list.length - k)), shouldStop: stopped });
       const added = r.finding ? addToCorpus(newCases, r.finding.counterexample, keys) : undefined;
       if (added && 'added' in added) added.corpus = intoCorpus(f, added.added, loadCounterexample(added.added), counts);
       rows.push(row(pass === 1 ? `fuzz-${v.name}` : `fuzz-${v.name}-pass${pass}`, v.name, r, added));
@@ -143,7 +145,7 @@ async function nightly(f: Flags): Promise<number> {
   // correct variants: a finding stops a campaign, so go on with the next seed; keep distinct alarms
   const alarms = new Set<string>();
   for (let k = 0; performance.now() - t0 < budget && k < 50 && !stopped(); k++) {
-    const r = await runCampaign({ scenarios: allScenarios(), seed: seed + k, timeMs: budget - (performance.now() - t0), shouldStop: stopped });
+    const r = await runCampaign({ scenarios: allScenarios(), seed: seed + k, ...bound(budget - (performance.now() - t0)), shouldStop: stopped });
     if (r.finding) {
       const key = caseKey(r.finding.counterexample);
       if (alarms.has(key)) continue;
@@ -188,6 +190,7 @@ async function nightly(f: Flags): Promise<number> {
 
 new Command('nightly')
   .option('--fuzz-time <duration>', 'fuzzing budget (default: $IOMMU_CHECK_FUZZ_TIME, else 10m)', parseDuration)
+  .option('--fuzz-runs <n>', 'bound each fuzz campaign by runs instead of time (reproducible from the seed)', positiveInt)
   .option('--max-states <n>', 'explorer bound per job', positiveInt, 2_000_000)
   .option('--seed <n>', 'fuzz seed (default: the date, YYYYMMDD)', positiveInt)
   .option('-o, --out <dir>', 'report directory', join('reports', 'nightly'))

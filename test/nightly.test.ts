@@ -12,7 +12,7 @@ import { join } from 'node:path';
 const root = join(__dirname, '..');
 const script = join(root, 'dist', 'scripts', 'nightly.js');
 const tmp = () => mkdtempSync(join(tmpdir(), 'iommu-check-nightly-'));
-const nightly = (...args: string[]) => spawnSync(process.execPath, [script, '--fuzz-time', '4s', '--max-states', '3000', '--seed', '7', ...args], { encoding: 'utf8' });
+const nightly = (...args: string[]) => spawnSync(process.execPath, [script, '--fuzz-runs', '400', '--max-states', '3000', '--seed', '7', ...args], { encoding: 'utf8' });
 const group = (file: string) => {
   const cx = JSON.parse(readFileSync(file, 'utf8')) as { variants: string[]; violation?: { invariant: string } };
   return `${[...cx.variants].sort().join('+')}|${cx.violation?.invariant}`;
