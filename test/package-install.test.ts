@@ -79,6 +79,18 @@ test('npm pack, then npm install of the tarball outside the checkout (offline): 
   const api = run(process.execPath, ['-e', "const a = require('iommu-check/api'); console.log(typeof a === 'object' && Object.keys(a).length > 0)"], user);
   assert.equal(api.code, 0, api.err);
   assert.equal(api.out.trim(), 'true');
+  // a user's own module: .js loads through the installed API and its bug is caught; .ts without ts-node in reach
+  // is a one-line error naming what to install (no stack trace)
+  const ts = require('typescript') as typeof import('typescript');
+  const example = readFileSync(join(root, 'examples', 'tlbi-before-clear.ts'), 'utf8');
+  writeFileSync(join(user, 'tlbi-before-clear.js'), ts.transpileModule(example, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText);
+  writeFileSync(join(user, 'tlbi-before-clear.ts'), example);
+  const mine = run(bin, ['explore', 'speculative-walk-racing-unmap', '--load', 'tlbi-before-clear.js', '-v', 'tlbi-before-clear', '-o', 'mine-out'], user);
+  assert.equal(mine.code, 1, mine.out + mine.err);
+  const mineTs = run(bin, ['explore', 'speculative-walk-racing-unmap', '--load', 'tlbi-before-clear.ts', '-v', 'tlbi-before-clear'], user);
+  assert.equal(mineTs.code, 2, mineTs.err);
+  assert.match(mineTs.err, /^iommu-check: --load tlbi-before-clear\.ts: loading a \.ts module needs ts-node/);
+  assert.doesNotMatch(mineTs.err, /\n\s+at /, 'no stack trace');
   // nothing resolved from the checkout
   const where = run(process.execPath, ['-e', "console.log(require.resolve('iommu-check/api'), require.resolve('fast-check'))"], user);
   assert.ok(!where.out.includes(root), where.out);

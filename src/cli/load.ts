@@ -39,8 +39,7 @@ export function loadModules(files: readonly string[]): readonly ModuleRef[] {
     const ext = extname(path);
     if (!['.js', '.cjs', '.ts'].includes(ext)) throw new UsageError(`--load ${file}: expected a .js or .ts module`);
     if (ext === '.ts' && !tsRegistered) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      require('ts-node').register({ transpileOnly: true, compilerOptions: { module: 'commonjs' } });
+      registerTsNode(file);
       tsRegistered = true;
     }
     mapApi();
@@ -53,6 +52,21 @@ export function loadModules(files: readonly string[]): readonly ModuleRef[] {
     check(file, ref);
   }
   return loadedModules();
+}
+
+/**
+ * TypeScript modules load through ts-node, which an installed iommu-check does not bring: it is looked up from
+ * the user's folder first (their project's own ts-node), then beside iommu-check.
+ */
+function registerTsNode(file: string): void {
+  let path: string;
+  try {
+    path = require.resolve('ts-node', { paths: [process.cwd(), __dirname] });
+  } catch {
+    throw new UsageError(`--load ${file}: loading a .ts module needs ts-node (npm install --save-dev ts-node typescript), or compile it to .js`);
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require(path).register({ transpileOnly: true, compilerOptions: { module: 'commonjs' } });
 }
 
 function firstLine(e: unknown): string {
