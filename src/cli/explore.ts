@@ -8,7 +8,7 @@ import type { ScenarioSpec } from '../model/scenario';
 import { InvalidArgumentError } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { collect, positiveInt } from './parse';
+import { collect, parseDuration, positiveInt } from './parse';
 import type { Progress } from '../explorer/result';
 import { resolveScenarios } from './scenarios';
 import { writeRun } from './output';
@@ -30,7 +30,7 @@ interface ExploreFlags {
   maxPreemptions?: number;
   maxOps?: number;
   maxMemory?: number;
-  time?: number;
+  time?: number; // milliseconds (parseDuration)
   reduction: boolean;
   livelock: boolean;
   progress?: boolean;
@@ -82,7 +82,7 @@ function jobOptions(f: ExploreFlags): JobOptions {
     maxStates: f.maxStates, maxDepth: f.maxDepth, deadlock: f.deadlock, strategy: f.shortest ? 'bfs' : 'dfs',
     shortenBudget: f.shorten ? undefined : 0, invariants: f.invariant,
     maxPreemptions: f.maxPreemptions, maxOpsPerThread: f.maxOps, maxMemoryMB: f.maxMemory,
-    timeBudgetMs: f.time !== undefined ? f.time * 1000 : undefined, reduction: f.reduction, livelock: f.livelock,
+    timeBudgetMs: f.time, reduction: f.reduction, livelock: f.livelock,
     bitstateLog2: f.bitstate, minimize: f.minimize, shard: f.shard,
   };
   if (f.workers !== undefined) o.workers = f.workers;
@@ -202,7 +202,7 @@ function common(cmd: Command): Command {
     .option('--max-preemptions <n>', 'context bounding: at most n switches away from a thread that could go on', nonNegativeInt)
     .option('--max-ops <n>', 'run only the first n operations of each thread', positiveInt)
     .option('--max-memory <mb>', 'stop when the visited table and heap exceed this many MB', positiveInt)
-    .option('--time <seconds>', 'stop after this many seconds (result: clean up to bound)', positiveInt)
+    .option('--time <duration>', 'stop after this long: 90, 90s, 10m, 1h30m (result: clean up to bound)', parseDuration)
     .option('--no-reduction', 'full search: no partial-order reduction')
     .option('--no-livelock', 'do not report cycles in which no operation completes')
     .option('--bitstate <log2bits>', 'supertrace: a bit table of 2^n bits instead of exact fingerprints (may omit states)', bitstateLog2)
