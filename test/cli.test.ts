@@ -38,7 +38,7 @@ test('explore of correct variants exits 0 and prints the summary table', () => {
 
 test('a bound is reported as "clean up to bound"', () => {
   const r = cli('explore', 'free-racing-attach-detach', '--max-states', '20', '--out', tmp());
-  assert.equal(r.code, 0);
+  assert.equal(r.code, 4, 'exit 4: clean up to bound, not a proof');
   assert.match(r.out, /clean up to bound \(20 states\)/);
 });
 

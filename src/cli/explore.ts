@@ -9,6 +9,7 @@ import { InvalidArgumentError } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collect, parseDuration, positiveInt } from './parse';
+import { EXIT_KILLED, exitCodeOf } from './exitcodes';
 import type { Progress } from '../explorer/result';
 import { resolveScenarios } from './scenarios';
 import { writeRun } from './output';
@@ -94,7 +95,7 @@ function jobOptions(f: ExploreFlags): JobOptions {
 function interruptible(opts: JobOptions, f: ExploreFlags): { opts: JobOptions; done(): void } {
   let stop = false;
   const onInt = () => {
-    if (stop) process.exit(130);
+    if (stop) process.exit(EXIT_KILLED);
     stop = true;
     process.stderr.write('\ninterrupted: finishing the report (Ctrl-C again to kill)\n');
   };
@@ -229,7 +230,7 @@ export function exploreCommand(): Command {
         const c = readCheckpoint(f.resume);
         const job = { scenario: c.scenario, variants: c.variants };
         const results = await runAll([job], { ...f, reduction: false, ...(c.invariants ? { invariant: c.invariants } : {}) }, ['explore', ...process.argv.slice(3)].join(' '), 'explore', c);
-        process.exitCode = results.some((r) => r.violation) ? 1 : 0;
+        process.exitCode = exitCodeOf(results.some((r) => r.violation), results.some((r) => r.verdict === 'bounded'));
         return;
       }
       if (f.invariant) checkInvariantNames(f.invariant);
@@ -237,7 +238,7 @@ export function exploreCommand(): Command {
       const scenarios = resolveScenarios(names, f.file);
       const jobs = scenarios.flatMap((sc) => (f.variant.length ? [{ scenario: sc, variants: f.variant }] : correctJobs(sc)));
       const results = await runAll(jobs, f, ['explore', ...process.argv.slice(3)].join(' '), 'explore');
-      process.exitCode = results.some((r) => r.violation) ? 1 : 0;
+      process.exitCode = exitCodeOf(results.some((r) => r.violation), results.some((r) => r.verdict === 'bounded'));
     }));
 }
 
@@ -251,8 +252,11 @@ export function verifyCommand(): Command {
       const scenarios = resolveScenarios(names, f.file);
       const jobs = scenarios.flatMap((sc) => [...correctJobs(sc), ...faultyJobs(sc)]);
       const results = await runAll(jobs, { ...f, quiet: true }, ['verify', ...process.argv.slice(3)].join(' '), 'verify');
-      const missed = results.filter((r) => metExpectation(r) === false);
+      // a job stopped by a bound before any violation is undecided (exit 4), not a wrong answer (exit 1)
+      const undecided = results.filter((r) => r.verdict === 'bounded' && !r.violation);
+      const missed = results.filter((r) => metExpectation(r) === false && !undecided.includes(r));
       for (const r of missed) console.log(`NOT AS EXPECTED: ${r.scenario} [${r.variants.join('+') || 'default'}] wanted ${r.expect}, got ${r.violation?.invariant ?? r.verdict}`);
-      process.exitCode = missed.length ? 1 : 0;
+      for (const r of undecided) console.log(`UNDECIDED (clean up to bound: ${r.bound}): ${r.scenario} [${r.variants.join('+') || 'default'}] wanted ${r.expect}`);
+      process.exitCode = exitCodeOf(missed.length > 0, undecided.length > 0);
     }));
 }
