@@ -12,7 +12,7 @@ import { collect, parseDuration, positiveInt } from './parse';
 import { EXIT_KILLED, exitCodeOf } from './exitcodes';
 import type { Progress } from '../explorer/result';
 import { resolveScenarios } from './scenarios';
-import { writeRun } from './output';
+import { checkOutDir, writeRun } from './output';
 import { summaryRows, textTable } from '../report/table';
 import { formatTrace } from '../explorer/trace';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from '../explorer/checkpoint';
@@ -143,6 +143,7 @@ export function guarded<A extends unknown[]>(body: (...a: A) => Promise<void>): 
 }
 
 async function runAll(jobs: JobSpec[], f: ExploreFlags, command: string, name: string, resume?: Checkpoint): Promise<JobResult[]> {
+  checkOutDir(f.out);
   // with many jobs, --shard i/N runs every N-th job whole (partition.ts); with one, it splits that job (shard.ts)
   let partition: JobPartition | undefined;
   if (f.shard && jobs.length > 1) {

@@ -8,6 +8,7 @@ import { formatTrace } from '../explorer/trace';
 import { UsageError, VariantSet } from '../model/variants';
 import type { ScenarioSpec } from '../model/scenario';
 import { collect, parseDuration, positiveInt } from './parse';
+import { checkOutDir } from './output';
 import { resolveScenarios } from './scenarios';
 
 interface FuzzFlags {
@@ -63,6 +64,7 @@ export function fuzzCommand(): Command {
     .action((names: string[], f: FuzzFlags) => {
       // usage errors surface here, synchronously, so main() maps them to exit 2
       if (f.variant.length) new VariantSet(f.variant);
+      checkOutDir(f.out);
       const scenarios = resolveScenarios(names, f.file);
       return fuzz(scenarios, f).catch((e: unknown) => {
         if (!(e instanceof UsageError)) throw e;
