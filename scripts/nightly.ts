@@ -17,6 +17,7 @@ import { correctJobs, faultyJobs } from '../src/cli/explore';
 import { writeRun } from '../src/cli/output';
 import { positiveInt } from '../src/cli/parse';
 import { parseDuration } from '../src/cli/fuzz';
+import { EXIT_BOUNDED, EXIT_KILLED, EXIT_VIOLATION, EXIT_CLEAN } from '../src/cli/exitcodes';
 import { runCampaign, type CampaignResult } from '../fuzz/campaign';
 import { writeFuzzRun } from '../fuzz/report';
 import { addToCorpus, caseKey, corpusKeys, type AddOutcome } from '../fuzz/corpus';
@@ -79,7 +80,7 @@ let signal: string | undefined;
 const stopped = () => signal !== undefined;
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {
-    if (signal) process.exit(130);
+    if (signal) process.exit(EXIT_KILLED);
     signal = sig;
     process.stderr.write(`\nnightly: ${sig}: stopping, writing what was done (again to end at once)\n`);
   });
@@ -185,7 +186,7 @@ async function nightly(f: Flags): Promise<number> {
   ];
   writeFileSync(join(f.out, 'nightly.md'), md.join('\n') + '\n');
   console.log(md.join('\n'));
-  return problems ? 1 : signal ? 130 : 0;
+  return problems ? EXIT_VIOLATION : signal ? EXIT_BOUNDED : EXIT_CLEAN; // interrupted: partial, clean so far
 }
 
 new Command('nightly')

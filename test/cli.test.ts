@@ -38,7 +38,7 @@ test('explore of correct variants exits 0 and prints the summary table', () => {
 
 test('a bound is reported as "clean up to bound"', () => {
   const r = cli('explore', 'free-racing-attach-detach', '--max-states', '20', '--out', tmp());
-  assert.equal(r.code, 0);
+  assert.equal(r.code, 4, 'exit 4: clean up to bound, not a proof');
   assert.match(r.out, /clean up to bound \(20 states\)/);
 });
 
@@ -96,4 +96,17 @@ test('verify checks every expectation and exits 0', () => {
   const r = cli('verify', '--out', tmp());
   assert.equal(r.code, 0, r.out + r.err);
   assert.doesNotMatch(r.out, /NOT AS EXPECTED/);
+});
+
+test('-o naming an existing file: a one-line error (exit 2) before any job runs, in explore, verify, fuzz and mutate', () => {
+  const file = join(tmp(), 'not-a-folder');
+  writeFileSync(file, 'keep me\n');
+  for (const args of [['explore', 'free-racing-attach-detach'], ['verify', 'free-racing-attach-detach'], ['fuzz', '--runs', '5'], ['mutate', 'free-racing-attach-detach']]) {
+    const r = cli(...args, '-o', file);
+    assert.equal(r.code, 2, `${args[0]}: ${r.err}`);
+    assert.match(r.err, /^iommu-check: -o .*not-a-folder: is an existing file, not a folder/);
+    assert.equal(r.err.trim().split('\n').length, 1, r.err);
+    assert.equal(r.out, '', `${args[0]}: no job ran`);
+    assert.equal(readFileSync(file, 'utf8'), 'keep me\n');
+  }
 });

@@ -8,10 +8,11 @@ import type { ScenarioSpec } from '../model/scenario';
 import { InvalidArgumentError } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { collect, positiveInt } from './parse';
+import { collect, parseDuration, positiveInt } from './parse';
+import { EXIT_KILLED, exitCodeOf } from './exitcodes';
 import type { Progress } from '../explorer/result';
 import { resolveScenarios } from './scenarios';
-import { writeRun } from './output';
+import { checkOutDir, writeRun } from './output';
 import { summaryRows, textTable } from '../report/table';
 import { formatTrace } from '../explorer/trace';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from '../explorer/checkpoint';
@@ -30,7 +31,7 @@ interface ExploreFlags {
   maxPreemptions?: number;
   maxOps?: number;
   maxMemory?: number;
-  time?: number;
+  time?: number; // milliseconds (parseDuration)
   reduction: boolean;
   livelock: boolean;
   progress?: boolean;
@@ -82,7 +83,7 @@ function jobOptions(f: ExploreFlags): JobOptions {
     maxStates: f.maxStates, maxDepth: f.maxDepth, deadlock: f.deadlock, strategy: f.shortest ? 'bfs' : 'dfs',
     shortenBudget: f.shorten ? undefined : 0, invariants: f.invariant,
     maxPreemptions: f.maxPreemptions, maxOpsPerThread: f.maxOps, maxMemoryMB: f.maxMemory,
-    timeBudgetMs: f.time !== undefined ? f.time * 1000 : undefined, reduction: f.reduction, livelock: f.livelock,
+    timeBudgetMs: f.time, reduction: f.reduction, livelock: f.livelock,
     bitstateLog2: f.bitstate, minimize: f.minimize, shard: f.shard,
   };
   if (f.workers !== undefined) o.workers = f.workers;
@@ -94,7 +95,7 @@ function jobOptions(f: ExploreFlags): JobOptions {
 function interruptible(opts: JobOptions, f: ExploreFlags): { opts: JobOptions; done(): void } {
   let stop = false;
   const onInt = () => {
-    if (stop) process.exit(130);
+    if (stop) process.exit(EXIT_KILLED);
     stop = true;
     process.stderr.write('\ninterrupted: finishing the report (Ctrl-C again to kill)\n');
   };
@@ -142,6 +143,7 @@ export function guarded<A extends unknown[]>(body: (...a: A) => Promise<void>): 
 }
 
 async function runAll(jobs: JobSpec[], f: ExploreFlags, command: string, name: string, resume?: Checkpoint): Promise<JobResult[]> {
+  checkOutDir(f.out);
   // with many jobs, --shard i/N runs every N-th job whole (partition.ts); with one, it splits that job (shard.ts)
   let partition: JobPartition | undefined;
   if (f.shard && jobs.length > 1) {
@@ -202,7 +204,7 @@ function common(cmd: Command): Command {
     .option('--max-preemptions <n>', 'context bounding: at most n switches away from a thread that could go on', nonNegativeInt)
     .option('--max-ops <n>', 'run only the first n operations of each thread', positiveInt)
     .option('--max-memory <mb>', 'stop when the visited table and heap exceed this many MB', positiveInt)
-    .option('--time <seconds>', 'stop after this many seconds (result: clean up to bound)', positiveInt)
+    .option('--time <duration>', 'stop after this long: 90, 90s, 10m, 1h30m (result: clean up to bound)', parseDuration)
     .option('--no-reduction', 'full search: no partial-order reduction')
     .option('--no-livelock', 'do not report cycles in which no operation completes')
     .option('--bitstate <log2bits>', 'supertrace: a bit table of 2^n bits instead of exact fingerprints (may omit states)', bitstateLog2)
@@ -229,7 +231,7 @@ export function exploreCommand(): Command {
         const c = readCheckpoint(f.resume);
         const job = { scenario: c.scenario, variants: c.variants };
         const results = await runAll([job], { ...f, reduction: false, ...(c.invariants ? { invariant: c.invariants } : {}) }, ['explore', ...process.argv.slice(3)].join(' '), 'explore', c);
-        process.exitCode = results.some((r) => r.violation) ? 1 : 0;
+        process.exitCode = exitCodeOf(results.some((r) => r.violation), results.some((r) => r.verdict === 'bounded'));
         return;
       }
       if (f.invariant) checkInvariantNames(f.invariant);
@@ -237,7 +239,7 @@ export function exploreCommand(): Command {
       const scenarios = resolveScenarios(names, f.file);
       const jobs = scenarios.flatMap((sc) => (f.variant.length ? [{ scenario: sc, variants: f.variant }] : correctJobs(sc)));
       const results = await runAll(jobs, f, ['explore', ...process.argv.slice(3)].join(' '), 'explore');
-      process.exitCode = results.some((r) => r.violation) ? 1 : 0;
+      process.exitCode = exitCodeOf(results.some((r) => r.violation), results.some((r) => r.verdict === 'bounded'));
     }));
 }
 
@@ -251,8 +253,11 @@ export function verifyCommand(): Command {
       const scenarios = resolveScenarios(names, f.file);
       const jobs = scenarios.flatMap((sc) => [...correctJobs(sc), ...faultyJobs(sc)]);
       const results = await runAll(jobs, { ...f, quiet: true }, ['verify', ...process.argv.slice(3)].join(' '), 'verify');
-      const missed = results.filter((r) => metExpectation(r) === false);
+      // a job stopped by a bound before any violation is undecided (exit 4), not a wrong answer (exit 1)
+      const undecided = results.filter((r) => r.verdict === 'bounded' && !r.violation);
+      const missed = results.filter((r) => metExpectation(r) === false && !undecided.includes(r));
       for (const r of missed) console.log(`NOT AS EXPECTED: ${r.scenario} [${r.variants.join('+') || 'default'}] wanted ${r.expect}, got ${r.violation?.invariant ?? r.verdict}`);
-      process.exitCode = missed.length ? 1 : 0;
+      for (const r of undecided) console.log(`UNDECIDED (clean up to bound: ${r.bound}): ${r.scenario} [${r.variants.join('+') || 'default'}] wanted ${r.expect}`);
+      process.exitCode = exitCodeOf(missed.length > 0, undecided.length > 0);
     }));
 }

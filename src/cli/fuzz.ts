@@ -7,7 +7,8 @@ import { coverageLine, summaryLine, writeFuzzRun } from '../../fuzz/report';
 import { formatTrace } from '../explorer/trace';
 import { UsageError, VariantSet } from '../model/variants';
 import type { ScenarioSpec } from '../model/scenario';
-import { collect, positiveInt } from './parse';
+import { collect, parseDuration, positiveInt } from './parse';
+import { checkOutDir } from './output';
 import { resolveScenarios } from './scenarios';
 
 interface FuzzFlags {
@@ -24,13 +25,8 @@ interface FuzzFlags {
   quiet?: boolean;
 }
 
-/** "10m", "30s", "1.5h", "500ms", or plain seconds -> milliseconds. */
-export function parseDuration(v: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(v.trim());
-  if (!m || Number(m[1]) <= 0) throw new InvalidArgumentError('expected a duration such as 90s, 10m, 1h or 500ms');
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
-  return Math.round(Number(m[1]) * unit);
-}
+/** Re-exported for scripts that import it from here; the parser lives in ./parse. */
+export { parseDuration };
 
 /** "i/N" with 1 <= i <= N -> 0-based shard. */
 export function parseShard(v: string): { index: number; count: number } {
@@ -56,7 +52,7 @@ export function fuzzCommand(): Command {
     .argument('[scenario...]', 'built-in scenarios whose configuration and set-up serve as templates (default: all)')
     .option('-f, --file <scenario.json>', 'also a template from a JSON file (repeatable)', collect, [])
     .addOption(new Option('-v, --variant <name>', 'run with these variants instead of drawing correct ones (repeatable)').argParser(collect).default([]))
-    .option('-t, --time <duration>', 'time budget: 90s, 10m, 1h (default 60s unless --runs is given)', parseDuration)
+    .option('-t, --time <duration>', 'time budget: 90, 90s, 10m, 1h30m (default 60s unless --runs is given)', parseDuration)
     .option('-n, --runs <n>', 'stop after this many runs', positiveInt)
     .option('-s, --seed <n>', 'seed (default: drawn and printed); a seed and --runs give the same result every time', seedArg)
     .addOption(new Option('--shard <i/N>', 'run shard i of N: each shard draws from its own seed stream').argParser(parseShard).default({ index: 0, count: 1 }, '1/1'))
@@ -68,6 +64,7 @@ export function fuzzCommand(): Command {
     .action((names: string[], f: FuzzFlags) => {
       // usage errors surface here, synchronously, so main() maps them to exit 2
       if (f.variant.length) new VariantSet(f.variant);
+      checkOutDir(f.out);
       const scenarios = resolveScenarios(names, f.file);
       return fuzz(scenarios, f).catch((e: unknown) => {
         if (!(e instanceof UsageError)) throw e;

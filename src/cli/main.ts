@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Owns the command line: wires the commands, and maps every usage or input error to one line on stderr
-// and exit code 2 (0 = all hold, 1 = an invariant failed, 2 = bad usage or bad input).
+// and exit code 2 (0 = all hold, 1 = an invariant failed, 2 = bad usage or bad input, 3 = replay did not
+// reproduce, 4 = clean up to bound: a bound, budget or signal stopped the search; see ./exitcodes).
 import { Command, CommanderError } from 'commander';
 import { UsageError } from '../model/variants';
 import { exploreCommand, verifyCommand } from './explore';

@@ -10,6 +10,7 @@ import { Command } from 'commander';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../model/variants';
+import { exitCodeOf } from './exitcodes';
 import type { Report, ReportJob } from '../report/report';
 import { renderMarkdown } from '../report/markdown';
 import { summaryRows, textTable } from '../report/table';
@@ -153,6 +154,7 @@ export function mergeCommand(): Command {
         : `\nmerged ${files.length} report(s): ${report.totals.jobs} job(s), ${report.totals.violations} violation(s); states are summed over shards (a state may be visited by several)`);
       console.log(`report: ${md} and ${json}`);
       const verify = report.options.merged === 'verify';
-      process.exitCode = (verify ? report.jobs.some((j) => j.asExpected === false) : report.totals.violations > 0) ? 1 : 0;
+      const undecided = (j: ReportJob) => j.verdict === 'bounded' && !j.violation; // stopped by a bound: exit 4, not 1
+      process.exitCode = exitCodeOf(verify ? report.jobs.some((j) => j.asExpected === false && !undecided(j)) : report.totals.violations > 0, report.jobs.some(undecided));
     });
 }

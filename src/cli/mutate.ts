@@ -5,6 +5,7 @@ import { Command, Option } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collect, positiveInt } from './parse';
+import { checkOutDir } from './output';
 import { resolveScenarios } from './scenarios';
 import { deriveMutants } from '../mutate/mutants';
 import { runMutants } from '../mutate/run';
@@ -26,6 +27,7 @@ export function mutateCommand(): Command {
     .option('-o, --out <dir>', 'where the report goes', 'reports')
     .option('-q, --quiet', 'no progress line')
     .action((names: string[], f: MutateFlags) => {
+      checkOutDir(f.out);
       for (const op of f.op) if (!findOp(op)) throw new UsageError(`unknown operation '${op}' (see 'iommu-check list ops')`);
       for (const o of f.operator)
         if (!OPERATORS.includes(o)) throw new UsageError(`unknown mutation operator '${o}' (one of ${OPERATORS.join(', ')})`);

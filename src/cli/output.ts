@@ -1,5 +1,6 @@
 // Owns writing a run's results to disk: JSON + Markdown report and one counterexample file per violation.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { UsageError } from '../model/variants';
 import { join, relative } from 'node:path';
 import type { JobResult } from '../explorer/job';
 import type { Counterexample } from '../explorer/counterexample';
@@ -33,4 +34,10 @@ export function writeRun(outDir: string, name: string, command: string, options:
   writeFileSync(json, JSON.stringify(report, null, 1) + '\n');
   writeFileSync(markdown, renderMarkdown(report, cxs));
   return { report, json, markdown };
+}
+
+/** Checked before any job runs: the output folder (-o) must be a folder or not exist yet. */
+export function checkOutDir(dir: string): void {
+  const st = statSync(dir, { throwIfNoEntry: false });
+  if (st && !st.isDirectory()) throw new UsageError(`-o ${dir}: is an existing file, not a folder (give a folder for the reports)`);
 }
