@@ -4,7 +4,7 @@
 import { buildModel } from '../src/model/model';
 import { findVariant } from '../src/model/variants';
 import { exploreDfs } from '../src/explorer/dfs';
-import type { Counterexample } from '../src/explorer/counterexample';
+import type { Counterexample } from '../src/result/format';
 
 /**
  * Whether a counterexample found with faulty variants is theirs: its program explores clean (exhaustively,

@@ -2,7 +2,7 @@
 // from its initial state with a scheduler until a violation, until nothing can move, or until a step bound;
 // the (actor, choice) pairs taken form a schedule that `replay` re-executes exactly.
 import type { Model, Violation } from '../src/model/model';
-import type { Schedule } from '../src/explorer/result';
+import type { Schedule } from '../src/result/format';
 import { deadlockIn } from '../src/explorer/deadlock';
 import { schedulerFor, type ScheduleSpec } from './schedulers';
 import type { Coverage } from './coverage';

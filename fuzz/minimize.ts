@@ -7,7 +7,7 @@ import { buildModel, type Violation } from '../src/model/model';
 import { validateScenario, type ScenarioSpec } from '../src/model/scenario';
 import { UsageError } from '../src/model/variants';
 import { exploreBfs } from '../src/explorer/bfs';
-import type { Schedule } from '../src/explorer/result';
+import type { Schedule } from '../src/result/format';
 import { replaySchedule } from '../src/explorer/trace';
 import { makeCounterexample, type Counterexample } from '../src/explorer/counterexample';
 import { applyContracts } from './contracts';

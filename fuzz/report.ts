@@ -2,8 +2,8 @@
 // counterexample file and trace, as JSON + Markdown, and the counterexample files themselves.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { Counterexample } from '../src/explorer/counterexample';
-import { formatTrace } from '../src/explorer/trace';
+import type { Counterexample } from '../src/result/format';
+import { formatTrace } from '../src/result/format';
 import type { CampaignResult, Finding } from './campaign';
 import { caseFileName } from './corpus';
 import type { CoverageReport } from './coverage';

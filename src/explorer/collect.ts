@@ -5,9 +5,8 @@
 import type { Model, Violation } from '../model/model';
 import type { Schedule } from './result';
 
-export interface FoundViolation extends Violation {
-  schedule: Schedule;
-}
+export type { FoundViolation } from '../result/format';
+import type { FoundViolation } from '../result/format';
 
 export class Collector {
   readonly list: FoundViolation[] = [];

@@ -5,30 +5,13 @@ import type { Violation } from '../model/model';
 import type { ScenarioSpec } from '../model/scenario';
 import { validateScenario } from '../model/scenario';
 import { UsageError } from '../model/variants';
-import type { Schedule } from './result';
-import type { TraceStep } from './trace';
+import type { Schedule, TraceStep, Counterexample } from '../result/format';
+import { COUNTEREXAMPLE_FORMAT, COUNTEREXAMPLE_VERSION } from '../result/format';
 import { loadedModules, originOf, type ModuleRef } from '../model/origin';
 
-export const FORMAT = 'iommu-check/counterexample';
-/** 2: steps split at shared accesses (issue 10): schedules of version 1 no longer replay */
-export const VERSION = 2;
-
-export interface Counterexample {
-  format: typeof FORMAT;
-  version: number;
-  scenario: ScenarioSpec;
-  variants: string[];
-  /** null for a recorded clean run of the same program (corpus cases keep both verdicts) */
-  violation: Violation | null;
-  schedule: Schedule;
-  trace: TraceStep[];
-  /** how it was found: explorer strategy or fuzzer seed */
-  foundBy?: string;
-  /** the invariants that were checked when it was found (absent: all that apply); replay checks the same */
-  invariants?: string[];
-  /** the users' modules (--load) it needs: its scenario, variants, operations or invariant came from them */
-  modules?: ModuleRef[];
-}
+export const FORMAT = COUNTEREXAMPLE_FORMAT;
+export const VERSION = COUNTEREXAMPLE_VERSION;
+export type { Counterexample };
 
 export class CounterexampleError extends UsageError {}
 

@@ -7,15 +7,17 @@ import { exploreBfs } from './bfs';
 import { exploreDpor } from './dpor';
 import { BitstateSet } from './bitstate';
 import { minimize } from './minimize';
-import type { ExploreOptions, ExploreResult } from './result';
+import type { ExploreOptions } from './result';
+import type { JobRecord, ExploreResult } from '../result/format';
+export { metExpectation } from '../result/format';
 import { replaySchedule } from './trace';
 import { makeCounterexample, type Counterexample } from './counterexample';
 import { FingerprintTable } from './fptable';
 import { makeCheckpoint, restoreTable, shapeOf, type Checkpoint } from './checkpoint';
 import { UsageError } from '../model/variants';
 import type { DfsResult } from './dfs';
-import { exploreShard, type ShardInfo, type ShardSpec } from './shard';
-import { exploreParallel, type ParallelInfo } from './parallel/search';
+import { exploreShard, type ShardSpec } from './shard';
+import { exploreParallel } from './parallel/search';
 
 export interface JobSpec {
   scenario: ScenarioSpec;
@@ -47,19 +49,9 @@ export interface JobOptions extends ExploreOptions {
   parallelAfter?: number;
 }
 
-export interface JobResult extends ExploreResult {
-  scenario: string;
-  variants: string[];
-  expect?: string;
-  counterexample?: Counterexample;
-  /** the counterexample with threads, operations and steps removed while it still fails (when any could be) */
-  minimized?: Counterexample;
+export interface JobResult extends JobRecord {
   /** a stop bound ended the full search: where to continue from (not part of the report) */
   checkpoint?: Checkpoint;
-  /** a sharded run: which shard, and how the search was split */
-  shard?: ShardInfo;
-  /** a parallel run: workers, work units, and whether the sequential search decided the job */
-  parallel?: ParallelInfo;
 }
 
 /** Jobs that end within this many states are explored in the calling thread only. */
@@ -178,8 +170,3 @@ function counterexampleOf(m: Model, job: JobSpec, r: ExploreResult, foundBy: str
 }
 
 /** Did the job end as expected (clean for a correct run, caught by the named invariant for a faulty one)? */
-export function metExpectation(r: JobResult): boolean | undefined {
-  if (!r.expect) return undefined;
-  if (r.expect === 'clean') return r.verdict === 'clean';
-  return r.violation?.invariant === r.expect;
-}

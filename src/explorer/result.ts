@@ -1,35 +1,7 @@
 // Owns what an exploration returns: the verdict, the violation with the schedule that reaches it, the
 // bound that stopped it (if any) and the statistics a report prints.
-import type { Violation } from '../model/model';
-import type { FoundViolation } from './collect';
-
-/** (actor, choice) pairs, in order: the one artifact that replays a run. */
-export type Schedule = [number, number][];
-
-export interface ExploreStats {
-  states: number;
-  transitions: number;
-  maxDepth: number;
-  ms: number;
-  statesPerSec: number;
-  visitedBytes: number;
-  /** probability that hash compaction merged two distinct states */
-  omission: number;
-  /** reduced search: how many runs it took for the invariants' visible objects to stop growing */
-  rounds?: number;
-}
-
-export interface ExploreResult {
-  /** clean: the whole state space was explored; bounded: a bound stopped the search first */
-  verdict: 'clean' | 'violation' | 'bounded';
-  violation?: Violation;
-  schedule?: Schedule;
-  /** which bound was hit, when verdict is 'bounded' */
-  bound?: string;
-  /** with collectAll: every distinct violation met (the search then goes on through violating states) */
-  violations?: FoundViolation[];
-  stats: ExploreStats;
-}
+import type { ExploreStats } from '../result/format';
+export type { Schedule, ExploreStats, ExploreResult } from '../result/format';
 
 export interface ExploreOptions {
   maxStates?: number;

@@ -1,17 +1,11 @@
 // Owns traces: re-executing a schedule on the model, step by step, naming each step's thread, operation,
 // atomic step, the shared fields it changed and what a completed operation returned.
 import type { Model, Violation } from '../model/model';
-import type { Schedule } from './result';
+import type { Schedule, TraceStep } from '../result/format';
 import { deadlockIn } from './deadlock';
 
-export interface TraceStep {
-  n: number;
-  thread: string;
-  op: string;
-  step: string;
-  changes: string[];
-  returned?: string;
-}
+export type { TraceStep } from '../result/format';
+export { formatTrace } from '../result/format';
 
 export interface Replayed {
   steps: TraceStep[];
@@ -45,13 +39,4 @@ export function replaySchedule(m: Model, schedule: Schedule, deadlock = true): R
     if (list.length === 0) violation = deadlockIn(m, s);
   }
   return { steps, violation, executed: steps.length };
-}
-
-/** A trace as text, one line per step, for terminals and Markdown. */
-export function formatTrace(steps: readonly TraceStep[]): string[] {
-  return steps.map((t) => {
-    const ret = t.returned !== undefined ? ` -> ${t.returned}` : '';
-    const ch = t.changes.length ? `   [${t.changes.join('; ')}]` : '';
-    return `${String(t.n).padStart(3)}. ${t.thread}: ${t.op} · ${t.step}${ret}${ch}`;
-  });
 }

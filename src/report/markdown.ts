@@ -1,7 +1,6 @@
 // Owns the Markdown rendering of a report: the summary table, then each violation with its trace.
 import type { Report } from './report';
-import type { Counterexample } from '../explorer/counterexample';
-import { formatTrace } from '../explorer/trace';
+import { formatTrace, type Counterexample } from '../result/format';
 import { markdownTable, summaryRows } from './table';
 
 export function renderMarkdown(r: Report, counterexamples: Map<string, Counterexample>): string {

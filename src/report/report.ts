@@ -1,6 +1,5 @@
 // Owns the exploration report data: jobs with their verdicts and statistics, and the run's totals.
-import type { JobResult } from '../explorer/job';
-import { metExpectation } from '../explorer/job';
+import { metExpectation, type JobRecord } from '../result/format';
 
 export interface Report {
   tool: 'iommu-check';
@@ -11,13 +10,13 @@ export interface Report {
   totals: { jobs: number; violations: number; states: number; transitions: number; ms: number; statesPerSec: number };
 }
 
-export interface ReportJob extends Omit<JobResult, 'counterexample'> {
+export interface ReportJob extends Omit<JobRecord, 'counterexample'> {
   /** path of the saved counterexample, relative to the report */
   counterexampleFile?: string;
   asExpected?: boolean;
 }
 
-export function makeReport(command: string, options: Record<string, unknown>, startedAt: Date, jobs: { result: JobResult; file?: string }[]): Report {
+export function makeReport(command: string, options: Record<string, unknown>, startedAt: Date, jobs: { result: JobRecord; file?: string }[]): Report {
   const rj = jobs.map(({ result, file }) => {
     const { counterexample: _cx, ...rest } = result;
     const ok = metExpectation(result);

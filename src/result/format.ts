@@ -1,0 +1,104 @@
+// Owns the formats of saved results: the schedule, the exploration verdict and statistics, the trace step, the
+// counterexample file (format name and version) and a job's result record. The explorer and the fuzzer write
+// these; src/report/ reads them (it imports from here, never from the explorer).
+import type { Violation } from '../model/model';
+import type { ScenarioSpec } from '../model/scenario';
+import type { ModuleRef } from '../model/origin';
+import type { ShardInfo } from '../explorer/shard';
+import type { ParallelInfo } from '../explorer/parallel/search';
+
+export type { Violation };
+
+/** (actor, choice) pairs, in order: the one artifact that replays a run. */
+export type Schedule = [number, number][];
+
+export interface ExploreStats {
+  states: number;
+  transitions: number;
+  maxDepth: number;
+  ms: number;
+  statesPerSec: number;
+  visitedBytes: number;
+  /** probability that hash compaction merged two distinct states */
+  omission: number;
+  /** reduced search: how many runs it took for the invariants' visible objects to stop growing */
+  rounds?: number;
+}
+
+export interface FoundViolation extends Violation {
+  schedule: Schedule;
+}
+
+export interface ExploreResult {
+  /** clean: the whole state space was explored; bounded: a bound stopped the search first */
+  verdict: 'clean' | 'violation' | 'bounded';
+  violation?: Violation;
+  schedule?: Schedule;
+  /** which bound was hit, when verdict is 'bounded' */
+  bound?: string;
+  /** with collectAll: every distinct violation met (the search then goes on through violating states) */
+  violations?: FoundViolation[];
+  stats: ExploreStats;
+}
+
+/** One step of a replayed schedule: its thread, operation, atomic step, changed fields and returned value. */
+export interface TraceStep {
+  n: number;
+  thread: string;
+  op: string;
+  step: string;
+  changes: string[];
+  returned?: string;
+}
+
+export const COUNTEREXAMPLE_FORMAT = 'iommu-check/counterexample';
+/** 2: steps split at shared accesses (issue 10): schedules of version 1 no longer replay */
+export const COUNTEREXAMPLE_VERSION = 2;
+
+export interface Counterexample {
+  format: typeof COUNTEREXAMPLE_FORMAT;
+  version: number;
+  scenario: ScenarioSpec;
+  variants: string[];
+  /** null for a recorded clean run of the same program (corpus cases keep both verdicts) */
+  violation: Violation | null;
+  schedule: Schedule;
+  trace: TraceStep[];
+  /** how it was found: explorer strategy or fuzzer seed */
+  foundBy?: string;
+  /** the invariants that were checked when it was found (absent: all that apply); replay checks the same */
+  invariants?: string[];
+  /** the users' modules (--load) it needs: its scenario, variants, operations or invariant came from them */
+  modules?: ModuleRef[];
+}
+
+/** What one job (a scenario under a set of variants) produced, as saved and reported. */
+export interface JobRecord extends ExploreResult {
+  scenario: string;
+  variants: string[];
+  /** the verdict the job should have: 'clean' for correct variants, an invariant id for a faulty one */
+  expect?: string;
+  counterexample?: Counterexample;
+  /** the counterexample with threads, operations and steps removed while it still fails (when any could be) */
+  minimized?: Counterexample;
+  /** a sharded run: which shard, and how the search was split */
+  shard?: ShardInfo;
+  /** a parallel run: workers, work units, and whether the sequential search decided the job */
+  parallel?: ParallelInfo;
+}
+
+/** Whether a job met the verdict it expected (undefined when it expected none). */
+export function metExpectation(r: JobRecord): boolean | undefined {
+  if (!r.expect) return undefined;
+  if (r.expect === 'clean') return r.verdict === 'clean';
+  return r.violation?.invariant === r.expect;
+}
+
+/** A trace as text, one line per step, for terminals and Markdown. */
+export function formatTrace(steps: readonly TraceStep[]): string[] {
+  return steps.map((t) => {
+    const ret = t.returned !== undefined ? ` -> ${t.returned}` : '';
+    const ch = t.changes.length ? `   [${t.changes.join('; ')}]` : '';
+    return `${String(t.n).padStart(3)}. ${t.thread}: ${t.op} · ${t.step}${ret}${ch}`;
+  });
+}
