@@ -4,24 +4,35 @@
 // reproduce, 4 = clean up to bound: a bound, budget or signal stopped the search; see ./exitcodes).
 import { Command, CommanderError } from 'commander';
 import { UsageError } from '../model/variants';
-import { exploreCommand, verifyCommand } from './explore';
-import { fuzzCommand } from './fuzz';
-import { listCommand } from './list';
-import { replayCommand } from './replay';
-import { mergeCommand } from './merge';
-import { mutateCommand } from './mutate';
 import { loadModules } from './load';
 import { collect } from './parse';
 
-export function program(): Command {
+// Each command's module is required only when that command runs (start-up time: the fuzzer and fast-check,
+// mutate, replay and merge cost about 25 ms to load, which `explore` does not need; scripts/bench-startup.ts).
+/* eslint-disable @typescript-eslint/no-require-imports */
+const COMMANDS: Record<string, () => Command> = {
+  explore: () => (require('./explore') as typeof import('./explore')).exploreCommand(),
+  verify: () => (require('./explore') as typeof import('./explore')).verifyCommand(),
+  list: () => (require('./list') as typeof import('./list')).listCommand(),
+  replay: () => (require('./replay') as typeof import('./replay')).replayCommand(),
+  fuzz: () => (require('./fuzz') as typeof import('./fuzz')).fuzzCommand(),
+  mutate: () => (require('./mutate') as typeof import('./mutate')).mutateCommand(),
+};
+const mergeCommand = () => (require('./merge') as typeof import('./merge')).mergeCommand();
+
+/** The program; given the command line, with only the command it names (all of them for help or a typo). */
+export function program(argv?: string[]): Command {
   const p = new Command('iommu-check')
     .description('model checker and fuzzer for the concurrency and lifetime protocols of an IOMMU stack')
     .version('0.1.0')
     .showSuggestionAfterError()
     .exitOverride();
-  for (const c of [exploreCommand(), verifyCommand(), listCommand(), replayCommand(), fuzzCommand(), mutateCommand()])
-    p.addCommand(c.option('--load <module>', 'load a module of your own variants, scenarios and invariants (.js or .ts; repeatable)', collect, []).exitOverride());
-  p.addCommand(mergeCommand().exitOverride());
+  const named = argv?.[2];
+  const only = named !== undefined && (named in COMMANDS || named === 'merge') ? named : undefined;
+  for (const [name, make] of Object.entries(COMMANDS))
+    if (only === undefined || only === name)
+      p.addCommand(make().option('--load <module>', 'load a module of your own variants, scenarios and invariants (.js or .ts; repeatable)', collect, []).exitOverride());
+  if (only === undefined || only === 'merge') p.addCommand(mergeCommand().exitOverride());
   // users' modules are loaded before the command resolves any scenario or variant name
   p.hook('preAction', (_root, action) => void loadModules((action.opts().load as string[] | undefined) ?? []));
   return p;
@@ -29,7 +40,7 @@ export function program(): Command {
 
 export function main(argv: string[]): void {
   try {
-    program().parse(argv);
+    program(argv).parse(argv);
   } catch (e) {
     if (e instanceof CommanderError) {
       process.exitCode = e.exitCode === 0 ? 0 : 2; // commander already printed the message

@@ -1,0 +1,66 @@
+// The start-up benchmark (`npm run bench:startup [--runs N] [--write]`): wall time from process start to exit of
+// `iommu-check explore SCENARIO --variant BUG` on a built-in (a short run that finds, minimizes and reports its
+// violation), against a bare `node -e 0`, in alternating runs on this machine; prints medians and their ratio
+// (the goal of issue 13: at most 1.5×). Writes reports/bench/startup.md with --write only (bench-output.ts).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { benchArgs, writeBenchFiles } from './bench-output';
+import { markdownTable } from '../src/report/table';
+
+const ROOT = __dirname.includes('dist') ? join(__dirname, '..', '..') : join(__dirname, '..');
+const BIN = join(ROOT, 'bin', 'iommu-check.js');
+const SCENARIO = 'two-instances-share-domain', BUG = 'sync-one-instance';
+
+function fail(msg: string, code = 1): never {
+  process.stderr.write(`bench:startup: ${msg}\n`);
+  process.exit(code);
+}
+
+/** Wall ms of one process run; `expect` is its exit code. */
+function wall(args: string[], expect: number): number {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== expect) fail(`node ${args.join(' ')} exited ${r.status} (expected ${expect}): ${r.stderr}`);
+  return ms;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function main(): void {
+  const args = benchArgs(process.argv.slice(2));
+  let runs = 21;
+  for (let k = 0; k < args.rest.length; k++) {
+    if (args.rest[k] === '--runs') {
+      runs = Number(args.rest[++k]);
+      if (!Number.isInteger(runs) || runs < 1) fail('--runs needs a whole number ≥ 1', 2);
+    } else fail(`unknown argument ${args.rest[k]}`, 2);
+  }
+  if (!existsSync(join(ROOT, 'dist', 'src', 'cli', 'main.js'))) fail('dist/ is missing: build first (npm run build)');
+  const out = mkdtempSync(join(tmpdir(), 'bench-startup-'));
+  const explore = [BIN, 'explore', SCENARIO, '--variant', BUG, '-q', '-o', out];
+  const bare: number[] = [], cli: number[] = [];
+  try {
+    wall(explore, 1); // warm the file cache
+    for (let k = 0; k < runs; k++) {
+      bare.push(wall(['-e', '0'], 0));
+      cli.push(wall(explore, 1)); // exit 1: the violation is found
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+  const b = median(bare), c = median(cli);
+  const table = markdownTable([
+    ['run', 'median wall ms', 'ratio'],
+    ['node -e 0', b.toFixed(0), '1.00×'],
+    [`iommu-check explore ${SCENARIO} --variant ${BUG}`, c.toFixed(0), `${(c / b).toFixed(2)}×`],
+  ]);
+  const text = `# Start-up\n\n\`npm run bench:startup\` · ${new Date().toISOString()} · node ${process.version} · medians of ${runs} ` +
+    `alternating runs, process start to exit (goal: ≤ 1.5×).\n\n${table}\n`;
+  process.stdout.write(text);
+  writeBenchFiles(args.out, { 'startup.md': text }, args.write);
+}
+
+main();
