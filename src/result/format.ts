@@ -41,13 +41,42 @@ export interface ExploreResult {
   stats: ExploreStats;
 }
 
+/** One field of the state written by a step (or shown as part of a state): raw values and their printed forms. */
+export interface FieldChange {
+  /** the layout field's name, e.g. 'domain.state' */
+  field: string;
+  /** the element of an array field (absent for a scalar field) */
+  index?: number;
+  from: number;
+  to: number;
+  /** the values in the domain's words, as the layout field declares it prints ('LIVE', 'held by driver') */
+  fromText: string;
+  toText: string;
+  /** a ghost (bookkeeping) field: hidden unless asked for */
+  ghost?: boolean;
+}
+
+/** One field's value in a state (the initial state a trace starts from, the violating state). */
+export interface FieldValue {
+  field: string;
+  index?: number;
+  value: number;
+  text: string;
+  /** the invariant that failed read this field */
+  read?: boolean;
+  ghost?: boolean;
+}
+
 /** One step of a replayed schedule: its thread, operation, atomic step, changed fields and returned value. */
 export interface TraceStep {
   n: number;
   thread: string;
   op: string;
   step: string;
+  /** the changes as printed text (ghosts hidden unless asked for) */
   changes: string[];
+  /** the same changes as data, ghosts included (marked), for tools */
+  diff?: FieldChange[];
   returned?: string;
 }
 
@@ -68,6 +97,12 @@ export interface Counterexample {
   foundBy?: string;
   /** the invariants that were checked when it was found (absent: all that apply); replay checks the same */
   invariants?: string[];
+  /** the scenario's set-up, in words (what ran before the threads: the warm IOTLB, the attached devices) */
+  prologue?: string[];
+  /** the state the trace starts from: the fields the trace touches */
+  initial?: FieldValue[];
+  /** the violating state: the fields the trace touched and the invariant read, those read marked */
+  final?: FieldValue[];
   /** the users' modules (--load) it needs: its scenario, variants, operations or invariant came from them */
   modules?: ModuleRef[];
 }
