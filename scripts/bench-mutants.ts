@@ -14,12 +14,16 @@ if (args.rest.length) {
 const scenarios = [...allScenarios()];
 const t0 = performance.now(), startedAt = new Date();
 const mutants = deriveMutants(scenarios);
-const outcomes = runMutants(mutants, {
-  onMutant: (o, done, total) => {
-    if (o.verdict !== 'killed' || done % 50 === 0) console.log(`${done}/${total} ${o.id}: ${o.verdict}${o.reason ? ` (${o.reason})` : ''}`);
-  },
-});
-const report = makeMutationReport(outcomes, scenarios.map((s) => s.name), startedAt, performance.now() - t0);
-writeBenchFiles(args.out, { 'mutants.json': `${JSON.stringify(report, null, 1)}\n`, 'mutants.md': renderMutationMarkdown(report) }, args.write);
-console.log(summaryLine(report));
-process.exit(report.goalMet ? 0 : 1);
+async function main(): Promise<void> {
+  const outcomes = await runMutants(mutants, {
+    onMutant: (o, done, total) => {
+      if (o.verdict !== 'killed' || done % 50 === 0) console.log(`${done}/${total} ${o.id}: ${o.verdict}${o.reason ? ` (${o.reason})` : ''}`);
+    },
+  });
+  const report = makeMutationReport(outcomes, scenarios.map((s) => s.name), startedAt, performance.now() - t0);
+  writeBenchFiles(args.out, { 'mutants.json': `${JSON.stringify(report, null, 1)}\n`, 'mutants.md': renderMutationMarkdown(report) }, args.write);
+  console.log(summaryLine(report));
+  process.exit(report.goalMet ? 0 : 1);
+}
+
+void main();

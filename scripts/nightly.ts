@@ -12,12 +12,13 @@ import { basename, join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { allScenarios } from '../src/model/scenarios';
 import { allVariants } from '../src/model/variants';
-import { runJob, metExpectation, type JobResult } from '../src/explorer/job';
+import { runJobAsync, metExpectation, type JobResult } from '../src/explorer/job';
 import { correctJobs, faultyJobs } from '../src/cli/explore';
 import { writeRun } from '../src/cli/output';
 import { positiveInt } from '../src/cli/parse';
 import { parseDuration } from '../src/cli/fuzz';
-import { EXIT_BOUNDED, EXIT_KILLED, EXIT_VIOLATION, EXIT_CLEAN } from '../src/cli/exitcodes';
+import { EXIT_BOUNDED, EXIT_VIOLATION, EXIT_CLEAN } from '../src/cli/exitcodes';
+import { stopOnSignals } from '../src/cli/signals';
 import { runCampaign, type CampaignResult } from '../fuzz/campaign';
 import { writeFuzzRun } from '../fuzz/report';
 import { addToCorpus, caseKey, corpusKeys, type AddOutcome } from '../fuzz/corpus';
@@ -76,15 +77,9 @@ function fuzzBudget(f: Flags): number {
   return 10 * 60_000;
 }
 
-let signal: string | undefined;
-const stopped = () => signal !== undefined;
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(sig, () => {
-    if (signal) process.exit(EXIT_KILLED);
-    signal = sig;
-    process.stderr.write(`\nnightly: ${sig}: stopping, writing what was done (again to end at once)\n`);
-  });
-}
+const stop = stopOnSignals('nightly');
+const stopped = stop.stopped;
+const signalName = (): string | undefined => stop.signal() ?? undefined;
 
 async function nightly(f: Flags): Promise<number> {
   const started = new Date();
@@ -102,9 +97,8 @@ async function nightly(f: Flags): Promise<number> {
   const jobs = allScenarios().flatMap((sc) => [...correctJobs(sc), ...faultyJobs(sc)]);
   const results: JobResult[] = [];
   for (const j of jobs) {
-    await new Promise((resolve) => setImmediate(resolve)); // lets a signal's handler run between jobs
     if (stopped()) break;
-    results.push(runJob(j, { maxStates: f.maxStates, shouldStop: stopped }));
+    results.push(await runJobAsync(j, { maxStates: f.maxStates, shouldStop: stopped }));
   }
   const w = writeRun(f.out, 'explore', 'nightly explore', { maxStates: f.maxStates }, started, results);
   const missed = results.filter((r) => metExpectation(r) === false);
@@ -167,11 +161,11 @@ async function nightly(f: Flags): Promise<number> {
     fuzz: rows,
     corpusAdded: rows.flatMap((r) => (r.corpus && 'added' in r.corpus ? [r.corpus.added] : [])),
     problems,
-    ...(signal ? { interrupted: signal } : {}),
+    ...(signalName() ? { interrupted: signalName() } : {}),
   };
   writeFileSync(join(f.out, 'nightly.json'), JSON.stringify(summary, null, 1) + '\n');
   const md = [
-    `# iommu-check nightly`, '', `${summary.nightly} · seed ${seed} · fuzz budget ${budget / 1000} s · explorer bound ${f.maxStates} states · ${problems} problem(s)${signal ? ` · INTERRUPTED by ${signal}: partial` : ''}`, '',
+    `# iommu-check nightly`, '', `${summary.nightly} · seed ${seed} · fuzz budget ${budget / 1000} s · explorer bound ${f.maxStates} states · ${problems} problem(s)${signalName() ? ` · INTERRUPTED by ${signalName()}: partial` : ''}`, '',
     `## Explorer`, '', `${results.length} jobs, ${w.report.totals.states} states in ${w.report.totals.ms} ms; report: \`${w.markdown}\``, '',
     ...(missed.length ? summary.explorer.notAsExpected.map((s) => `- NOT AS EXPECTED: ${s}`) : ['Every correct variant explored clean; every faulty variant was caught by its invariant.']), '',
     `## Fuzzer`, '',
@@ -186,7 +180,7 @@ async function nightly(f: Flags): Promise<number> {
   ];
   writeFileSync(join(f.out, 'nightly.md'), md.join('\n') + '\n');
   console.log(md.join('\n'));
-  return problems ? EXIT_VIOLATION : signal ? EXIT_BOUNDED : EXIT_CLEAN; // interrupted: partial, clean so far
+  return problems ? EXIT_VIOLATION : signalName() ? EXIT_BOUNDED : EXIT_CLEAN; // interrupted: partial, clean so far
 }
 
 new Command('nightly')

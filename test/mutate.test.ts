@@ -9,10 +9,10 @@ import { runMutants } from '../src/mutate/run';
 import { documentedEquivalents } from '../src/mutate/equivalent';
 import { makeMutationReport } from '../src/mutate/report';
 
-test('mutants of domain_free: dropping its lock is caught on free-racing-attach-detach', () => {
+test('mutants of domain_free: dropping its lock is caught on free-racing-attach-detach', async () => {
   const ms = deriveMutants([findScenario('free-racing-attach-detach')], { ops: ['domain_free'], operators: ['drop-lock'] });
   assert.deepEqual(ms.map((m) => m.id), ['domain_free/drop-lock/0']);
-  const [o] = runMutants(ms);
+  const [o] = await runMutants(ms);
   assert.equal(o.verdict, 'killed');
   assert.ok(['no-data-race', 'no-domain-freed-while-attached'].includes(o.killedBy!.invariant), o.killedBy?.invariant);
 });
@@ -23,28 +23,28 @@ for (const [scenario, op, operator, invariant] of [
   ['two-detaches-one-device', 'detach', 'drop-put', 'refcount-sane'],
   ['free-racing-attach-detach', 'attach', 'drop-get', 'refcount-sane'],
 ] as const) {
-  test(`${op}: every ${operator} mutant is killed on ${scenario} (by ${invariant})`, () => {
+  test(`${op}: every ${operator} mutant is killed on ${scenario} (by ${invariant})`, async () => {
     const ms = deriveMutants([findScenario(scenario)], { ops: [op], operators: [operator] });
     assert.ok(ms.length > 0);
-    for (const o of runMutants(ms)) {
+    for (const o of await runMutants(ms)) {
       assert.equal(o.verdict, 'killed', o.id);
       assert.equal(o.killedBy?.invariant, invariant, o.id);
     }
   });
 }
 
-test('dropping the wait for CMD_SYNC is caught; so is dropping the wait for room when two syncs overflow the queue', () => {
+test('dropping the wait for CMD_SYNC is caught; so is dropping the wait for room when two syncs overflow the queue', async () => {
   const ms = deriveMutants([findScenario('two-drivers-sync-one-queue')], { ops: ['iotlb_sync'], operators: ['drop-wait'] });
   assert.equal(ms.length, 2);
-  assert.deepEqual(runMutants(ms).map((o) => o.verdict), ['killed', 'killed']);
+  assert.deepEqual((await runMutants(ms)).map((o) => o.verdict), ['killed', 'killed']);
 });
 
-test('every mutant documented as equivalent still exists and survives every scenario it runs on', () => {
+test('every mutant documented as equivalent still exists and survives every scenario it runs on', async () => {
   const ids = Object.keys(documentedEquivalents());
   const ops = [...new Set(ids.map((id) => id.split('/')[0]))];
   const ms = deriveMutants(allScenarios(), { ops }).filter((m) => ids.includes(m.id));
   assert.deepEqual(ms.map((m) => m.id).sort(), [...ids].sort());
-  for (const o of runMutants(ms)) assert.equal(o.verdict, 'equivalent', `${o.id}: ${o.verdict} ${o.killedBy?.scenario ?? ''} ${o.killedBy?.message ?? ''}`);
+  for (const o of await runMutants(ms)) assert.equal(o.verdict, 'equivalent', `${o.id}: ${o.verdict} ${o.killedBy?.scenario ?? ''} ${o.killedBy?.message ?? ''}`);
 });
 
 test('the report counts equivalents out of the kill rate and requires every lock drop handled', () => {

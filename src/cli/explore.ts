@@ -9,7 +9,8 @@ import { InvalidArgumentError } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collect, parseDuration, positiveInt } from './parse';
-import { EXIT_KILLED, exitCodeOf } from './exitcodes';
+import { exitCodeOf } from './exitcodes';
+import { stopOnSignals } from './signals';
 import type { Progress } from '../explorer/result';
 import { resolveScenarios } from './scenarios';
 import { checkOutDir, writeRun } from './output';
@@ -91,22 +92,19 @@ function jobOptions(f: ExploreFlags): JobOptions {
   return o;
 }
 
-/** SIGINT stops the running search cleanly (partial report, verdict 'bounded'); a second one kills. */
-function interruptible(opts: JobOptions, f: ExploreFlags): { opts: JobOptions; done(): void } {
-  let stop = false;
-  const onInt = () => {
-    if (stop) process.exit(EXIT_KILLED);
-    stop = true;
-    process.stderr.write('\ninterrupted: finishing the report (Ctrl-C again to kill)\n');
-  };
-  process.on('SIGINT', onInt);
+/**
+ * SIGINT or SIGTERM stops the running search cleanly at the end of its time slice (partial report, verdict
+ * 'bounded', a checkpoint where the search can resume); a second one ends the process at once (signals.ts).
+ */
+function interruptible(opts: JobOptions, f: ExploreFlags, name: string): { opts: JobOptions; done(): void } {
+  const stop = stopOnSignals(name);
   const showProgress = f.progress ?? (process.stderr.isTTY && !f.quiet);
   return {
     opts: {
-      ...opts, shouldStop: () => stop,
+      ...opts, shouldStop: stop.stopped,
       ...(showProgress ? { onProgress: (p: Progress) => process.stderr.write(`\r${progressLine(p)}\x1b[K`) } : {}),
     },
-    done: () => process.off('SIGINT', onInt),
+    done: stop.done,
   };
 }
 
@@ -154,7 +152,7 @@ async function runAll(jobs: JobSpec[], f: ExploreFlags, command: string, name: s
   const plain = jobOptions(f);
   if (resume) plain.resume = resume;
   plain.workers = workersFor(f, plain);
-  const run = interruptible(plain, f);
+  const run = interruptible(plain, f, command.split(' ')[0]);
   const opts = run.opts;
   const started = new Date();
   const results: JobResult[] = [];
@@ -190,7 +188,7 @@ async function runAll(jobs: JobSpec[], f: ExploreFlags, command: string, name: s
     console.log(formatTrace(r.counterexample.trace).join('\n'));
   }
   const t = w.report.totals;
-  console.log(`\n${t.jobs} job(s), ${t.violations} violation(s), ${t.states} states, ${t.transitions} transitions in ${t.ms} ms (${t.statesPerSec} states/s)`);
+  console.log(`\n${t.jobs} job(s), ${t.violations} violation(s), ${t.states} states, ${t.transitions} transitions in ${t.ms} ms (${t.statesPerSec} states/s), peak RSS ${t.peakRssMB} MB`);
   console.log(`report: ${w.markdown} and ${w.json}`);
   return results;
 }

@@ -10,6 +10,7 @@ import type { ScenarioSpec } from '../model/scenario';
 import { collect, parseDuration, positiveInt } from './parse';
 import { checkOutDir } from './output';
 import { resolveScenarios } from './scenarios';
+import { stopOnSignals } from './signals';
 
 interface FuzzFlags {
   file: string[];
@@ -77,9 +78,7 @@ export function fuzzCommand(): Command {
 async function fuzz(scenarios: ScenarioSpec[], f: FuzzFlags): Promise<void> {
   const seed = f.seed ?? (Math.floor(Math.random() * 2 ** 31) | 0);
   const timeMs = f.time ?? (f.runs === undefined ? 60_000 : undefined);
-  let stop = false;
-  const onInt = () => (stop = true);
-  process.once('SIGINT', onInt);
+  const stop = stopOnSignals('fuzz');
   const started = new Date();
   const tty = process.stderr.isTTY;
   let lastPrint = 0;
@@ -88,7 +87,7 @@ async function fuzz(scenarios: ScenarioSpec[], f: FuzzFlags): Promise<void> {
   const opts: CampaignOptions = {
     scenarios, variants: f.variant.length ? f.variant : undefined, seed, shard: f.shard, runs: f.runs, timeMs,
     maxThreads: f.maxThreads, maxOps: f.maxOps, maxSteps: f.maxSteps,
-    shouldStop: () => stop,
+    shouldStop: stop.stopped,
     onProgress: (p) => {
       if (f.quiet || p.ms - lastPrint < (tty ? 1000 : 10_000)) return;
       lastPrint = p.ms;
@@ -97,11 +96,11 @@ async function fuzz(scenarios: ScenarioSpec[], f: FuzzFlags): Promise<void> {
     },
   };
   const r = await runCampaign(opts);
-  process.removeListener('SIGINT', onInt);
+  stop.done();
   if (!f.quiet && tty && lastPrint > 0) process.stderr.write('\n');
   const command = ['fuzz', ...process.argv.slice(3)].join(' ');
   const w = writeFuzzRun(f.out, 'fuzz', command, { seed, shard: `${f.shard.index + 1}/${f.shard.count}`, runs: f.runs, timeMs, variants: f.variant, maxThreads: f.maxThreads, maxOps: f.maxOps, maxSteps: f.maxSteps }, started, r);
-  console.log(`seed ${seed}, shard ${f.shard.index + 1}/${f.shard.count}: ${summaryLine(w.report)}${stop ? ' (interrupted)' : ''}`);
+  console.log(`seed ${seed}, shard ${f.shard.index + 1}/${f.shard.count}: ${summaryLine(w.report)}${stop.stopped() ? ' (interrupted)' : ''}`);
   if (w.report.coverage) console.log(coverageLine(w.report.coverage));
   const fd = w.report.finding;
   if (fd && r.finding) {

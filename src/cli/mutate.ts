@@ -13,6 +13,9 @@ import { makeMutationReport, renderMutationMarkdown, summaryLine } from '../muta
 import { OPERATORS, type Operator } from '../mutate/operators';
 import { findOp } from '../model/ops';
 import { UsageError } from '../model/variants';
+import { guarded } from './explore';
+import { stopOnSignals } from './signals';
+import { EXIT_BOUNDED, EXIT_CLEAN, EXIT_VIOLATION } from './exitcodes';
 
 interface MutateFlags { file: string[]; op: string[]; operator: Operator[]; maxStates: number; out: string; quiet?: boolean }
 
@@ -26,7 +29,7 @@ export function mutateCommand(): Command {
     .option('--max-states <n>', 'state bound of each exploration', positiveInt, 200_000)
     .option('-o, --out <dir>', 'where the report goes', 'reports')
     .option('-q, --quiet', 'no progress line')
-    .action((names: string[], f: MutateFlags) => {
+    .action(guarded(async (names: string[], f: MutateFlags) => {
       checkOutDir(f.out);
       for (const op of f.op) if (!findOp(op)) throw new UsageError(`unknown operation '${op}' (see 'iommu-check list ops')`);
       for (const o of f.operator)
@@ -36,21 +39,28 @@ export function mutateCommand(): Command {
       if (mutants.length === 0) throw new UsageError('no mutants: no scenario calls an operation with a site for the chosen operators');
       const t0 = performance.now(), startedAt = new Date();
       const tty = process.stderr.isTTY && !f.quiet;
-      const outcomes = runMutants(mutants, {
+      if (!f.quiet) process.stderr.write(`mutate: started: ${mutants.length} mutants on ${scenarios.length} scenario(s)\n`);
+      const stop = stopOnSignals('mutate');
+      const outcomes = await runMutants(mutants, {
         maxStates: f.maxStates,
+        shouldStop: stop.stopped,
         onMutant: (o, done, total) => {
           if (tty) process.stderr.write(`\r${done}/${total} ${o.id} ${o.verdict}`.padEnd(80).slice(0, 100));
         },
       });
+      stop.done();
       if (tty) process.stderr.write('\n');
-      const report = makeMutationReport(outcomes, scenarios.map((s) => s.name), startedAt, performance.now() - t0);
+      const interrupted = stop.signal();
+      const report = { ...makeMutationReport(outcomes, scenarios.map((s) => s.name), startedAt, performance.now() - t0),
+        ...(interrupted ? { interrupted, mutantsTotal: mutants.length } : {}) };
       mkdirSync(f.out, { recursive: true });
       writeFileSync(join(f.out, 'mutants.json'), `${JSON.stringify(report, null, 1)}\n`);
       writeFileSync(join(f.out, 'mutants.md'), renderMutationMarkdown(report));
       for (const o of outcomes.filter((x) => x.verdict === 'survived' || x.verdict === 'error'))
         console.log(`SURVIVED: ${o.id} (${o.where})${o.error ? `: ${o.error}` : ''}`);
       console.log(summaryLine(report));
+      if (interrupted) console.log(`interrupted by ${interrupted}: ${outcomes.length} of ${mutants.length} mutants explored (partial report)`);
       console.log(`report: ${join(f.out, 'mutants.md')}`);
-      process.exitCode = report.goalMet ? 0 : 1;
-    });
+      process.exitCode = !report.goalMet ? EXIT_VIOLATION : interrupted ? EXIT_BOUNDED : EXIT_CLEAN;
+    }));
 }

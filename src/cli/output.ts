@@ -29,6 +29,7 @@ export function writeRun(outDir: string, name: string, command: string, options:
     return { result, file: rel };
   });
   const report = makeReport(command, options, startedAt, jobs);
+  report.totals.peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024); // maxRSS is in KB
   const json = join(outDir, `${name}.json`);
   const markdown = join(outDir, `${name}.md`);
   writeFileSync(json, JSON.stringify(report, null, 1) + '\n');

@@ -1,17 +1,26 @@
 // Owns the breadth-first search: slower and hungrier than depth-first, but the first violation it meets
-// is reached by a shortest schedule; used for --shortest and to shorten a depth-first counterexample.
+// is reached by a shortest schedule; used for --shortest and to shorten a depth-first counterexample. It polls
+// the same bounds as the other searches (time, memory, stop request) and yields at the end of each time slice.
 import type { Model } from '../model/model';
 import { FingerprintTable, SMALL_TABLE } from './fptable';
 import { deadlockIn } from './deadlock';
 import { H, hash2, rememberHash } from './hash';
+import { Limits, SLICE } from './limits';
+import { toEnd, type Sliced } from './slices';
 import { statsOf, type ExploreOptions, type ExploreResult, type Schedule } from './result';
 
 export function exploreBfs(m: Model, opts: ExploreOptions = {}): ExploreResult {
+  return toEnd(bfsSearch(m, opts));
+}
+
+/** The breadth-first search, yielding at the end of each time slice (slices.ts). */
+export function* bfsSearch(m: Model, opts: ExploreOptions = {}): Sliced<ExploreResult> {
   const t0 = performance.now();
   const maxStates = opts.maxStates ?? Infinity;
   const maxDepth = opts.maxDepth ?? Infinity;
   const checkDeadlock = opts.deadlock !== false;
   const visited = new FingerprintTable(SMALL_TABLE);
+  const limits = new Limits(opts, () => visited.bytes);
   const states: Int32Array[] = [];
   const parent: number[] = [];
   const via: number[] = []; // actor, choice per node
@@ -44,6 +53,14 @@ export function exploreBfs(m: Model, opts: ExploreOptions = {}): ExploreResult {
   depthOf.push(0);
   const list: number[] = [];
   for (let head = 0; head < states.length; head++) {
+    const stop = limits.poll(visited.size, transitions, depthOf[head], states.length - head);
+    if (stop !== null) {
+      if (stop === SLICE) yield;
+      else {
+        bound = stop;
+        return finish({});
+      }
+    }
     const s = states[head];
     list.length = 0;
     m.steps(s, list);

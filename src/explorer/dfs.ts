@@ -11,7 +11,8 @@ import { livelockIn } from './livelock';
 import { Collector, checkEach } from './collect';
 import { H, fingerprint, hash2, rememberHash } from './hash';
 import type { StepGraph } from './stepgraph';
-import { Limits } from './limits';
+import { Limits, SLICE } from './limits';
+import { toEnd, type Sliced } from './slices';
 import { statsOf, type ExploreOptions, type ExploreResult, type Schedule } from './result';
 
 /** A state the search starts from, with the schedule that reaches it from the initial state. */
@@ -61,6 +62,11 @@ export interface DfsResult extends ExploreResult {
 }
 
 export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
+  return toEnd(dfsSearch(m, opts));
+}
+
+/** The full search, yielding at the end of each time slice (slices.ts). */
+export function* dfsSearch(m: Model, opts: DfsOptions = {}): Sliced<DfsResult> {
   const t0 = performance.now();
   const maxDepth = opts.maxDepth ?? Infinity;
   const maxPre = opts.maxPreemptions ?? Infinity;
@@ -279,10 +285,13 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
     }
     const top = depth - 1;
     const stop = limits.poll(sizeNow, transitions, depth, depth);
-    if (stop) {
-      snapshot = takeSnapshot();
-      bound = stop;
-      break;
+    if (stop !== null) {
+      if (stop === SLICE) yield;
+      else {
+        snapshot = takeSnapshot();
+        bound = stop;
+        break;
+      }
     }
     if (shared && shared.generation !== tableGeneration) relocate(); // the poll waited for a larger table
     const list = succ[top];

@@ -8,7 +8,8 @@ import { deadlockIn } from './deadlock';
 import { FootprintSpace, dependent, orInto } from './footprint';
 import { statsOf, type ExploreOptions, type ExploreResult, type Schedule } from './result';
 import { Collector } from './collect';
-import { Limits } from './limits';
+import { Limits, SLICE } from './limits';
+import { toEnd, type Sliced } from './slices';
 import { livelockIn } from './livelock';
 
 interface Frame {
@@ -60,11 +61,16 @@ const ABORTED_ROUNDS = 16;
  * round that grew adds at least one read, so this ends. The stats count every round's time.
  */
 export function exploreDpor(m: Model, opts: ExploreOptions = {}): ExploreResult {
+  return toEnd(dporSearch(m, opts));
+}
+
+/** The reduced search, yielding at the end of each time slice (slices.ts). */
+export function* dporSearch(m: Model, opts: ExploreOptions = {}): Sliced<ExploreResult> {
   const t0 = performance.now();
   let seed: Uint32Array[] | undefined;
   for (let round = 0; ; round++) {
     const fs = new FootprintSpace(m, seed);
-    const r = dporOnce(m, fs, opts, round < ABORTED_ROUNDS);
+    const r = yield* dporOnce(m, fs, opts, round < ABORTED_ROUNDS);
     // a violation is real whatever the visibility; a clean or bounded run counts only if no invariant
     // read an object the run had not already treated as visible (else redo it with the larger set)
     if (r && (!fs.grew || r.verdict === 'violation')) {
@@ -76,7 +82,7 @@ export function exploreDpor(m: Model, opts: ExploreOptions = {}): ExploreResult 
 }
 
 /** One round; null when cut short because the invariants' read sets grew (`abortOnGrowth`). */
-function dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions, abortOnGrowth: boolean): ExploreResult | null {
+function* dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions, abortOnGrowth: boolean): Sliced<ExploreResult | null> {
   const t0 = performance.now();
   const A = m.actors;
   const bytesPerSummary = 2 * A * fs.words * 4 + 64;
@@ -321,9 +327,12 @@ function dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions, abortOnGro
     const n = f.succs[f.cur][f.ci++];
     transitions++;
     const stop = limits.poll(states, transitions, stack.length, stack.length);
-    if (stop) {
-      bound = stop;
-      break;
+    if (stop !== null) {
+      if (stop === SLICE) yield;
+      else {
+        bound = stop;
+        break;
+      }
     }
     const key = fingerprint(n);
     const at = onStack.get(key);

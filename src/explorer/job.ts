@@ -2,9 +2,10 @@
 // with a bounded breadth-first search, then replay it into a readable trace.
 import { buildModel, type Model } from '../model/model';
 import type { ScenarioSpec } from '../model/scenario';
-import { exploreDfs } from './dfs';
-import { exploreBfs } from './bfs';
-import { exploreDpor } from './dpor';
+import { dfsSearch } from './dfs';
+import { toEnd, runSliced, SLICE_MS, type Sliced } from './slices';
+import { bfsSearch } from './bfs';
+import { dporSearch } from './dpor';
 import { BitstateSet } from './bitstate';
 import { minimize } from './minimize';
 import type { ExploreOptions } from './result';
@@ -16,7 +17,7 @@ import { FingerprintTable } from './fptable';
 import { makeCheckpoint, restoreTable, shapeOf, type Checkpoint } from './checkpoint';
 import { UsageError } from '../model/variants';
 import type { DfsResult } from './dfs';
-import { exploreShard, type ShardSpec } from './shard';
+import { shardSearch, type ShardSpec } from './shard';
 import { exploreParallel } from './parallel/search';
 
 export interface JobSpec {
@@ -73,18 +74,19 @@ export function parallelObstacle(opts: JobOptions): string | null {
  * search, so verdict, violation and counterexample are those of one worker.
  */
 export async function runJobAsync(job: JobSpec, opts: JobOptions = {}): Promise<JobResult> {
+  opts = { sliceMs: SLICE_MS, ...opts }; // signal handlers and progress run between slices
   const workers = opts.workers ?? 1;
-  if (workers <= 1 || parallelObstacle(opts)) return runJob(job, opts);
+  if (workers <= 1 || parallelObstacle(opts)) return runSliced(jobSearch(job, opts));
   // small jobs end before threads would have started: try PARALLEL_AFTER states in this thread first
   const after = opts.parallelAfter ?? PARALLEL_AFTER;
   if (after > 0 && (opts.maxStates === undefined || opts.maxStates > after)) {
     const t0 = performance.now();
-    const first = runJob(job, { ...opts, maxStates: after });
+    const first = await runSliced(jobSearch(job, { ...opts, maxStates: after }));
     if (first.bound !== `${after} states`) return first;
     if (opts.timeBudgetMs !== undefined) opts = { ...opts, timeBudgetMs: Math.max(1, opts.timeBudgetMs - (performance.now() - t0)) };
   }
   const p = await exploreParallel(job, opts.invariants, { ...opts, workers });
-  if (p.deferred) return { ...runJob(job, opts), parallel: p.parallel };
+  if (p.deferred) return { ...(await runSliced(jobSearch(job, opts))), parallel: p.parallel };
   const { deferred: _d, ...r } = p;
   return { scenario: job.scenario.name, variants: job.variants, ...(job.expect ? { expect: job.expect } : {}), ...r };
 }
@@ -95,6 +97,11 @@ export function fullSearch(opts: JobOptions): boolean {
 }
 
 export function runJob(job: JobSpec, opts: JobOptions = {}): JobResult {
+  return toEnd(jobSearch(job, opts));
+}
+
+/** One job (search, shortening, minimizing), yielding at the end of each time slice of its searches (slices.ts). */
+export function* jobSearch(job: JobSpec, opts: JobOptions = {}): Sliced<JobResult> {
   if (opts.invariants === undefined && job.invariants) opts = { ...opts, invariants: job.invariants };
   const m = buildModel(job.scenario, job.variants, opts.invariants);
   let r: DfsResult & { checkpoint?: Checkpoint };
@@ -107,7 +114,7 @@ export function runJob(job: JobSpec, opts: JobOptions = {}): JobResult {
     if (opts.shard && (opts.maxDepth !== undefined || opts.maxPreemptions !== undefined || opts.maxOpsPerThread !== undefined || opts.collectAll)) {
       throw new UsageError('--shard splits the unbounded full search: it does not combine with --max-depth, --max-preemptions or --max-ops');
     }
-    r = opts.shard ? exploreShard(m, opts.shard, o) : exploreDfs(m, o);
+    r = opts.shard ? yield* shardSearch(m, opts.shard, o) : yield* dfsSearch(m, o);
     if (r.snapshot && opts.checkpoint !== false) {
       r.checkpoint = makeCheckpoint(m, job, opts.invariants, shape, table, r.snapshot, r.bound ?? 'stop');
     }
@@ -115,7 +122,7 @@ export function runJob(job: JobSpec, opts: JobOptions = {}): JobResult {
   } else {
     if (opts.shard) throw new UsageError('--shard splits the full search only: add --no-reduction (and no --shortest or --bitstate)');
     if (opts.resume) throw new UsageError('--resume continues the full search only: add --no-reduction (the reduced, breadth-first and bitstate searches cannot resume)');
-    r = search(m, opts.bitstateLog2 ? { ...opts, visited: new BitstateSet(opts.bitstateLog2) } : opts);
+    r = yield* searchSteps(m, opts.bitstateLog2 ? { ...opts, visited: new BitstateSet(opts.bitstateLog2) } : opts);
   }
   if (opts.bitstateLog2 && r.verdict !== 'violation') {
     r = { ...r, verdict: 'bounded', bound: `${r.bound ? `${r.bound}; ` : ''}bitstate 2^${opts.bitstateLog2} bits: states may have been omitted, p(omission per state) = ${r.stats.omission.toExponential(2)}` };
@@ -127,7 +134,7 @@ export function runJob(job: JobSpec, opts: JobOptions = {}): JobResult {
   let foundBy = opts.strategy === 'bfs' ? 'explore/bfs (shortest)' : reductionApplies(opts) ? 'explore/dfs+dpor' : 'explore/dfs';
   const budget = opts.shortenBudget ?? 200_000;
   if (opts.strategy !== 'bfs' && budget > 0 && r.schedule.length > 1) {
-    const b = exploreBfs(m, { maxStates: budget, maxDepth: r.schedule.length, deadlock: opts.deadlock });
+    const b = yield* bfsSearch(m, { maxStates: budget, maxDepth: r.schedule.length, deadlock: opts.deadlock, shouldStop: opts.shouldStop, sliceMs: opts.sliceMs });
     if (b.violation?.invariant === r.violation.invariant && b.schedule && b.schedule.length <= r.schedule.length) {
       r = { ...r, violation: b.violation, schedule: b.schedule };
       foundBy += ', shortened by bfs';
@@ -151,8 +158,12 @@ export function runJob(job: JobSpec, opts: JobOptions = {}): JobResult {
 
 /** The search a job runs: breadth-first when asked, else depth-first, reduced unless told not to or bounded. */
 export function search(m: Model, opts: ExploreOptions & { strategy?: 'dfs' | 'bfs' }): ExploreResult {
-  if (opts.strategy === 'bfs') return exploreBfs(m, opts);
-  return reductionApplies(opts) ? exploreDpor(m, opts) : exploreDfs(m, opts);
+  return toEnd(searchSteps(m, opts));
+}
+
+function* searchSteps(m: Model, opts: ExploreOptions & { strategy?: 'dfs' | 'bfs' }): Sliced<ExploreResult> {
+  if (opts.strategy === 'bfs') return yield* bfsSearch(m, opts);
+  return reductionApplies(opts) ? yield* dporSearch(m, opts) : yield* dfsSearch(m, opts);
 }
 
 /**

@@ -14,7 +14,7 @@ export interface ExploreOptions {
   maxPreemptions?: number;
   /** run only the first N operations of each thread */
   maxOpsPerThread?: number;
-  /** stop when the visited table plus the JS heap exceed this */
+  /** stop when the process's resident memory (RSS), plus what growing the visited table would add (the new table, twice the old, beside it), exceeds this */
   maxMemoryMB?: number;
   /** stop after this long */
   timeBudgetMs?: number;
@@ -22,6 +22,8 @@ export interface ExploreOptions {
   livelock?: boolean;
   /** polled about every 1024 transitions: true stops the search cleanly (SIGINT) */
   shouldStop?: () => boolean;
+  /** yield (see slices.ts) after about this many ms of searching; absent: never yield */
+  sliceMs?: number;
   onProgress?: (p: Progress) => void;
   progressEveryMs?: number;
   /** a visited set to use (bitstate mode, or one restored from a checkpoint) */

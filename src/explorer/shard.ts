@@ -7,7 +7,8 @@
 // so the shard owning that root reaches it, and the N shards together visit every reachable state.
 import type { Model, Violation } from '../model/model';
 import { deadlockIn } from './deadlock';
-import { exploreDfs, type DfsOptions, type DfsResult, type DfsRoot } from './dfs';
+import { toEnd, type Sliced } from './slices';
+import { dfsSearch, type DfsOptions, type DfsResult, type DfsRoot } from './dfs';
 import { FingerprintTable, fingerprintKey } from './fptable';
 import { fingerprint } from './hash';
 import { StepGraph } from './stepgraph';
@@ -177,6 +178,11 @@ export interface ShardInfo {
 
 /** One shard of the full search (or the whole search, as shard 1/1, with the top region split off). */
 export function exploreShard(m: Model, shard: ShardSpec, opts: DfsOptions & { visited: FingerprintTable }, region = topRegion(m, 16 * shard.count)): DfsResult & { shard: ShardInfo } {
+  return toEnd(shardSearch(m, shard, opts, region));
+}
+
+/** One shard of the full search, yielding at the end of each time slice (slices.ts). */
+export function* shardSearch(m: Model, shard: ShardSpec, opts: DfsOptions & { visited: FingerprintTable }, region = topRegion(m, 16 * shard.count)): Sliced<DfsResult & { shard: ShardInfo }> {
   const t0 = performance.now();
   const table = opts.visited;
   for (const r of region.top) table.add(r.state);
@@ -191,7 +197,7 @@ export function exploreShard(m: Model, shard: ShardSpec, opts: DfsOptions & { vi
       return { verdict: 'violation', ...bad, shard: info, stats: { states: region.top.length, transitions: 0, maxDepth: region.level, ms: Math.round(ms), statesPerSec: 0, visitedBytes: table.bytes, omission: 0 } };
     }
   }
-  const r = exploreDfs(m, { ...opts, roots });
+  const r = yield* dfsSearch(m, { ...opts, roots });
   // states of other shards' roots are in the table but were not explored here
   const notMine = region.frontier.length - roots.length;
   r.stats.states -= notMine;

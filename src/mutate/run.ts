@@ -1,7 +1,7 @@
 // Owns running mutants: each mutant is explored (to the default bounds, no shortening or minimizing) on every
 // scenario that calls its operation until one kills it (some invariant fails, no-deadlock included); what
 // survives is matched against the documented equivalent mutants (equivalent.ts).
-import { runJob } from '../explorer/job';
+import { runJobAsync } from '../explorer/job';
 import type { Mutant } from './mutants';
 import { equivalenceReason } from './equivalent';
 
@@ -26,25 +26,28 @@ export interface MutateOptions {
   maxStates?: number;
   /** called after each mutant (progress) */
   onMutant?: (o: MutantOutcome, done: number, total: number) => void;
+  /** polled by each exploration: true stops the run (the mutant being explored is left out, as are the rest) */
+  shouldStop?: () => boolean;
 }
 
-export function runMutants(mutants: readonly Mutant[], opts: MutateOptions = {}): MutantOutcome[] {
+export async function runMutants(mutants: readonly Mutant[], opts: MutateOptions = {}): Promise<MutantOutcome[]> {
   const out: MutantOutcome[] = [];
   for (const mu of mutants) {
-    const o = runMutant(mu, opts.maxStates ?? 200_000);
+    const o = await runMutant(mu, opts.maxStates ?? 200_000, opts.shouldStop);
+    if (opts.shouldStop?.()) break; // cut short: its verdict is not known
     out.push(o);
     opts.onMutant?.(o, out.length, mutants.length);
   }
   return out;
 }
 
-function runMutant(mu: Mutant, maxStates: number): MutantOutcome {
+async function runMutant(mu: Mutant, maxStates: number, shouldStop?: () => boolean): Promise<MutantOutcome> {
   const t0 = performance.now();
   const base = { id: mu.id, op: mu.op, subsystem: mu.subsystem, operator: mu.operator, where: mu.where };
   let bounded = false;
   try {
     for (const sc of mu.scenarios) {
-      const r = runJob({ scenario: sc, variants: [mu.variant] }, { maxStates, minimize: false, shortenBudget: 0, checkpoint: false });
+      const r = await runJobAsync({ scenario: sc, variants: [mu.variant] }, { maxStates, minimize: false, shortenBudget: 0, checkpoint: false, ...(shouldStop ? { shouldStop } : {}) });
       if (r.violation) {
         return { ...base, verdict: 'killed', killedBy: { scenario: sc.name, invariant: r.violation.invariant, message: r.violation.message, states: r.stats.states }, ms: performance.now() - t0 };
       }

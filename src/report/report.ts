@@ -7,7 +7,8 @@ export interface Report {
   startedAt: string;
   options: Record<string, unknown>;
   jobs: ReportJob[];
-  totals: { jobs: number; violations: number; states: number; transitions: number; ms: number; statesPerSec: number };
+  /** peakRssMB: the process's peak resident memory when the report was written (measured, for --max-memory) */
+  totals: { jobs: number; violations: number; states: number; transitions: number; ms: number; statesPerSec: number; peakRssMB?: number };
 }
 
 export interface ReportJob extends Omit<JobRecord, 'counterexample'> {

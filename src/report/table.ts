@@ -14,10 +14,17 @@ export function summaryRows(jobs: readonly ReportJob[]): string[][] {
   const rows = jobs.map((j) => {
     const r = [j.scenario, j.variants.join('+') || 'default', verdictText(j), String(j.stats.states), String(j.stats.transitions),
       String(j.stats.maxDepth), String(j.stats.ms), String(j.stats.statesPerSec)];
-    if (showExpect) r.push(j.asExpected === undefined ? '' : j.asExpected ? `yes (${j.expect})` : `NO (wanted ${j.expect})`);
+    if (showExpect) r.push(expectedText(j));
     return r;
   });
   return [head, ...rows];
+}
+
+/** Met, not met, or undecided: a bound stopped the search before it found the violation it expected or proved clean. */
+function expectedText(j: ReportJob): string {
+  if (j.asExpected === undefined) return '';
+  if (j.asExpected) return `yes (${j.expect})`;
+  return j.verdict === 'bounded' && !j.violation ? `undecided (wanted ${j.expect})` : `NO (wanted ${j.expect})`;
 }
 
 export function textTable(rows: string[][]): string {
