@@ -1,16 +1,18 @@
-// Sharding: N shards of the full search together visit exactly the states of the single run (compared as
-// fingerprint sets), each shard alone visits fewer; a faulty variant is caught by some shard; the merge
-// command combines shard reports (violation if any, clean only if every shard is present and clean).
+// Swarm shards of one job: each unbounded shard visits exactly the single run's states, in its own order;
+// bounded shards together cover more than one alone and merge counts the exact union from their fingerprint
+// files; a faulty variant is caught by some shard; merge: violation if any, clean if some shard completed,
+// else bounded and labelled as not a proof; missing shards and corrupt files are usage errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { buildModel } from '../src/model/model';
 import { exploreDfs } from '../src/explorer/dfs';
-import { exploreShard, parseShard } from '../src/explorer/shard';
-import { FingerprintTable, fingerprintKey } from '../src/explorer/fptable';
+import { parseShard } from '../src/explorer/shard';
+import { readFingerprints, swarmSeed, unionSize, writeFingerprints } from '../src/explorer/swarm';
+import { fingerprintKey } from '../src/explorer/fptable';
 import { runJob } from '../src/explorer/job';
 import { stressScenarios } from '../src/model/scenarios/stress';
 import { findScenario } from '../src/model/scenarios';
@@ -27,25 +29,45 @@ function single(m: ReturnType<typeof buildModel>): Set<string> {
 }
 
 for (const [name, sc] of [['stress-independent-domains-2', stressScenarios[0]], ['free-racing-attach-detach', findScenario('free-racing-attach-detach')]] as const) {
-  test(`${name}: the union of N shards is the single run's state set`, () => {
+  test(`${name}: each unbounded swarm shard visits exactly the single run's states, in its own order`, () => {
     const m = buildModel(sc, []);
     const want = single(m);
-    for (const N of [2, 3, 5]) {
-      const union = new Set<string>();
-      for (let i = 1; i <= N; i++) {
-        const mine = new Set<string>();
-        const r = exploreShard(m, { index: i, count: N }, { visited: new FingerprintTable(), onState: (s) => { mine.add(fingerprintKey(s)); union.add(fingerprintKey(s)); } });
-        assert.equal(r.verdict, 'clean');
-        assert.equal(r.shard.index, i);
-        assert.equal(r.stats.states, mine.size, 'a shard reports the states it checked');
-        if (r.shard.frontier >= N) assert.ok(mine.size < want.size, `shard ${i}/${N} alone covers less (${mine.size} < ${want.size})`);
-        for (const k of mine) assert.ok(want.has(k), 'a shard visits only reachable states');
-      }
-      assert.equal(union.size, want.size, `${N} shards`);
-      if (name.startsWith('stress')) assert.ok(exploreShard(m, { index: 1, count: N }, { visited: new FingerprintTable() }).shard.frontier >= N, 'the split is not trivial');
+    const firsts: string[] = [];
+    for (const index of [1, 2, 3]) {
+      const seen = new Set<string>(), order: string[] = [];
+      const r = exploreDfs(m, { orderSeed: swarmSeed({ index, count: 3 }), onState: (s) => { seen.add(fingerprintKey(s)); order.push(fingerprintKey(s)); } });
+      assert.equal(r.verdict, 'clean');
+      assert.deepEqual([...seen].sort(), [...want].sort());
+      firsts.push(order.slice(0, 50).join(','));
     }
+    assert.equal(new Set(firsts).size, 3, 'the three shards take different orders');
   });
 }
+
+test('bounded swarm shards cover more together than one alone; merge counts the exact union', () => {
+  const sc = stressScenarios[0];
+  const B = 1500;
+  const sets = [1, 2, 3].map((index) => {
+    const r = runJob({ scenario: sc, variants: [] }, { reduction: false, maxStates: B, shard: { index, count: 3 } });
+    assert.equal(r.verdict, 'bounded');
+    assert.equal(r.shard!.seed, swarmSeed({ index, count: 3 }));
+    assert.equal(r.fingerprints!.length / 2, B);
+    return r.fingerprints!;
+  });
+  const u = unionSize(sets);
+  const exact = new Set(sets.flatMap((f) => Array.from({ length: f.length / 2 }, (_, i) => `${f[2 * i]}:${f[2 * i + 1]}`)));
+  assert.equal(u, exact.size);
+  assert.ok(u > B * 1.5, `union ${u} of three shards of ${B}`);
+});
+
+test('a fingerprint file round-trips; a corrupt one is a one-line usage error', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fp-'));
+  const pairs = new Uint32Array([1, 2, 3, 0xffffffff, 5, 6]);
+  writeFingerprints(join(dir, 'a.fp'), pairs);
+  assert.deepEqual(readFingerprints(join(dir, 'a.fp')), pairs);
+  writeFileSync(join(dir, 'b.fp'), 'junk');
+  assert.throws(() => readFingerprints(join(dir, 'b.fp')), /not a fingerprint file/);
+});
 
 test('a faulty variant is caught by at least one shard, with a schedule from the initial state', () => {
   const sc = findScenario('free-racing-attach-detach');
@@ -72,6 +94,21 @@ test('CLI: shards, merge, missing shards, bad flags', () => {
   const m = run('merge', ...files, '--out', join(dir, 'merged'));
   assert.equal(m.status, 0, m.stderr + m.stdout);
   assert.match(m.stdout, /free-racing-attach-detach.*clean/);
+  const merged = JSON.parse(readFileSync(join(dir, 'merged', 'merge.json'), 'utf8'));
+  assert.equal(merged.jobs[0].stats.states, 1037, 'the union, not the sum');
+  assert.deepEqual(merged.jobs[0].swarm, { shards: 3, complete: [1, 2, 3], statesSummed: 3 * 1037, statesUnion: 1037 });
+  // bounded shards: coverage, not a proof (exit 4)
+  const bfiles = [1, 2, 3].map((i) => {
+    const r = run('explore', 'free-racing-attach-detach', '--no-reduction', '--shard', `${i}/3`, '--max-states', '300', '-o', join(dir, `b${i}`), '-q');
+    assert.equal(r.status, 4, r.stderr);
+    return join(dir, `b${i}`, 'explore.json');
+  });
+  const bm = run('merge', ...bfiles, '--out', join(dir, 'bmerged'));
+  assert.equal(bm.status, 4, bm.stderr + bm.stdout);
+  const bj = JSON.parse(readFileSync(join(dir, 'bmerged', 'merge.json'), 'utf8')).jobs[0];
+  assert.equal(bj.verdict, 'bounded');
+  assert.match(bj.bound, /^swarm of 3, no shard complete: \d+ distinct states covered, not a proof$/);
+  assert.ok(bj.stats.states > 300 && bj.stats.states <= 900, `${bj.stats.states} states covered`);
   const missing = run('merge', files[0], files[2], '--out', join(dir, 'merged'));
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /missing shard\(s\) 2\/3/);

@@ -20,6 +20,7 @@ import { readCheckpoint, writeCheckpoint, type Checkpoint } from '../explorer/ch
 import { UsageError } from '../model/variants';
 import { mkdirSync } from 'node:fs';
 import { parseShard, type ShardSpec } from '../explorer/shard';
+import { writeFingerprints } from '../explorer/swarm';
 import { defaultWorkers } from '../explorer/parallel/search';
 import { jobKey, partitionJobs, type JobPartition } from '../explorer/partition';
 
@@ -117,6 +118,14 @@ function checkpointFile(f: ExploreFlags, r: JobResult): string {
   return join(f.out, 'checkpoints', `${r.scenario}--${r.variants.join('+') || 'default'}.ckpt.json`.replace(/[^a-zA-Z0-9.+_-]/g, '_'));
 }
 
+/** Writes a swarm shard's visited fingerprints beside the report; the path returned is relative to the report. */
+function saveFingerprints(out: string, r: JobResult): string {
+  const rel = join('fingerprints', `${r.scenario}--${r.variants.join('+') || 'default'}.shard-${r.shard!.index}-of-${r.shard!.count}.fp`.replace(/[^a-zA-Z0-9.+_/-]/g, '_'));
+  mkdirSync(join(out, 'fingerprints'), { recursive: true });
+  writeFingerprints(join(out, rel), r.fingerprints!);
+  return rel;
+}
+
 /** The worker count: --workers, else the core count where the job can use workers (the full search), else 1. */
 function workersFor(f: ExploreFlags, opts: JobOptions): number {
   if (f.workers !== undefined) {
@@ -160,6 +169,7 @@ async function runAll(jobs: JobSpec[], f: ExploreFlags, command: string, name: s
     const r = await runJobAsync(job, opts);
     if (opts.onProgress) process.stderr.write('\r\x1b[K');
     results.push(r);
+    if (r.fingerprints && r.shard) r.shard.fingerprintsFile = saveFingerprints(f.out, r);
     if (r.checkpoint) {
       const file = checkpointFile(f, r);
       writeCheckpoint(file, r.checkpoint);
@@ -213,7 +223,7 @@ function common(cmd: Command): Command {
     .option('--no-deadlock', 'do not report deadlocks')
     .option('-o, --out <dir>', 'where to write the report and counterexamples', 'reports')
     .option('-q, --quiet', 'print only the summary table')
-    .option('--shard <i/N>', 'with many jobs: run every N-th job (scenario × variants) from the i-th; with one job: explore shard i of N of its full search (--no-reduction); combine the reports with `iommu-check merge`', shardSpec)
+    .option('--shard <i/N>', 'with many jobs: run every N-th job (scenario × variants) from the i-th; with one job: shard i of a swarm of N differently ordered full searches (--no-reduction; bound each with --time or --max-states); combine the reports with `iommu-check merge`', shardSpec)
     .option('--workers <n>', 'worker threads for the full search (--no-reduction); default: the core count', positiveInt)
     .option('--resume <checkpoint.json>', 'continue a full search (--no-reduction) stopped by Ctrl-C or a bound, from the checkpoint it wrote');
 }

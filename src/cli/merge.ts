@@ -1,14 +1,15 @@
-// Owns `iommu-check merge`: combine the JSON reports of the shards of a split search (`explore --shard i/N`)
-// into one report. Per job (scenario + variants): a violation if any shard found one (the lowest shard's is
-// shown), clean only if every shard 1..N is present and clean, else clean up to bound; a missing shard is an
-// error naming it (exit 2). Reports of a job partition (`explore|verify --shard i/N` over many jobs, see
+// Owns `iommu-check merge`: combine the JSON reports of shards into one report. Swarm shards of one job
+// (`explore --shard i/N`, swarm.ts): a violation if any shard found one (the lowest shard's is shown), clean if
+// some shard explored the whole state space, else clean up to bound, labelled as coverage, not a proof; states
+// are the exact union of the shards' fingerprint files; a missing shard is an error naming it (exit 2). Reports of a job partition (`explore|verify --shard i/N` over many jobs, see
 // explorer/partition.ts) are combined by checking that shards 1..N of the same job list are all present, once,
 // and that together they ran each job exactly once; their jobs are put back in the run's order (states are then
 // not double-counted: each job ran on one shard). Exit 1 when a merged job has a violation (for verify: when a
 // job did not meet its expectation), else 0.
 import { Command } from 'commander';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { readFingerprints, unionSize } from '../explorer/swarm';
 import { UsageError } from '../model/variants';
 import { exitCodeOf } from './exitcodes';
 import type { Report, ReportJob } from '../report/report';
@@ -70,7 +71,8 @@ export function mergePartitions(reports: { file: string; report: Report }[]): Re
   };
 }
 
-/** Merges the shard jobs of several reports; throws a UsageError naming missing or inconsistent shards. */
+/** Merges the swarm shards of several reports (one group per job); throws a UsageError naming missing or
+ * inconsistent shards. States are the exact union of the shards' fingerprint files when all are there. */
 export function mergeReports(reports: { file: string; report: Report }[]): Report {
   const groups = new Map<string, { job: ReportJob; file: string }[]>();
   for (const { file, report } of reports) {
@@ -80,50 +82,11 @@ export function mergeReports(reports: { file: string; report: Report }[]): Repor
       (groups.get(key) ?? groups.set(key, []).get(key)!).push({ job, file });
     }
   }
-  const jobs: ReportJob[] = [];
-  for (const [key, list] of groups) {
-    const N = list[0].job.shard!.count;
-    if (list.some((x) => x.job.shard!.count !== N)) throw new UsageError(`merge: ${key}: shards of different splits (${[...new Set(list.map((x) => x.job.shard!.count))].join(' and ')} shards)`);
-    const byIndex = new Map<number, ReportJob>();
-    for (const { job, file } of list) {
-      if (byIndex.has(job.shard!.index)) throw new UsageError(`merge: ${key}: shard ${job.shard!.index}/${N} given twice (again in '${file}')`);
-      byIndex.set(job.shard!.index, job);
-    }
-    const shards = [...byIndex.keys()].sort((a, b) => a - b).map((i) => byIndex.get(i)!);
-    const violating = shards.find((j) => j.violation);
-    const missing = [];
-    for (let i = 1; i <= N; i++) if (!byIndex.has(i)) missing.push(`${i}/${N}`);
-    if (missing.length && !violating) throw new UsageError(`merge: ${key}: missing shard(s) ${missing.join(', ')}`);
-    const bounded = shards.filter((j) => j.verdict !== 'clean' && !j.violation);
-    const sum = (f: (j: ReportJob) => number) => shards.reduce((a, j) => a + f(j), 0);
-    const ms = Math.max(...shards.map((j) => j.stats.ms));
-    const states = sum((j) => j.stats.states);
-    const base = violating ?? shards[0];
-    const merged: ReportJob = {
-      ...base,
-      verdict: violating ? 'violation' : bounded.length ? 'bounded' : 'clean',
-      ...(!violating && bounded.length ? { bound: bounded.map((j) => `shard ${j.shard!.index}/${N}: ${j.bound}`).join('; ') } : {}),
-      shard: { index: 0, count: N, level: base.shard!.level, frontier: base.shard!.frontier, roots: sum((j) => j.shard!.roots), top: base.shard!.top },
-      stats: {
-        states, transitions: sum((j) => j.stats.transitions), maxDepth: Math.max(...shards.map((j) => j.stats.maxDepth)),
-        ms, statesPerSec: Math.round((states / Math.max(ms, 1)) * 1000), visitedBytes: Math.max(...shards.map((j) => j.stats.visitedBytes)),
-        omission: Math.max(...shards.map((j) => j.stats.omission)),
-      },
-    };
-    if (!violating) delete merged.bound;
-    if (!violating && bounded.length) merged.bound = bounded.map((j) => `shard ${j.shard!.index}/${N}: ${j.bound}`).join('; ');
-    if (!violating) {
-      delete merged.violation;
-      delete merged.schedule;
-      delete merged.counterexampleFile;
-    }
-    if (merged.expect) merged.asExpected = merged.expect === 'clean' ? merged.verdict === 'clean' : merged.violation?.invariant === merged.expect;
-    jobs.push(merged);
-  }
+  const jobs = [...groups].map(([key, list]) => mergeSwarm(key, list));
   const states = jobs.reduce((a, j) => a + j.stats.states, 0);
   const ms = jobs.reduce((a, j) => a + j.stats.ms, 0);
   return {
-    tool: 'iommu-check', command: `merge ${reports.map((r) => r.file).join(' ')}`, startedAt: new Date().toISOString(), options: {}, jobs,
+    tool: 'iommu-check', command: `merge ${reports.map((r) => r.file).join(' ')}`, startedAt: new Date().toISOString(), options: { merged: 'swarm' }, jobs,
     totals: {
       jobs: jobs.length, violations: jobs.filter((j) => j.violation).length, states,
       transitions: jobs.reduce((a, j) => a + j.stats.transitions, 0), ms, statesPerSec: Math.round((states / Math.max(ms, 1)) * 1000),
@@ -131,9 +94,63 @@ export function mergeReports(reports: { file: string; report: Report }[]): Repor
   };
 }
 
+/**
+ * One job's swarm: a violation if any shard found one (the lowest shard's), clean if some shard explored the
+ * whole state space (a proof alone), else clean up to bound, labelled as coverage, not a proof.
+ */
+function mergeSwarm(key: string, list: { job: ReportJob; file: string }[]): ReportJob {
+  const N = list[0].job.shard!.count;
+  if (list.some((x) => x.job.shard!.count !== N)) throw new UsageError(`merge: ${key}: shards of different swarms (${[...new Set(list.map((x) => x.job.shard!.count))].join(' and ')} shards)`);
+  const byIndex = new Map<number, { job: ReportJob; file: string }>();
+  for (const x of list) {
+    if (byIndex.has(x.job.shard!.index)) throw new UsageError(`merge: ${key}: shard ${x.job.shard!.index}/${N} given twice (again in '${x.file}')`);
+    byIndex.set(x.job.shard!.index, x);
+  }
+  const shards = [...byIndex.keys()].sort((a, b) => a - b).map((i) => byIndex.get(i)!);
+  const violating = shards.find((x) => x.job.violation)?.job;
+  const missing = [];
+  for (let i = 1; i <= N; i++) if (!byIndex.has(i)) missing.push(`${i}/${N}`);
+  if (missing.length && !violating) throw new UsageError(`merge: ${key}: missing shard(s) ${missing.join(', ')}`);
+  const complete = shards.filter((x) => x.job.verdict === 'clean').map((x) => x.job.shard!.index);
+  const summed = shards.reduce((a, x) => a + x.job.stats.states, 0);
+  const files = shards.map((x) => x.job.shard!.fingerprintsFile && join(dirname(x.file), x.job.shard!.fingerprintsFile));
+  const union = files.every((f) => f && existsSync(f)) ? unionSize(files.map((f) => readFingerprints(f!))) : undefined;
+  const states = union ?? summed;
+  const ms = Math.max(...shards.map((x) => x.job.stats.ms));
+  const { shard: _s, ...base } = violating ?? shards[0].job;
+  const merged: ReportJob = {
+    ...base,
+    verdict: violating ? 'violation' : complete.length ? 'clean' : 'bounded',
+    swarm: { shards: N, complete, statesSummed: summed, ...(union !== undefined ? { statesUnion: union } : {}) },
+    stats: {
+      states, transitions: shards.reduce((a, x) => a + x.job.stats.transitions, 0), maxDepth: Math.max(...shards.map((x) => x.job.stats.maxDepth)),
+      ms, statesPerSec: Math.round((states / Math.max(ms, 1)) * 1000), visitedBytes: Math.max(...shards.map((x) => x.job.stats.visitedBytes)),
+      omission: Math.max(...shards.map((x) => x.job.stats.omission)),
+    },
+  };
+  delete merged.bound;
+  if (!violating && !complete.length) {
+    merged.bound = `swarm of ${N}, no shard complete: ${union !== undefined ? `${union} distinct states covered` : `${summed} states summed over shards (a fingerprint file is missing)`}, not a proof`;
+  }
+  if (!violating) {
+    delete merged.violation;
+    delete merged.schedule;
+    delete merged.counterexampleFile;
+  }
+  if (merged.expect) merged.asExpected = merged.expect === 'clean' ? merged.verdict === 'clean' : merged.violation?.invariant === merged.expect;
+  return merged;
+}
+
+function swarmLine(j: ReportJob): string {
+  const w = j.swarm;
+  if (!w) return `${j.scenario}: not a swarm`;
+  const proof = w.complete.length ? `shard(s) ${w.complete.join(', ')} complete: a proof` : 'no shard complete: not a proof';
+  return `${j.scenario}: ${w.statesUnion ?? '?'} distinct of ${w.statesSummed} summed, ${proof}`;
+}
+
 export function mergeCommand(): Command {
   return new Command('merge')
-    .description('combine the JSON reports of `explore --shard i/N` runs into one report (states are summed over shards)')
+    .description('combine the JSON reports of `explore|verify --shard i/N` runs into one report (a job partition, or the swarm of one job: states are the exact union)')
     .argument('<report.json...>', 'explore.json files of the shards')
     .option('-o, --out <dir>', 'where to write merge.json and merge.md', 'reports')
     .action((files: string[], f: { out: string }) => {
@@ -151,7 +168,7 @@ export function mergeCommand(): Command {
       console.log(textTable(summaryRows(report.jobs)));
       console.log(partitioned
         ? `\nmerged ${files.length} shard(s) of a job partition: ${report.totals.jobs} job(s), each run once, ${report.totals.violations} violation(s), ${report.totals.states} states`
-        : `\nmerged ${files.length} report(s): ${report.totals.jobs} job(s), ${report.totals.violations} violation(s); states are summed over shards (a state may be visited by several)`);
+        : `\nmerged ${files.length} swarm shard report(s): ${report.totals.jobs} job(s), ${report.totals.violations} violation(s), ${report.totals.states} distinct states covered (${report.jobs.map(swarmLine).join('; ')})`);
       console.log(`report: ${md} and ${json}`);
       const verify = report.options.merged === 'verify';
       const undecided = (j: ReportJob) => j.verdict === 'bounded' && !j.violation; // stopped by a bound: exit 4, not 1

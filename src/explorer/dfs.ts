@@ -13,6 +13,7 @@ import { H, fingerprint, hash2, rememberHash } from './hash';
 import type { StepGraph } from './stepgraph';
 import { Limits, SLICE } from './limits';
 import { toEnd, type Sliced } from './slices';
+import { shufflePairs } from './swarm';
 import { statsOf, type ExploreOptions, type ExploreResult, type Schedule } from './result';
 
 /** A state the search starts from, with the schedule that reaches it from the initial state. */
@@ -52,6 +53,8 @@ export interface DfsOptions extends ExploreOptions {
   onOpenEdge?: (from: Int32Array, to: Int32Array, actor: number) => void;
   /** parallel workers checking livelocks: every transition is noted in it */
   stepGraph?: StepGraph;
+  /** a swarm shard: explore each state's successors in the order this seed draws (swarm.ts); 0 = the model's */
+  orderSeed?: number;
 }
 
 export interface DfsResult extends ExploreResult {
@@ -127,6 +130,7 @@ export function* dfsSearch(m: Model, opts: DfsOptions = {}): Sliced<DfsResult> {
     return k;
   };
   const onState = opts.onState;
+  const orderSeed = opts.orderSeed ?? 0;
   const check = (s: Int32Array, depth: number): Violation | null => {
     if (onState) onState(s);
     if (!collect) return m.check(s);
@@ -217,6 +221,7 @@ export function* dfsSearch(m: Model, opts: DfsOptions = {}): Sliced<DfsResult> {
       }
       list.length = w;
     }
+    if (orderSeed !== 0 && list.length > 2) shufflePairs(list, key, orderSeed);
     next[depth] = 0;
     const dl = list.length === 0 && checkDeadlock ? deadlockOf(s) : null;
     if (depth > deepest) deepest = depth;

@@ -9,7 +9,7 @@ import { dporSearch } from './dpor';
 import { BitstateSet } from './bitstate';
 import { minimize } from './minimize';
 import type { ExploreOptions } from './result';
-import type { JobRecord, ExploreResult } from '../result/format';
+import type { JobRecord, ExploreResult, ShardInfo } from '../result/format';
 export { metExpectation } from '../result/format';
 import { replaySchedule } from './trace';
 import { makeCounterexample, type Counterexample } from './counterexample';
@@ -17,7 +17,8 @@ import { FingerprintTable } from './fptable';
 import { makeCheckpoint, restoreTable, shapeOf, type Checkpoint } from './checkpoint';
 import { UsageError } from '../model/variants';
 import type { DfsResult } from './dfs';
-import { shardSearch, type ShardSpec } from './shard';
+import type { ShardSpec } from './shard';
+import { swarmSeed } from './swarm';
 import { exploreParallel } from './parallel/search';
 
 export interface JobSpec {
@@ -53,6 +54,8 @@ export interface JobOptions extends ExploreOptions {
 export interface JobResult extends JobRecord {
   /** a stop bound ended the full search: where to continue from (not part of the report) */
   checkpoint?: Checkpoint;
+  /** a swarm shard: the fingerprints it visited, as (a, b) pairs (written beside the report, not in it) */
+  fingerprints?: Uint32Array;
 }
 
 /** Jobs that end within this many states are explored in the calling thread only. */
@@ -104,7 +107,8 @@ export function runJob(job: JobSpec, opts: JobOptions = {}): JobResult {
 export function* jobSearch(job: JobSpec, opts: JobOptions = {}): Sliced<JobResult> {
   if (opts.invariants === undefined && job.invariants) opts = { ...opts, invariants: job.invariants };
   const m = buildModel(job.scenario, job.variants, opts.invariants);
-  let r: DfsResult & { checkpoint?: Checkpoint };
+  let r: DfsResult & { checkpoint?: Checkpoint; shard?: ShardInfo };
+  let fingerprints: Uint32Array | undefined;
   if (fullSearch(opts) && !opts.visited) {
     const { resume: _r, checkpoint: _c, ...dfsOpts } = opts;
     const shape = shapeOf(opts);
@@ -112,9 +116,13 @@ export function* jobSearch(job: JobSpec, opts: JobOptions = {}): Sliced<JobResul
     const table = opts.resume ? restoreTable(opts.resume, m, shape) : new FingerprintTable();
     const o = { ...dfsOpts, visited: table, ...(opts.resume ? { resume: opts.resume.snapshot } : {}) };
     if (opts.shard && (opts.maxDepth !== undefined || opts.maxPreemptions !== undefined || opts.maxOpsPerThread !== undefined || opts.collectAll)) {
-      throw new UsageError('--shard splits the unbounded full search: it does not combine with --max-depth, --max-preemptions or --max-ops');
+      throw new UsageError('--shard of one job runs a swarm of full searches: it does not combine with --max-depth, --max-preemptions or --max-ops');
     }
-    r = opts.shard ? yield* shardSearch(m, opts.shard, o) : yield* dfsSearch(m, o);
+    r = yield* dfsSearch(m, opts.shard ? { ...o, orderSeed: swarmSeed(opts.shard) } : o);
+    if (opts.shard) {
+      r.shard = { index: opts.shard.index, count: opts.shard.count, seed: swarmSeed(opts.shard) };
+      fingerprints = table.fingerprints();
+    }
     if (r.snapshot && opts.checkpoint !== false) {
       r.checkpoint = makeCheckpoint(m, job, opts.invariants, shape, table, r.snapshot, r.bound ?? 'stop');
     }
@@ -130,6 +138,7 @@ export function* jobSearch(job: JobSpec, opts: JobOptions = {}): Sliced<JobResul
   const { checkpoint, ...rest } = r;
   const out: JobResult = { scenario: job.scenario.name, variants: job.variants, ...(job.expect ? { expect: job.expect } : {}), ...rest };
   if (checkpoint) Object.defineProperty(out, 'checkpoint', { value: checkpoint, enumerable: false }); // not in the report JSON
+  if (fingerprints) Object.defineProperty(out, 'fingerprints', { value: fingerprints, enumerable: false });
   if (!r.violation || !r.schedule) return out;
   let foundBy = opts.strategy === 'bfs' ? 'explore/bfs (shortest)' : reductionApplies(opts) ? 'explore/dfs+dpor' : 'explore/dfs';
   const budget = opts.shortenBudget ?? 200_000;

@@ -1,15 +1,10 @@
-// Owns the split of the full search into shards (`--shard i/N`) and the top region the parallel workers
-// share. Every shard first explores the same top region breadth-first: levels 0..k-1 of the state graph,
-// where k is the first level with at least `minRoots` states (the frontier). The frontier states are the
-// roots of the depth-first searches; root j belongs to shard (j mod N) + 1. Each shard checks every top
-// state, counts top and frontier states as visited, and searches from its own roots: a state at distance
-// >= k lies below some frontier state on a shortest path whose later states are deeper than the frontier,
-// so the shard owning that root reaches it, and the N shards together visit every reachable state.
+// Owns the `--shard i/N` spec and the top region the parallel workers share: levels 0..k-1 of the state graph
+// explored breadth-first, where k is the first level with at least `minRoots` states (the frontier), whose
+// states are the roots the workers' depth-first searches claim. (A shard of one job is a swarm: swarm.ts.)
 import type { Model, Violation } from '../model/model';
 import { deadlockIn } from './deadlock';
-import { toEnd, type Sliced } from './slices';
-import { dfsSearch, type DfsOptions, type DfsResult, type DfsRoot } from './dfs';
-import { FingerprintTable, fingerprintKey } from './fptable';
+import type { DfsRoot } from './dfs';
+import { fingerprintKey } from './fptable';
 import { fingerprint } from './hash';
 import { StepGraph } from './stepgraph';
 import type { Schedule } from './result';
@@ -164,43 +159,4 @@ export function checkTop(m: Model, region: TopRegion, deadlock: boolean): { viol
     if (d) return { violation: d, schedule: r.schedule };
   }
   return null;
-}
-
-export interface ShardInfo {
-  index: number;
-  count: number;
-  /** the level of the frontier, the frontier size, and the roots this shard owns */
-  level: number;
-  frontier: number;
-  roots: number;
-  top: number;
-}
-
-/** One shard of the full search (or the whole search, as shard 1/1, with the top region split off). */
-export function exploreShard(m: Model, shard: ShardSpec, opts: DfsOptions & { visited: FingerprintTable }, region = topRegion(m, 16 * shard.count)): DfsResult & { shard: ShardInfo } {
-  return toEnd(shardSearch(m, shard, opts, region));
-}
-
-/** One shard of the full search, yielding at the end of each time slice (slices.ts). */
-export function* shardSearch(m: Model, shard: ShardSpec, opts: DfsOptions & { visited: FingerprintTable }, region = topRegion(m, 16 * shard.count)): Sliced<DfsResult & { shard: ShardInfo }> {
-  const t0 = performance.now();
-  const table = opts.visited;
-  for (const r of region.top) table.add(r.state);
-  for (const r of region.frontier) table.add(r.state);
-  const roots = region.frontier.filter((_, j) => j % shard.count === shard.index - 1);
-  const info: ShardInfo = { index: shard.index, count: shard.count, level: region.level, frontier: region.frontier.length, roots: roots.length, top: region.top.length };
-  if (!opts.resume) {
-    const bad = checkTop(m, region, opts.deadlock !== false);
-    if (opts.onState) for (const r of region.top) opts.onState(r.state);
-    if (bad) {
-      const ms = performance.now() - t0;
-      return { verdict: 'violation', ...bad, shard: info, stats: { states: region.top.length, transitions: 0, maxDepth: region.level, ms: Math.round(ms), statesPerSec: 0, visitedBytes: table.bytes, omission: 0 } };
-    }
-  }
-  const r = yield* dfsSearch(m, { ...opts, roots });
-  // states of other shards' roots are in the table but were not explored here
-  const notMine = region.frontier.length - roots.length;
-  r.stats.states -= notMine;
-  r.stats.statesPerSec = Math.round((r.stats.states / Math.max(r.stats.ms, 1)) * 1000);
-  return { ...r, shard: info };
 }

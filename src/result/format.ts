@@ -4,7 +4,6 @@
 import type { Violation } from '../model/model';
 import type { ScenarioSpec } from '../model/scenario';
 import type { ModuleRef } from '../model/origin';
-import type { ShardInfo } from '../explorer/shard';
 import type { ParallelInfo } from '../explorer/parallel/search';
 
 export type { Violation };
@@ -107,6 +106,28 @@ export interface Counterexample {
   modules?: ModuleRef[];
 }
 
+/** A swarm shard (`--shard i/N` of one job): its index and order seed, and where its visited fingerprints are. */
+export interface ShardInfo {
+  /** 1-based */
+  index: number;
+  count: number;
+  /** the successor-order seed (0: the model's order) */
+  seed: number;
+  /** the shard's visited fingerprints, relative to the report's folder (merge counts the union) */
+  fingerprintsFile?: string;
+}
+
+/** The merge of a swarm's shards: how many, which completed (each a proof alone), and the states covered. */
+export interface SwarmCoverage {
+  shards: number;
+  /** indexes of the shards that explored the whole state space */
+  complete: number[];
+  /** distinct states over all shards (from their fingerprint files; absent when a file was missing) */
+  statesUnion?: number;
+  /** the shards' states added up (states met by several shards counted again) */
+  statesSummed: number;
+}
+
 /** What one job (a scenario under a set of variants) produced, as saved and reported. */
 export interface JobRecord extends ExploreResult {
   scenario: string;
@@ -116,8 +137,10 @@ export interface JobRecord extends ExploreResult {
   counterexample?: Counterexample;
   /** the counterexample with threads, operations and steps removed while it still fails (when any could be) */
   minimized?: Counterexample;
-  /** a sharded run: which shard, and how the search was split */
+  /** a swarm shard: which shard, its order seed, its fingerprint file */
   shard?: ShardInfo;
+  /** merged swarm shards: the coverage they reached together */
+  swarm?: SwarmCoverage;
   /** a parallel run: workers, work units, and whether the sequential search decided the job */
   parallel?: ParallelInfo;
 }
