@@ -67,11 +67,46 @@ test('a corrupt or mismatched checkpoint is refused with a usage error', () => {
   assert.throws(() => runJob({ scenario: sc, variants: [] }, { reduction: false, maxDepth: 40, resume: c }), /search options/);
   const other = findScenario('free-racing-attach-detach');
   assert.throws(() => runJob({ scenario: other, variants: [] }, { reduction: false, resume: c }), /different model/);
-  assert.throws(() => runJob({ scenario: sc, variants: [] }, { resume: c }), /full search only/);
+  assert.throws(() => runJob({ scenario: sc, variants: [] }, { resume: c }), /as the checkpoint says/);
 });
 
-test('the reduced search returns no checkpoint', () => {
-  const a = runJob({ scenario: sc, variants: [] }, { maxStates: 100 });
+for (const name of ['free-racing-attach-detach', 'device-rebound-racing-unbind']) {
+  test(`${name}: the reduced search stopped three times and resumed through files ends as an uninterrupted one`, () => {
+    const job = { scenario: findScenario(name), variants: [] };
+    const whole = runJob(job);
+    assert.equal(whole.verdict, 'clean');
+    let r = runJob(job, { maxStates: 100 });
+    for (const [k, more] of [[1, 200], [2, 400]] as const) {
+      assert.equal(r.verdict, 'bounded');
+      const c = viaFile(r, `${name}-r${k}.json`);
+      assert.equal(c.search, 'reduced');
+      r = runJob(job, { maxStates: r.stats.states + more, resume: c });
+    }
+    r = runJob(job, { resume: viaFile(r, `${name}-r3.json`) });
+    assert.equal(r.verdict, 'clean');
+    assert.equal(r.stats.states, whole.stats.states);
+    assert.equal(r.stats.transitions, whole.stats.transitions);
+  });
+}
+
+test('a resumed reduced faulty run finds the violation, with the schedule, of the uninterrupted run', () => {
+  const job = { scenario: findScenario('free-racing-attach-detach'), variants: ['free-ignores-attach-count'] };
+  const o = { minimize: false, shortenBudget: 0 };
+  const whole = runJob(job, o);
+  assert.equal(whole.verdict, 'violation');
+  const a = runJob(job, { ...o, maxStates: 20 });
   assert.equal(a.verdict, 'bounded');
-  assert.equal(a.checkpoint, undefined);
+  const r = runJob(job, { ...o, resume: viaFile(a, 'rf.json') });
+  assert.equal(r.violation?.invariant, whole.violation?.invariant);
+  assert.deepEqual(r.schedule, whole.schedule);
+  assert.equal(r.stats.states, whole.stats.states);
+});
+
+test('a reduced checkpoint is refused by the full search, and an edited one as corrupt', () => {
+  const a = runJob({ scenario: sc, variants: [] }, { maxStates: 100 });
+  const c = viaFile(a, 'rc.json');
+  assert.throws(() => runJob({ scenario: sc, variants: [] }, { reduction: false, resume: c }), /continues the reduced search/);
+  const text = readFileSync(join(dir, 'rc.json'), 'utf8');
+  writeFileSync(join(dir, 'rc-edited.json'), text.replace('"round":', '"round":1'));
+  assert.throws(() => readCheckpoint(join(dir, 'rc-edited.json')), (e: Error) => e instanceof UsageError && /corrupt/.test(e.message));
 });

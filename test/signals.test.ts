@@ -1,6 +1,6 @@
 // Tests stopping on request, on real child processes: SIGINT or SIGTERM stops every search (reduced, full,
-// breadth-first, parallel), mutate and fuzz within a second, with the partial report written; the full search
-// leaves a checkpoint that --resume continues; a second signal ends the process at once (exit 130);
+// breadth-first, parallel), mutate and fuzz promptly (PROMPT_MS), with the partial report written; the full and
+// the reduced search leave a checkpoint that --resume continues; a second signal ends the process at once (exit 130);
 // --max-memory bounds the process's measured resident memory.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -36,6 +36,10 @@ async function interrupt(args: string[], ready: RegExp, signals: NodeJS.Signals[
   return { code, stdout, stderr, msAfterSignal: performance.now() - t };
 }
 
+/** Within a second on an idle machine (measured: 90-200 ms from the signal to the end); the bound leaves room for a
+ * machine busy with the rest of the suite, and still fails a command that ignores the signal (they run for minutes). */
+const PROMPT_MS = 2500;
+
 const report = (out: string, name = 'explore') => JSON.parse(readFileSync(join(out, `${name}.json`), 'utf8'));
 
 for (const [what, flags, sig] of [
@@ -43,23 +47,26 @@ for (const [what, flags, sig] of [
   ['the breadth-first search (--shortest)', ['--shortest'], 'SIGTERM'],
   ['the parallel full search (--workers 2)', ['--no-reduction', '--workers', '2'], 'SIGINT'],
 ] as const) {
-  test(`explore: ${sig} stops ${what} within a second, partial report written, exit 4`, async () => {
+  test(`explore: ${sig} stops ${what} promptly, partial report written, exit 4`, async () => {
     const out = tmp();
     const r = await interrupt(['explore', '-f', big, '--progress', '-o', out, ...flags], /states\/s/, [sig]);
     assert.equal(r.code, 4, r.stdout + r.stderr);
-    assert.ok(r.msAfterSignal < 1000, `stopped ${Math.round(r.msAfterSignal)} ms after ${sig}`);
+    assert.ok(r.msAfterSignal < PROMPT_MS, `stopped ${Math.round(r.msAfterSignal)} ms after ${sig}`);
     const job = report(out).jobs[0];
     assert.equal(job.verdict, 'bounded');
     assert.equal(job.bound, 'interrupted');
     assert.ok(job.stats.states > 0);
+    // the reduced search leaves a checkpoint; the breadth-first and the parallel search say they do not
+    if (flags.length === 0) assert.equal(readdirSync(join(out, 'checkpoints')).length, 1);
+    else assert.match(r.stderr, /no checkpoint: /);
   });
 }
 
-test('explore --no-reduction --workers 1: SIGTERM within a second leaves a checkpoint; --resume continues from it', async () => {
+test('explore --no-reduction --workers 1: SIGTERM promptly leaves a checkpoint; --resume continues from it', async () => {
   const out = tmp();
   const r = await interrupt(['explore', '-f', big, '--no-reduction', '--workers', '1', '--progress', '-o', out], /states\/s/, ['SIGTERM']);
   assert.equal(r.code, 4, r.stdout + r.stderr);
-  assert.ok(r.msAfterSignal < 1000, `stopped ${Math.round(r.msAfterSignal)} ms after SIGTERM`);
+  assert.ok(r.msAfterSignal < PROMPT_MS, `stopped ${Math.round(r.msAfterSignal)} ms after SIGTERM`);
   const stoppedAt = report(out).jobs[0].stats.states as number;
   const [ckpt] = readdirSync(join(out, 'checkpoints'));
   assert.ok(ckpt, 'a checkpoint was written');
@@ -93,13 +100,13 @@ test('a second signal ends the process at once (exit 130) while the first is sti
   const t = performance.now();
   child.kill('SIGTERM');
   assert.equal(await closed, 130, stderr);
-  assert.ok(performance.now() - t < 1000);
+  assert.ok(performance.now() - t < PROMPT_MS);
 });
 
-test('mutate: SIGINT stops the run within a second, the partial report says how far it got', async () => {
+test('mutate: SIGINT stops the run promptly, the partial report says how far it got', async () => {
   const out = tmp();
   const r = await interrupt(['mutate', '-o', out], /mutate: started/, ['SIGINT']);
-  assert.ok(r.msAfterSignal < 1000, `stopped ${Math.round(r.msAfterSignal)} ms after SIGINT`);
+  assert.ok(r.msAfterSignal < PROMPT_MS, `stopped ${Math.round(r.msAfterSignal)} ms after SIGINT`);
   const m = report(out, 'mutants');
   assert.equal(m.interrupted, 'SIGINT');
   assert.ok(m.outcomes.length < m.mutantsTotal);
@@ -107,11 +114,11 @@ test('mutate: SIGINT stops the run within a second, the partial report says how 
   assert.match(r.stdout, /interrupted by SIGINT: \d+ of \d+ mutants explored/);
 });
 
-test('fuzz: SIGTERM stops the campaign within a second with its report', async () => {
+test('fuzz: SIGTERM stops the campaign promptly with its report', async () => {
   const out = tmp();
   const r = await interrupt(['fuzz', '--seed', '4', '--time', '1m', '-o', out], /fuzz: seed 4/, ['SIGTERM']);
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.ok(r.msAfterSignal < 1000, `stopped ${Math.round(r.msAfterSignal)} ms after SIGTERM`);
+  assert.ok(r.msAfterSignal < PROMPT_MS, `stopped ${Math.round(r.msAfterSignal)} ms after SIGTERM`);
   assert.equal(report(out, 'fuzz').stoppedBy, 'stop');
 });
 

@@ -177,7 +177,7 @@ async function runAll(jobs: JobSpec[], f: ExploreFlags, command: string, name: s
     } else if (r.verdict === 'bounded' && /^(interrupted|time |memory |\d+ states)/.test(r.bound ?? '') && !f.quiet) {
       process.stderr.write(r.parallel && !r.parallel.sequential
         ? 'no checkpoint: the parallel search does not write one (run with --workers 1 for a resumable run)\n'
-        : 'no checkpoint: only the full search (--no-reduction) can be resumed\n');
+        : 'no checkpoint: the breadth-first (--shortest) and bitstate searches cannot be resumed\n');
     }
     if (r.bound === 'interrupted') break;
     if (!f.quiet) process.stderr.write(`${r.scenario} [${r.variants.join('+') || 'default'}]: ${r.violation ? `VIOLATION ${r.violation.invariant}` : r.verdict}, ${r.stats.states} states\n`);
@@ -225,7 +225,7 @@ function common(cmd: Command): Command {
     .option('-q, --quiet', 'print only the summary table')
     .option('--shard <i/N>', 'with many jobs: run every N-th job (scenario × variants) from the i-th; with one job: shard i of a swarm of N differently ordered full searches (--no-reduction; bound each with --time or --max-states); combine the reports with `iommu-check merge`', shardSpec)
     .option('--workers <n>', 'worker threads for the full search (--no-reduction); default: the core count', positiveInt)
-    .option('--resume <checkpoint.json>', 'continue a full search (--no-reduction) stopped by Ctrl-C or a bound, from the checkpoint it wrote');
+    .option('--resume <checkpoint.json>', 'continue a search (full or reduced) stopped by Ctrl-C or a bound, from the checkpoint it wrote');
 }
 
 export function exploreCommand(): Command {
@@ -238,7 +238,7 @@ export function exploreCommand(): Command {
         if (names.length || f.file.length || f.variant.length || f.invariant) throw new UsageError('--resume takes the scenario, variants and invariants from the checkpoint: give no scenario, --file, --variant or --invariant');
         const c = readCheckpoint(f.resume);
         const job = { scenario: c.scenario, variants: c.variants };
-        const results = await runAll([job], { ...f, reduction: false, ...(c.invariants ? { invariant: c.invariants } : {}) }, ['explore', ...process.argv.slice(3)].join(' '), 'explore', c);
+        const results = await runAll([job], { ...f, reduction: c.search === 'reduced', ...(c.invariants ? { invariant: c.invariants } : {}) }, ['explore', ...process.argv.slice(3)].join(' '), 'explore', c);
         process.exitCode = exitCodeOf(results.some((r) => r.violation), results.some((r) => r.verdict === 'bounded'));
         return;
       }

@@ -39,8 +39,8 @@ export function mutateCommand(): Command {
       if (mutants.length === 0) throw new UsageError('no mutants: no scenario calls an operation with a site for the chosen operators');
       const t0 = performance.now(), startedAt = new Date();
       const tty = process.stderr.isTTY && !f.quiet;
-      if (!f.quiet) process.stderr.write(`mutate: started: ${mutants.length} mutants on ${scenarios.length} scenario(s)\n`);
       const stop = stopOnSignals('mutate');
+      if (!f.quiet) process.stderr.write(`mutate: started: ${mutants.length} mutants on ${scenarios.length} scenario(s)\n`);
       const outcomes = await runMutants(mutants, {
         maxStates: f.maxStates,
         shouldStop: stop.stopped,

@@ -1,6 +1,7 @@
-// Owns checkpoints of the full depth-first search: a JSON file holding the job (scenario, variants,
-// invariants), the options that shape the state space, the stack as choice indices with the schedule that
-// validates them, and the visited fingerprints (base64). Loading checks all of it against the search it is
+// Owns checkpoints of a stopped search: a JSON file holding the job (scenario, variants, invariants), the
+// options that shape the state space, and where to continue: for the full depth-first search, the stack as
+// choice indices with the schedule that validates them and the visited fingerprints (base64); for the reduced
+// search, its snapshot (dporsnapshot.ts: stack, summaries, round). Loading checks all of it against the search it is
 // asked to continue and fails with one clear UsageError (exit 2) on a corrupt or mismatched file.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -8,6 +9,7 @@ import { UsageError } from '../model/variants';
 import { validateScenario, type ScenarioSpec } from '../model/scenario';
 import type { Model } from '../model/model';
 import type { DfsSnapshot } from './dfs';
+import type { DporSnapshot } from './dporsnapshot';
 import { FingerprintTable, fingerprintKey } from './fptable';
 
 const FORMAT = 'iommu-check-checkpoint/2'; // 2: incremental (Zobrist-style) fingerprints
@@ -34,9 +36,14 @@ export interface Checkpoint {
   /** digest of everything above, and of the fingerprints: detects an edited or truncated file */
   digest: string;
   states: number;
-  snapshot: DfsSnapshot;
-  /** the visited fingerprints, [a, b] Uint32 pairs, little-endian, base64 */
+  /** which search it continues (absent: the full search) */
+  search?: 'reduced';
+  /** the full search's stack */
+  snapshot?: DfsSnapshot;
+  /** the visited fingerprints, [a, b] Uint32 pairs, little-endian, base64 (the full search) */
   visited: string;
+  /** the reduced search's snapshot */
+  reduced?: DporSnapshot;
   /** the bound that stopped the run */
   stoppedBy: string;
   savedAt: string;
@@ -55,6 +62,7 @@ function digestOf(c: Omit<Checkpoint, 'digest' | 'savedAt' | 'stoppedBy'>): stri
   const h = createHash('sha256');
   h.update(JSON.stringify([c.format, c.scenario, c.variants, c.invariants ?? null, c.shape, c.stateWords, c.initial, c.states, c.snapshot]));
   h.update(c.visited);
+  if (c.search) h.update(JSON.stringify([c.search, c.reduced ?? null]));
   return h.digest('hex');
 }
 
@@ -66,6 +74,17 @@ export function makeCheckpoint(m: Model, job: { scenario: ScenarioSpec; variants
     format: FORMAT, scenario: job.scenario, variants: job.variants, ...(invariants ? { invariants: [...invariants] } : {}),
     shape, stateWords: init.length, initial: fingerprintKey(init), states: fps.length / 2, snapshot,
     visited: Buffer.from(fps.buffer, fps.byteOffset, fps.byteLength).toString('base64'),
+  };
+  return { ...body, digest: digestOf(body), stoppedBy, savedAt: new Date().toISOString() };
+}
+
+/** A checkpoint of the reduced search, stopped with this snapshot. */
+export function makeReducedCheckpoint(m: Model, job: { scenario: ScenarioSpec; variants: string[] }, invariants: readonly string[] | undefined,
+  shape: SearchShape, reduced: DporSnapshot, stoppedBy: string): Checkpoint {
+  const init = m.initial();
+  const body = {
+    format: FORMAT, scenario: job.scenario, variants: job.variants, ...(invariants ? { invariants: [...invariants] } : {}),
+    shape, stateWords: init.length, initial: fingerprintKey(init), states: reduced.states, search: 'reduced' as const, visited: '', reduced,
   };
   return { ...body, digest: digestOf(body), stoppedBy, savedAt: new Date().toISOString() };
 }
@@ -90,7 +109,8 @@ export function readCheckpoint(file: string): Checkpoint {
   }
   if (!c || typeof c !== 'object' || c.format !== FORMAT) throw new UsageError(`--resume: '${file}' is not an ${FORMAT} file (or one written by another version)`);
   const { digest, savedAt: _s, stoppedBy: _b, ...body } = c;
-  if (typeof c.visited !== 'string' || !c.snapshot || !Array.isArray(c.snapshot.next) || digest !== digestOf(body)) {
+  const resumable = c.search === 'reduced' ? !!c.reduced && Array.isArray(c.reduced.frames) : !!c.snapshot && Array.isArray(c.snapshot.next);
+  if (typeof c.visited !== 'string' || !resumable || digest !== digestOf(body)) {
     throw new UsageError(`--resume: checkpoint '${file}' is corrupt (its digest does not match its content)`);
   }
   try {
@@ -101,14 +121,19 @@ export function readCheckpoint(file: string): Checkpoint {
   return c;
 }
 
-/** The visited table of a checkpoint, after checking that it belongs to this model and search shape. */
-export function restoreTable(c: Checkpoint, m: Model, shape: SearchShape): FingerprintTable {
+/** Checks that a checkpoint belongs to this model and search shape. */
+export function checkBelongs(c: Checkpoint, m: Model, shape: SearchShape): void {
   const init = m.initial();
   const want = JSON.stringify(shape), have = JSON.stringify(c.shape);
   if (want !== have) throw new UsageError(`--resume: the checkpoint was taken with search options ${have}, this run has ${want}`);
   if (init.length !== c.stateWords || fingerprintKey(init) !== c.initial) {
     throw new UsageError('--resume: the checkpoint was taken with a different model (state layout or hash changed)');
   }
+}
+
+/** The visited table of a full search's checkpoint, after checking that it belongs to this model and search shape. */
+export function restoreTable(c: Checkpoint, m: Model, shape: SearchShape): FingerprintTable {
+  checkBelongs(c, m, shape);
   const buf = Buffer.from(c.visited, 'base64');
   if (buf.length !== c.states * 8) throw new UsageError(`--resume: checkpoint holds ${buf.length / 8} fingerprints, expected ${c.states}`);
   const pairs = new Uint32Array(buf.length / 4);

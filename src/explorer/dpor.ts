@@ -11,8 +11,9 @@ import { Collector } from './collect';
 import { Limits, SLICE } from './limits';
 import { toEnd, type Sliced } from './slices';
 import { livelockIn } from './livelock';
+import { packSnapshot, unpackReads, unpackSnapshot, type DporSnapshot } from './dporsnapshot';
 
-interface Frame {
+export interface Frame {
   s: Int32Array;
   key: number;
   choices: number[][];
@@ -30,7 +31,7 @@ interface Frame {
   top: boolean;
 }
 
-interface StoredSummary {
+export interface StoredSummary {
   flat: Uint32Array;
   top: boolean;
 }
@@ -60,20 +61,31 @@ const ABORTED_ROUNDS = 16;
  * the larger sets; after ABORTED_ROUNDS such rounds, a round runs to its end to learn all it meets. Every
  * round that grew adds at least one read, so this ends. The stats count every round's time.
  */
-export function exploreDpor(m: Model, opts: ExploreOptions = {}): ExploreResult {
+export function exploreDpor(m: Model, opts: DporOptions = {}): DporResult {
   return toEnd(dporSearch(m, opts));
 }
 
+export interface DporOptions extends ExploreOptions {
+  /** continue from a snapshot a stop bound left (dporsnapshot.ts) */
+  resume?: DporSnapshot;
+}
+
+export interface DporResult extends ExploreResult {
+  /** set when a stop bound (states, memory, time, interrupt) ended the search: where to continue from */
+  snapshot?: DporSnapshot;
+}
+
 /** The reduced search, yielding at the end of each time slice (slices.ts). */
-export function* dporSearch(m: Model, opts: ExploreOptions = {}): Sliced<ExploreResult> {
+export function* dporSearch(m: Model, opts: DporOptions = {}): Sliced<DporResult> {
   const t0 = performance.now();
-  let seed: Uint32Array[] | undefined;
-  for (let round = 0; ; round++) {
+  let seed: Uint32Array[] | undefined = opts.resume ? unpackReads(opts.resume) : undefined;
+  for (let round = opts.resume?.round ?? 0; ; round++) {
     const fs = new FootprintSpace(m, seed);
-    const r = yield* dporOnce(m, fs, opts, round < ABORTED_ROUNDS);
+    const r = yield* dporOnce(m, fs, opts, round < ABORTED_ROUNDS, round, round === opts.resume?.round ? opts.resume : undefined);
     // a violation is real whatever the visibility; a clean or bounded run counts only if no invariant
     // read an object the run had not already treated as visible (else redo it with the larger set)
-    if (r && (!fs.grew || r.verdict === 'violation')) {
+    // a stop bound ends the search whatever the round: its snapshot carries the round and whether it grew
+    if (r && (!fs.grew || r.verdict === 'violation' || r.snapshot)) {
       const ms = Math.max(performance.now() - t0, 0.001);
       return { ...r, stats: { ...r.stats, ms: Math.round(ms), statesPerSec: Math.round((r.stats.states / ms) * 1000), rounds: round + 1 } };
     }
@@ -82,7 +94,7 @@ export function* dporSearch(m: Model, opts: ExploreOptions = {}): Sliced<Explore
 }
 
 /** One round; null when cut short because the invariants' read sets grew (`abortOnGrowth`). */
-function* dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions, abortOnGrowth: boolean): Sliced<ExploreResult | null> {
+function* dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions, abortOnGrowth: boolean, round: number, resume?: DporSnapshot): Sliced<DporResult | null> {
   const t0 = performance.now();
   const A = m.actors;
   const bytesPerSummary = 2 * A * fs.words * 4 + 64;
@@ -102,7 +114,7 @@ function* dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions, abortOnGr
     for (let k = 0; k < n; k++) out.push([stack[k].cur, stack[k].choices[stack[k].cur][stack[k].ci - 1]]);
     return out;
   };
-  const finish = (extra: Partial<ExploreResult>): ExploreResult => ({
+  const finish = (extra: Partial<DporResult>): DporResult => ({
     verdict: extra.violation ? 'violation' : bound ? 'bounded' : 'clean',
     ...(bound && !extra.violation ? { bound } : {}),
     ...extra,
@@ -296,15 +308,54 @@ function* dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions, abortOnGr
     }
   };
 
-  const init = m.initial();
-  const v0 = fs.check(init, collect ? (v) => collect.add(v, []) : undefined);
-  fs.grew = false; // no footprint was computed yet
-  states = 1;
-  if (v0 && !collect) return finish({ violation: v0, schedule: [] });
-  const d0 = push(init, fingerprint(init));
-  if (d0) {
-    if (!collect) return finish({ violation: d0, schedule: [] });
-    collect.add(d0, []);
+  const takeSnapshot = (): DporSnapshot => packSnapshot({ round, grew: fs.grew, invReads: fs.invReads, states, transitions, deepest, stack, summaries, A, words: fs.words });
+
+  /** Rebuilds the stack by re-running its path (push recomputes each frame), then sets what the search had learnt. */
+  const restore = (r: DporSnapshot): void => {
+    const saved = unpackSnapshot(r, A, fs.words);
+    fs.grew = r.grew;
+    states = r.states;
+    transitions = r.transitions;
+    deepest = r.deepest;
+    for (const [key, st] of saved.summaries) summaries.set(key, st);
+    const set = (k: number): void => {
+      const f = stack[k], sf = saved.frames[k];
+      f.cur = sf.cur;
+      f.ci = sf.ci;
+      f.backtrack.set(sf.backtrack);
+      f.done.set(sf.done);
+      f.top = sf.top;
+      for (let q = 0; q < A; q++) {
+        f.sumR[q].set(sf.sumR[q]);
+        f.sumW[q].set(sf.sumW[q]);
+      }
+    };
+    let s = m.initial();
+    for (let k = 0; k < saved.frames.length; k++) {
+      if (k > 0) {
+        const below = saved.frames[k - 1], g = stack[k - 1];
+        const n = below.cur >= 0 ? g.succs[below.cur]?.[below.ci - 1] : undefined;
+        if (!n) throw new Error(`checkpoint does not match this search: frame ${k} does not replay`);
+        s = n;
+      }
+      push(s, fingerprint(s)); // races the frame against the stack below, as when it was first pushed
+      set(k);
+    }
+    for (let k = 0; k < saved.frames.length; k++) set(k); // the later pushes' races are in the saved sets already
+  };
+
+  if (resume) restore(resume);
+  else {
+    const init = m.initial();
+    const v0 = fs.check(init, collect ? (v) => collect.add(v, []) : undefined);
+    fs.grew = false; // no footprint was computed yet
+    states = 1;
+    if (v0 && !collect) return finish({ violation: v0, schedule: [] });
+    const d0 = push(init, fingerprint(init));
+    if (d0) {
+      if (!collect) return finish({ violation: d0, schedule: [] });
+      collect.add(d0, []);
+    }
   }
 
   while (stack.length > 0) {
@@ -331,7 +382,9 @@ function* dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions, abortOnGr
       if (stop === SLICE) yield;
       else {
         bound = stop;
-        break;
+        f.ci--; // the transition just taken is taken again on resume
+        transitions--;
+        return finish({ snapshot: takeSnapshot() });
       }
     }
     const key = fingerprint(n);
@@ -368,14 +421,14 @@ function* dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions, abortOnGr
     const v = collect ? fs.check(n, (x) => collect.add(x, path(top + 1))) : fs.check(n);
     if (v && !collect) return finish({ violation: v, schedule: path(top + 1) });
     if (abortOnGrowth && fs.grew) return null;
-    if (states >= maxStates) {
-      bound = `${maxStates} states`;
-      break;
-    }
     const dl = push(n, key);
     if (dl) {
       if (!collect) return finish({ violation: dl, schedule: path(top + 1) });
       collect.add(dl, path(top + 1));
+    }
+    if (states >= maxStates) {
+      bound = `${maxStates} states`;
+      return finish({ snapshot: takeSnapshot() });
     }
   }
   return finish({});

@@ -14,7 +14,7 @@ export { metExpectation } from '../result/format';
 import { replaySchedule } from './trace';
 import { makeCounterexample, type Counterexample } from './counterexample';
 import { FingerprintTable } from './fptable';
-import { makeCheckpoint, restoreTable, shapeOf, type Checkpoint } from './checkpoint';
+import { checkBelongs, makeCheckpoint, makeReducedCheckpoint, restoreTable, shapeOf, type Checkpoint } from './checkpoint';
 import { UsageError } from '../model/variants';
 import type { DfsResult } from './dfs';
 import type { ShardSpec } from './shard';
@@ -39,9 +39,9 @@ export interface JobOptions extends ExploreOptions {
   bitstateLog2?: number;
   /** remove threads, operations and steps from a counterexample while it still replays (default true) */
   minimize?: boolean;
-  /** continue the full search from this checkpoint (its job must be this job) */
+  /** continue the full or the reduced search from this checkpoint (its job must be this job) */
   resume?: Checkpoint;
-  /** when a stop bound ends the full search, return a checkpoint to continue from (default true) */
+  /** when a stop bound ends the full or the reduced search, return a checkpoint to continue from (default true) */
   checkpoint?: boolean;
   /** run only this shard of the full search (see shard.ts) */
   shard?: ShardSpec;
@@ -112,7 +112,7 @@ export function* jobSearch(job: JobSpec, opts: JobOptions = {}): Sliced<JobResul
   if (fullSearch(opts) && !opts.visited) {
     const { resume: _r, checkpoint: _c, ...dfsOpts } = opts;
     const shape = shapeOf(opts);
-    if (opts.resume && !opts.resume.snapshot) throw new UsageError('--resume: the checkpoint holds no search stack');
+    if (opts.resume && !opts.resume.snapshot) throw new UsageError(`--resume: the checkpoint continues the ${opts.resume.search ?? 'full'} search, not the full search`);
     const table = opts.resume ? restoreTable(opts.resume, m, shape) : new FingerprintTable();
     const o = { ...dfsOpts, visited: table, ...(opts.resume ? { resume: opts.resume.snapshot } : {}) };
     if (opts.shard && (opts.maxDepth !== undefined || opts.maxPreemptions !== undefined || opts.maxOpsPerThread !== undefined || opts.collectAll)) {
@@ -129,8 +129,16 @@ export function* jobSearch(job: JobSpec, opts: JobOptions = {}): Sliced<JobResul
     delete r.snapshot;
   } else {
     if (opts.shard) throw new UsageError('--shard splits the full search only: add --no-reduction (and no --shortest or --bitstate)');
-    if (opts.resume) throw new UsageError('--resume continues the full search only: add --no-reduction (the reduced, breadth-first and bitstate searches cannot resume)');
-    r = yield* searchSteps(m, opts.bitstateLog2 ? { ...opts, visited: new BitstateSet(opts.bitstateLog2) } : opts);
+    const reduced = opts.strategy !== 'bfs' && !opts.bitstateLog2 && reductionApplies(opts);
+    if (opts.resume && (!reduced || opts.resume.search !== 'reduced')) throw new UsageError('--resume continues the full or the reduced search, as the checkpoint says; the breadth-first and bitstate searches cannot resume');
+    if (reduced) {
+      const { resume: _r, checkpoint: _c, ...dporOpts } = opts;
+      if (opts.resume) checkBelongs(opts.resume, m, shapeOf(opts));
+      const d = yield* dporSearch(m, { ...dporOpts, ...(opts.resume ? { resume: opts.resume.reduced } : {}) });
+      const { snapshot, ...rest } = d;
+      r = rest;
+      if (snapshot && opts.checkpoint !== false && !opts.collectAll) r.checkpoint = makeReducedCheckpoint(m, job, opts.invariants, shapeOf(opts), snapshot, r.bound ?? 'stop');
+    } else r = yield* searchSteps(m, opts.bitstateLog2 ? { ...opts, visited: new BitstateSet(opts.bitstateLog2) } : opts);
   }
   if (opts.bitstateLog2 && r.verdict !== 'violation') {
     r = { ...r, verdict: 'bounded', bound: `${r.bound ? `${r.bound}; ` : ''}bitstate 2^${opts.bitstateLog2} bits: states may have been omitted, p(omission per state) = ${r.stats.omission.toExponential(2)}` };

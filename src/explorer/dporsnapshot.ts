@@ -1,0 +1,123 @@
+// Owns the snapshot of a stopped reduced search (dpor.ts), the part of a checkpoint that lets --resume continue
+// it exactly: the round and what the invariants were seen to read so far, the counters, the stack as each
+// frame's actor, choice index, backtrack and done sets, subtree footprints and fallback flag (its states are
+// recomputed by re-running the path), and every stored summary (the reduced search's visited set). Bit sets
+// and keys are packed little-endian and base64-encoded; unpacking checks every length against the model.
+import type { Frame, StoredSummary } from './dpor';
+
+export interface DporFrameSnapshot {
+  cur: number;
+  ci: number;
+  backtrack: number[];
+  done: number[];
+  top: boolean;
+}
+
+export interface DporSnapshot {
+  round: number;
+  /** an invariant read an object this round had not treated as visible (the round is redone at its end) */
+  grew: boolean;
+  states: number;
+  transitions: number;
+  deepest: number;
+  /** per invariant unit, the objects it was seen to read (units × words Uint32) */
+  units: number;
+  invReads: string;
+  frames: DporFrameSnapshot[];
+  /** per frame, sumR then sumW of every actor (frames × 2 × actors × words Uint32) */
+  frameSums: string;
+  summaryCount: number;
+  /** Float64 keys, Uint8 fallback flags, and per summary 2 × actors × words Uint32 */
+  summaryKeys: string;
+  summaryTops: string;
+  summaryFlats: string;
+}
+
+const b64 = (a: ArrayBufferView): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+
+function bytes(s: string, want: number, what: string): Buffer {
+  const b = Buffer.from(s ?? '', 'base64');
+  if (b.length !== want) throw new Error(`checkpoint does not match this search: ${what} holds ${b.length} bytes, expected ${want}`);
+  return b;
+}
+
+const u32 = (b: Buffer): Uint32Array => {
+  const out = new Uint32Array(b.length / 4);
+  for (let i = 0; i < out.length; i++) out[i] = b.readUInt32LE(4 * i);
+  return out;
+};
+
+export interface DporState {
+  round: number;
+  grew: boolean;
+  invReads: readonly Uint32Array[];
+  states: number;
+  transitions: number;
+  deepest: number;
+  stack: readonly Frame[];
+  summaries: ReadonlyMap<number, StoredSummary>;
+  A: number;
+  words: number;
+}
+
+export function packSnapshot(d: DporState): DporSnapshot {
+  const { A, words } = d;
+  const reads = new Uint32Array(d.invReads.length * words);
+  d.invReads.forEach((r, u) => reads.set(r, u * words));
+  const sums = new Uint32Array(d.stack.length * 2 * A * words);
+  d.stack.forEach((f, k) => {
+    for (let q = 0; q < A; q++) {
+      sums.set(f.sumR[q], ((k * 2) * A + q) * words);
+      sums.set(f.sumW[q], ((k * 2 + 1) * A + q) * words);
+    }
+  });
+  const n = d.summaries.size, per = 2 * A * words;
+  const keys = new Float64Array(n), tops = new Uint8Array(n), flats = new Uint32Array(n * per);
+  let i = 0;
+  for (const [key, st] of d.summaries) {
+    keys[i] = key;
+    tops[i] = st.top ? 1 : 0;
+    flats.set(st.flat, i * per);
+    i++;
+  }
+  return {
+    round: d.round, grew: d.grew, states: d.states, transitions: d.transitions, deepest: d.deepest,
+    units: d.invReads.length, invReads: b64(reads),
+    frames: d.stack.map((f) => ({ cur: f.cur, ci: f.ci, backtrack: [...f.backtrack], done: [...f.done], top: f.top })),
+    frameSums: b64(sums), summaryCount: n, summaryKeys: b64(keys), summaryTops: b64(tops), summaryFlats: b64(flats),
+  };
+}
+
+/** The invariants' read sets saved in a snapshot (the seed of its round). */
+export function unpackReads(s: DporSnapshot): Uint32Array[] {
+  const all = u32(Buffer.from(s.invReads ?? '', 'base64'));
+  if (!Number.isInteger(s.units) || s.units <= 0 || all.length % s.units !== 0) throw new Error('checkpoint does not match this search: invariant read sets');
+  const words = all.length / s.units;
+  return Array.from({ length: s.units }, (_, u) => all.slice(u * words, (u + 1) * words));
+}
+
+export interface UnpackedFrame extends DporFrameSnapshot {
+  sumR: Uint32Array[];
+  sumW: Uint32Array[];
+}
+
+export function unpackSnapshot(s: DporSnapshot, A: number, words: number): { frames: UnpackedFrame[]; summaries: Map<number, StoredSummary> } {
+  if (!Array.isArray(s.frames) || s.frames.length === 0) throw new Error('checkpoint does not match this search: no stack');
+  const sums = u32(bytes(s.frameSums, s.frames.length * 2 * A * words * 4, 'the stack'));
+  const frames = s.frames.map((f, k) => {
+    if (f.backtrack?.length !== A || f.done?.length !== A || !Number.isInteger(f.cur) || !Number.isInteger(f.ci)) throw new Error(`checkpoint does not match this search: frame ${k}`);
+    const sumR: Uint32Array[] = [], sumW: Uint32Array[] = [];
+    for (let q = 0; q < A; q++) {
+      sumR.push(sums.slice(((k * 2) * A + q) * words, ((k * 2) * A + q + 1) * words));
+      sumW.push(sums.slice(((k * 2 + 1) * A + q) * words, ((k * 2 + 1) * A + q + 1) * words));
+    }
+    return { ...f, sumR, sumW };
+  });
+  const n = s.summaryCount, per = 2 * A * words;
+  const kb = bytes(s.summaryKeys, n * 8, 'the summary keys');
+  const tops = bytes(s.summaryTops, n, 'the summary flags');
+  const flats = u32(bytes(s.summaryFlats, n * per * 4, 'the summaries'));
+  const summaries = new Map<number, StoredSummary>();
+  for (let i = 0; i < n; i++) summaries.set(kb.readDoubleLE(8 * i), { flat: flats.slice(i * per, (i + 1) * per), top: tops[i] === 1 });
+  return { frames, summaries };
+}
