@@ -125,10 +125,13 @@ test('CLI: shards, merge, missing shards, bad flags', () => {
   }
   writeFileSync(join(dir, 'junk.json'), '{"tool":"x"}');
   assert.equal(run('merge', join(dir, 'junk.json')).status, 2);
-  assert.equal(run('explore', 'free-racing-attach-detach', '--shard', '1/2').status, 2, 'the reduced search does not shard');
-  const w = run('explore', 'free-racing-attach-detach', '--workers', '2');
+  assert.equal(run('explore', 'free-racing-attach-detach', '--reduction', '--shard', '1/2').status, 2, 'the reduced search does not shard');
+  const w = run('explore', 'free-racing-attach-detach', '--reduction', '--workers', '2');
   assert.equal(w.status, 2, 'the reduced search runs in one thread');
   assert.match(w.stderr, /--no-reduction/);
+  // unless told, a swarm shard and worker threads run the full search
+  assert.equal(run('explore', 'free-racing-attach-detach', '--shard', '1/2', '-q', '-o', join(dir, 'sw')).status, 0);
+  assert.equal(run('explore', 'free-racing-attach-detach', '--workers', '2', '-q', '-o', join(dir, 'w2')).status, 0);
   const ok = run('explore', 'free-racing-attach-detach', '--no-reduction', '--workers', '2', '-o', join(dir, 'w'), '-q');
   assert.equal(ok.status, 0, ok.stderr);
 });

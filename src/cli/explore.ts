@@ -34,7 +34,8 @@ interface ExploreFlags {
   maxOps?: number;
   maxMemory?: number;
   time?: number; // milliseconds (parseDuration)
-  reduction: boolean;
+  /** --reduction / --no-reduction; absent: chosen per job (choice.ts) */
+  reduction?: boolean;
   livelock: boolean;
   progress?: boolean;
   bitstate?: number;
@@ -85,7 +86,8 @@ function jobOptions(f: ExploreFlags): JobOptions {
     maxStates: f.maxStates, maxDepth: f.maxDepth, deadlock: f.deadlock, strategy: f.shortest ? 'bfs' : 'dfs',
     shortenBudget: f.shorten ? undefined : 0, invariants: f.invariant,
     maxPreemptions: f.maxPreemptions, maxOpsPerThread: f.maxOps, maxMemoryMB: f.maxMemory,
-    timeBudgetMs: f.time, reduction: f.reduction, livelock: f.livelock,
+    // unless told, the search is chosen per job; a swarm shard and worker threads run the full search
+    timeBudgetMs: f.time, reduction: f.reduction ?? (f.shard || (f.workers ?? 1) > 1 ? false : 'auto'), livelock: f.livelock,
     bitstateLog2: f.bitstate, minimize: f.minimize, shard: f.shard,
   };
   if (f.workers !== undefined) o.workers = f.workers;
@@ -180,7 +182,7 @@ async function runAll(jobs: JobSpec[], f: ExploreFlags, command: string, name: s
         : 'no checkpoint: the breadth-first (--shortest) and bitstate searches cannot be resumed\n');
     }
     if (r.bound === 'interrupted') break;
-    if (!f.quiet) process.stderr.write(`${r.scenario} [${r.variants.join('+') || 'default'}]: ${r.violation ? `VIOLATION ${r.violation.invariant}` : r.verdict}, ${r.stats.states} states\n`);
+    if (!f.quiet) process.stderr.write(`${r.scenario} [${r.variants.join('+') || 'default'}]: ${r.violation ? `VIOLATION ${r.violation.invariant}` : r.verdict}, ${r.stats.states} states${r.search ? `, ${r.search.ran} search: ${r.search.why}` : ''}\n`);
   }
   run.done();
   const w = writeRun(f.out, name, command, { ...plain, ...(partition ? { jobPartition: partition } : {}) }, started, results);
@@ -213,7 +215,8 @@ function common(cmd: Command): Command {
     .option('--max-ops <n>', 'run only the first n operations of each thread', positiveInt)
     .option('--max-memory <mb>', 'stop when the visited table and heap exceed this many MB', positiveInt)
     .option('--time <duration>', 'stop after this long: 90, 90s, 10m, 1h30m (result: clean up to bound)', parseDuration)
-    .option('--no-reduction', 'full search: no partial-order reduction')
+    .option('--reduction', 'always the reduced search (partial-order reduction); default: chosen per job')
+    .option('--no-reduction', 'always the full search: no partial-order reduction')
     .option('--no-livelock', 'do not report cycles in which no operation completes')
     .option('--bitstate <log2bits>', 'supertrace: a bit table of 2^n bits instead of exact fingerprints (may omit states)', bitstateLog2)
     .option('--no-minimize', 'keep the counterexample as found (skip removing steps, operations and threads)')

@@ -19,6 +19,7 @@ import { UsageError } from '../model/variants';
 import type { DfsResult } from './dfs';
 import type { ShardSpec } from './shard';
 import { swarmSeed } from './swarm';
+import { chooseSearch, type SearchChoice } from './choice';
 import { exploreParallel } from './parallel/search';
 
 export interface JobSpec {
@@ -107,44 +108,24 @@ export function runJob(job: JobSpec, opts: JobOptions = {}): JobResult {
 export function* jobSearch(job: JobSpec, opts: JobOptions = {}): Sliced<JobResult> {
   if (opts.invariants === undefined && job.invariants) opts = { ...opts, invariants: job.invariants };
   const m = buildModel(job.scenario, job.variants, opts.invariants);
-  let r: DfsResult & { checkpoint?: Checkpoint; shard?: ShardInfo };
+  let found: SearchOutcome | undefined;
   let fingerprints: Uint32Array | undefined;
+  // reduction 'auto': a probe of the full search, then choice.ts's rule (a checkpoint continues its own search)
+  const auto = opts.reduction === 'auto' && !opts.resume && reductionApplies(opts) && opts.strategy !== 'bfs' && !opts.bitstateLog2;
+  let chosen: SearchChoice | undefined;
+  if (auto) opts = { ...opts, reduction: false };
   if (fullSearch(opts) && !opts.visited) {
-    const { resume: _r, checkpoint: _c, ...dfsOpts } = opts;
-    const shape = shapeOf(opts);
-    if (opts.resume && !opts.resume.snapshot) throw new UsageError(`--resume: the checkpoint continues the ${opts.resume.search ?? 'full'} search, not the full search`);
-    const table = opts.resume ? restoreTable(opts.resume, m, shape) : new FingerprintTable();
-    const o = { ...dfsOpts, visited: table, ...(opts.resume ? { resume: opts.resume.snapshot } : {}) };
-    if (opts.shard && (opts.maxDepth !== undefined || opts.maxPreemptions !== undefined || opts.maxOpsPerThread !== undefined || opts.collectAll)) {
-      throw new UsageError('--shard of one job runs a swarm of full searches: it does not combine with --max-depth, --max-preemptions or --max-ops');
-    }
-    r = yield* dfsSearch(m, opts.shard ? { ...o, orderSeed: swarmSeed(opts.shard) } : o);
-    if (opts.shard) {
-      r.shard = { index: opts.shard.index, count: opts.shard.count, seed: swarmSeed(opts.shard) };
-      fingerprints = table.fingerprints();
-    }
-    if (r.snapshot && opts.checkpoint !== false) {
-      r.checkpoint = makeCheckpoint(m, job, opts.invariants, shape, table, r.snapshot, r.bound ?? 'stop');
-    }
-    delete r.snapshot;
-  } else {
-    if (opts.shard) throw new UsageError('--shard splits the full search only: add --no-reduction (and no --shortest or --bitstate)');
-    const reduced = opts.strategy !== 'bfs' && !opts.bitstateLog2 && reductionApplies(opts);
-    if (opts.resume && (!reduced || opts.resume.search !== 'reduced')) throw new UsageError('--resume continues the full or the reduced search, as the checkpoint says; the breadth-first and bitstate searches cannot resume');
-    if (reduced) {
-      const { resume: _r, checkpoint: _c, ...dporOpts } = opts;
-      if (opts.resume) checkBelongs(opts.resume, m, shapeOf(opts));
-      const d = yield* dporSearch(m, { ...dporOpts, ...(opts.resume ? { resume: opts.resume.reduced } : {}) });
-      const { snapshot, ...rest } = d;
-      r = rest;
-      if (snapshot && opts.checkpoint !== false && !opts.collectAll) r.checkpoint = makeReducedCheckpoint(m, job, opts.invariants, shapeOf(opts), snapshot, r.bound ?? 'stop');
-    } else r = yield* searchSteps(m, opts.bitstateLog2 ? { ...opts, visited: new BitstateSet(opts.bitstateLog2) } : opts);
+    const full = yield* fullJob(m, job, opts, auto);
+    ({ r: found, chosen, fingerprints } = full);
+    if (chosen?.search === 'reduced') opts = { ...opts, reduction: true };
   }
+  let r: SearchOutcome = found ?? (yield* otherJob(m, job, opts));
   if (opts.bitstateLog2 && r.verdict !== 'violation') {
     r = { ...r, verdict: 'bounded', bound: `${r.bound ? `${r.bound}; ` : ''}bitstate 2^${opts.bitstateLog2} bits: states may have been omitted, p(omission per state) = ${r.stats.omission.toExponential(2)}` };
   }
   const { checkpoint, ...rest } = r;
-  const out: JobResult = { scenario: job.scenario.name, variants: job.variants, ...(job.expect ? { expect: job.expect } : {}), ...rest };
+  const out: JobResult = { scenario: job.scenario.name, variants: job.variants, ...(job.expect ? { expect: job.expect } : {}), ...rest,
+    ...(chosen ? { search: { ran: chosen.search, why: chosen.why } } : {}) };
   if (checkpoint) Object.defineProperty(out, 'checkpoint', { value: checkpoint, enumerable: false }); // not in the report JSON
   if (fingerprints) Object.defineProperty(out, 'fingerprints', { value: fingerprints, enumerable: false });
   if (!r.violation || !r.schedule) return out;
@@ -170,6 +151,64 @@ export function* jobSearch(job: JobSpec, opts: JobOptions = {}): Sliced<JobResul
         `${foundBy}, minimized (removed ${threads} thread(s), ${ops} operation(s), ${steps} step(s))`, opts.invariants);
     }
   }
+  return out;
+}
+
+type SearchOutcome = DfsResult & { checkpoint?: Checkpoint; shard?: ShardInfo };
+
+/** The full search probes this many states before the automatic choice is made (smaller jobs end in it). */
+export const FULL_PROBE_STATES = 2000;
+
+/**
+ * A job's full search: from a checkpoint, as a swarm shard, or plain. With `probe` (reduction 'auto') it stops
+ * after FULL_PROBE_STATES states, asks choice.ts, and either goes on from where it stopped (the same table and
+ * stack) or hands the job to the reduced search (chosen.search 'reduced', no result).
+ */
+function* fullJob(m: Model, job: JobSpec, opts: JobOptions, probe: boolean): Sliced<{ r?: SearchOutcome; chosen?: SearchChoice; fingerprints?: Uint32Array }> {
+  const { resume: _r, checkpoint: _c, ...dfsOpts } = opts;
+  const shape = shapeOf(opts);
+  if (opts.resume && !opts.resume.snapshot) throw new UsageError(`--resume: the checkpoint continues the ${opts.resume.search ?? 'full'} search, not the full search`);
+  const table = opts.resume ? restoreTable(opts.resume, m, shape) : new FingerprintTable();
+  const o = { ...dfsOpts, visited: table, ...(opts.resume ? { resume: opts.resume.snapshot } : {}) };
+  if (opts.shard && (opts.maxDepth !== undefined || opts.maxPreemptions !== undefined || opts.maxOpsPerThread !== undefined || opts.collectAll)) {
+    throw new UsageError('--shard of one job runs a swarm of full searches: it does not combine with --max-depth, --max-preemptions or --max-ops');
+  }
+  const cap = probe && (opts.maxStates ?? Infinity) > FULL_PROBE_STATES ? FULL_PROBE_STATES : undefined;
+  let r: SearchOutcome = yield* dfsSearch(m, opts.shard ? { ...o, orderSeed: swarmSeed(opts.shard) } : cap ? { ...o, maxStates: cap } : o);
+  let chosen: SearchChoice | undefined;
+  if (probe) {
+    if (!(cap && r.snapshot && r.bound === `${cap} states`)) chosen = { search: 'full', why: `the full search ended within its probe of ${FULL_PROBE_STATES} states`, sampled: 0 };
+    else {
+      const t0 = performance.now();
+      chosen = chooseSearch(m);
+      if (chosen.search === 'reduced') return { chosen };
+      const before = r.stats.ms + (performance.now() - t0);
+      r = yield* dfsSearch(m, { ...o, resume: r.snapshot });
+      r.stats.ms = Math.round(r.stats.ms + before);
+      r.stats.statesPerSec = Math.round((r.stats.states / Math.max(r.stats.ms, 1)) * 1000);
+    }
+  }
+  let fingerprints: Uint32Array | undefined;
+  if (opts.shard) {
+    r.shard = { index: opts.shard.index, count: opts.shard.count, seed: swarmSeed(opts.shard) };
+    fingerprints = table.fingerprints();
+  }
+  if (r.snapshot && opts.checkpoint !== false) r.checkpoint = makeCheckpoint(m, job, opts.invariants, shape, table, r.snapshot, r.bound ?? 'stop');
+  delete r.snapshot;
+  return { r, chosen, fingerprints };
+}
+
+/** A job's reduced, breadth-first or bitstate search (the reduced one from a checkpoint when given one). */
+function* otherJob(m: Model, job: JobSpec, opts: JobOptions): Sliced<SearchOutcome> {
+  if (opts.shard) throw new UsageError('--shard splits the full search only: add --no-reduction (and no --shortest or --bitstate)');
+  const reduced = opts.strategy !== 'bfs' && !opts.bitstateLog2 && reductionApplies(opts);
+  if (opts.resume && (!reduced || opts.resume.search !== 'reduced')) throw new UsageError('--resume continues the full or the reduced search, as the checkpoint says; the breadth-first and bitstate searches cannot resume');
+  if (!reduced) return yield* searchSteps(m, opts.bitstateLog2 ? { ...opts, visited: new BitstateSet(opts.bitstateLog2) } : opts);
+  const { resume: _r, checkpoint: _c, ...dporOpts } = opts;
+  if (opts.resume) checkBelongs(opts.resume, m, shapeOf(opts));
+  const { snapshot, ...r } = yield* dporSearch(m, { ...dporOpts, ...(opts.resume ? { resume: opts.resume.reduced } : {}) });
+  const out: SearchOutcome = r;
+  if (snapshot && opts.checkpoint !== false && !opts.collectAll) out.checkpoint = makeReducedCheckpoint(m, job, opts.invariants, shapeOf(opts), snapshot, r.bound ?? 'stop');
   return out;
 }
 

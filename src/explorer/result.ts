@@ -28,8 +28,9 @@ export interface ExploreOptions {
   progressEveryMs?: number;
   /** a visited set to use (bitstate mode, or one restored from a checkpoint) */
   visited?: import('./visited').StateStore;
-  /** partial-order reduction (default true; depth-first only, off under depth/preemption/op bounds) */
-  reduction?: boolean;
+  /** partial-order reduction (default true; depth-first only, off under depth/preemption/op bounds); 'auto':
+   * a job picks the reduced or the full search by choice.ts's rule (the searches themselves read it as true) */
+  reduction?: boolean | 'auto';
 }
 
 export function statsOf(states: number, transitions: number, maxDepth: number, t0: number, visitedBytes: number, omission: number): ExploreStats {

@@ -139,6 +139,8 @@ export interface JobRecord extends ExploreResult {
   minimized?: Counterexample;
   /** a swarm shard: which shard, its order seed, its fingerprint file */
   shard?: ShardInfo;
+  /** with the automatic choice (the CLI's default): which search ran, and why */
+  search?: { ran: 'reduced' | 'full'; why: string };
   /** merged swarm shards: the coverage they reached together */
   swarm?: SwarmCoverage;
   /** a parallel run: workers, work units, and whether the sequential search decided the job */

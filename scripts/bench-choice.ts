@@ -1,0 +1,77 @@
+// The search-choice benchmark (`npm run bench:choice [--runs N] [--write]`): for every built-in, stress and tlb
+// scenario, the job's wall time (search plus choice, in this process, alternating, best of N) under the default
+// automatic choice (choice.ts), the full search and the reduced search, and whether the default is within 10 %
+// of the better of the two (issue 13's goal). A search that would run past 3 times the better one's time is cut
+// there and shown as "> t". Writes reports/bench/choice.{md,json} with --write only (bench-output.ts).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import '../src/model/scenarios';
+import { allScenarios } from '../src/model/scenarios';
+import { stressScenarios } from '../src/model/scenarios/stress';
+import { runJob, type JobOptions } from '../src/explorer/job';
+import type { ScenarioSpec } from '../src/model/scenario';
+import { validateScenario } from '../src/model/scenario';
+import { benchArgs, writeBenchFiles } from './bench-output';
+import { markdownTable } from '../src/report/table';
+
+const ROOT = __dirname.includes('dist') ? join(__dirname, '..', '..') : join(__dirname, '..');
+const TLB = ['tlb-p3-t2', 'tlb-p4-t3'];
+
+function fail(msg: string, code = 1): never {
+  process.stderr.write(`bench:choice: ${msg}\n`);
+  process.exit(code);
+}
+
+interface Timed { ms: number; states: number; cut: boolean; ran?: string }
+
+/** Best-of-`runs` wall ms of one job; stops a run at `capMs` (then cut). */
+function timed(sc: ScenarioSpec, opts: JobOptions, runs: number, capMs?: number): Timed {
+  let best: Timed = { ms: Infinity, states: 0, cut: false };
+  for (let k = 0; k < runs; k++) {
+    const t0 = performance.now();
+    const r = runJob({ scenario: sc, variants: [] }, { ...opts, minimize: false, checkpoint: false, ...(capMs ? { timeBudgetMs: capMs } : {}) });
+    const ms = performance.now() - t0;
+    const cut = r.bound !== undefined && r.bound.startsWith('time');
+    if (ms < best.ms) best = { ms, states: r.stats.states, cut, ...(r.search ? { ran: r.search.ran } : {}) };
+    if (cut) break;
+  }
+  return best;
+}
+
+function main(): void {
+  const args = benchArgs(process.argv.slice(2));
+  let runs = 3;
+  for (let k = 0; k < args.rest.length; k++) {
+    if (args.rest[k] === '--runs') {
+      runs = Number(args.rest[++k]);
+      if (!Number.isInteger(runs) || runs < 1) fail('--runs needs a whole number ≥ 1', 2);
+    } else fail(`unknown argument ${args.rest[k]}`, 2);
+  }
+  const tlb = TLB.map((n) => validateScenario(JSON.parse(readFileSync(join(ROOT, 'bench', 'spin', `${n}.json`), 'utf8')) as ScenarioSpec));
+  const rows: string[][] = [['scenario', 'default ran', 'default ms', 'full ms', 'reduced ms', 'default / better', 'within 10 %']];
+  const json: unknown[] = [];
+  let misses = 0;
+  // warm-up: the built-ins' searches once each, so that the first timed scenarios do not pay the JIT's start
+  for (const sc of allScenarios()) for (const reduction of [false, true, 'auto'] as const) runJob({ scenario: sc, variants: [] }, { reduction, minimize: false });
+  for (const sc of [...allScenarios(), ...stressScenarios, ...tlb]) {
+    const first = timed(sc, { reduction: false }, 1);
+    const n = first.ms > 2000 ? 1 : runs; // the large ones once
+    const full = n > 1 ? timed(sc, { reduction: false }, n) : first;
+    const reduced = timed(sc, { reduction: true }, n, 3 * full.ms + 50);
+    const better = Math.min(full.ms, reduced.cut ? Infinity : reduced.ms);
+    const auto = timed(sc, { reduction: 'auto' }, n, 3 * better + 50);
+    const ratio = auto.ms / better;
+    const ok = ratio <= 1.1 || auto.ms - better < 1; // under a millisecond apart: timer noise
+    if (!ok) misses++;
+    const fmt = (t: Timed) => (t.cut ? `> ${t.ms.toFixed(0)}` : t.ms < 10 ? t.ms.toFixed(2) : t.ms.toFixed(0));
+    rows.push([sc.name, auto.ran ?? '?', fmt(auto), fmt(full), fmt(reduced), `${ratio.toFixed(2)}×`, ok ? 'yes' : 'NO']);
+    json.push({ scenario: sc.name, ran: auto.ran, autoMs: auto.ms, fullMs: full.ms, reducedMs: reduced.ms, reducedCut: reduced.cut, ratio, ok });
+    process.stderr.write(`${rows[rows.length - 1].join('  ')}\n`);
+  }
+  const head = `# Search choice\n\n\`npm run bench:choice\` · ${new Date().toISOString()} · node ${process.version} · best of ${runs} runs per search (1 where the full search takes over 2 s), job wall time in-process (choice included); a reduced search past 3× the full one's time is cut (> t). Default within 10 % of the better (or under 1 ms apart) on ${rows.length - 1 - misses} of ${rows.length - 1} scenarios.\n\n`;
+  const md = head + markdownTable(rows) + '\n';
+  console.log(md);
+  writeBenchFiles(args.out, { 'choice.md': md, 'choice.json': `${JSON.stringify(json, null, 1)}\n` }, args.write);
+}
+
+main();
