@@ -21,6 +21,8 @@ import { mkdirSync } from 'node:fs';
 import { parseShard, type ShardSpec } from '../explorer/shard';
 import { defaultWorkers } from '../explorer/parallel/search';
 import { jobKey, partitionJobs, type JobPartition } from '../explorer/partition';
+import { FORMAT_HELP, formatList, writeOutputs } from './outputs';
+import type { Format } from '../report/formats';
 
 interface ExploreFlags {
   file: string[];
@@ -45,6 +47,7 @@ interface ExploreFlags {
   resume?: string;
   shard?: ShardSpec;
   workers?: number;
+  format?: Format[];
 }
 
 function nonNegativeInt(v: string): number {
@@ -189,9 +192,10 @@ async function runAll(jobs: JobSpec[], f: ExploreFlags, command: string, name: s
     console.log(`\n${r.scenario} [${r.variants.join('+') || 'default'}] violates ${r.violation!.invariant}: ${r.violation!.message}`);
     console.log(formatTrace(r.counterexample.trace).join('\n'));
   }
+  const extra = writeOutputs({ kind: 'run', report: w.report }, w.json, f.out, name, f.format ?? []);
   const t = w.report.totals;
   console.log(`\n${t.jobs} job(s), ${t.violations} violation(s), ${t.states} states, ${t.transitions} transitions in ${t.ms} ms (${t.statesPerSec} states/s)`);
-  console.log(`report: ${w.markdown} and ${w.json}`);
+  console.log(`report: ${w.markdown} and ${w.json}${extra.length ? `; also ${extra.join(', ')}` : ''}`);
   return results;
 }
 
@@ -217,6 +221,7 @@ function common(cmd: Command): Command {
     .option('-q, --quiet', 'print only the summary table')
     .option('--shard <i/N>', 'with many jobs: run every N-th job (scenario × variants) from the i-th; with one job: explore shard i of N of its full search (--no-reduction); combine the reports with `iommu-check merge`', shardSpec)
     .option('--workers <n>', 'worker threads for the full search (--no-reduction); default: the core count', positiveInt)
+    .option('--format <format>', FORMAT_HELP, formatList)
     .option('--resume <checkpoint.json>', 'continue a full search (--no-reduction) stopped by Ctrl-C or a bound, from the checkpoint it wrote');
 }
 
