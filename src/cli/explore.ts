@@ -6,7 +6,6 @@ import { VariantSet } from '../model/variants';
 import { checkInvariantNames } from '../invariants';
 import type { ScenarioSpec } from '../model/scenario';
 import { InvalidArgumentError } from 'commander';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collect, parseDuration, positiveInt } from './parse';
 import { EXIT_KILLED, exitCodeOf } from './exitcodes';
@@ -184,7 +183,6 @@ async function runAll(jobs: JobSpec[], f: ExploreFlags, command: string, name: s
   for (const r of results) {
     if (!r.minimized) continue;
     const file = join(f.out, 'counterexamples', `${r.scenario}--${r.variants.join('+') || 'default'}.min.json`.replace(/[^a-zA-Z0-9.+_-]/g, '_'));
-    writeFileSync(file, JSON.stringify(r.minimized, null, 1) + '\n');
     if (!f.quiet) console.log(`minimized counterexample: ${file} (${r.minimized.foundBy})`);
   }
   for (const r of results) {
