@@ -21,8 +21,9 @@ const group = (file: string) => {
 test('nightly: new cases go to the output folder; --update-corpus adds them capped per (variants, invariant), once', () => {
   const dir = tmp(), corpus = join(dir, 'corpus');
   mkdirSync(corpus);
-  const first = nightly('--corpus', corpus, '-o', join(dir, 'a'));
+  const first = nightly('--corpus', corpus, '-o', join(dir, 'a'), '--format', 'html,junit');
   assert.ok(first.status === 0 || first.status === 1, first.stderr);
+  assert.ok(existsSync(join(dir, 'a', 'explore.html')) && existsSync(join(dir, 'a', 'explore.junit.xml')), '--format writes the explorer report in those formats');
   const cases = readdirSync(join(dir, 'a', 'new-cases'));
   assert.ok(cases.length >= 3, `new cases found (${cases.length})`);
   assert.deepEqual(readdirSync(corpus), [], 'the corpus is untouched without --update-corpus');
