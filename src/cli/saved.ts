@@ -7,7 +7,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { UsageError } from '../model/variants';
 import type { Counterexample } from '../result/format';
 import type { Report, ReportJob } from '../report/report';
-import { classify, counterexampleAsReport, fuzzAsReport, type RunView, type SavedResult, type ShownTrace, type SourceRef } from '../report/view';
+import { classify, counterexampleAsReport, fuzzAsReport, totalsOf, type RunView, type SavedResult, type ShownTrace, type SourceRef } from '../report/view';
 import { invariantCatalogue } from './catalogue';
 import { sourcesOf } from './locate';
 
@@ -24,9 +24,37 @@ export function readSaved(file: string): SavedResult {
   } catch {
     throw new UsageError(`report: '${file}' is not JSON`);
   }
-  const saved = classify(data);
+  const saved = isNightly(data) ? { kind: 'run' as const, report: nightlyAsReport(data, file) } : classify(data);
   if (!saved) throw new UsageError(`report: '${file}' is not an iommu-check result (a report written by explore, verify, merge, fuzz or nightly, or a counterexample file)`);
   return saved;
+}
+
+interface NightlySummary {
+  tool: 'iommu-check';
+  nightly: string;
+  fuzz?: { name: string; report: string; finding?: unknown }[];
+}
+
+function isNightly(d: unknown): d is NightlySummary {
+  const n = d as Partial<NightlySummary> | null;
+  return !!n && n.tool === 'iommu-check' && typeof n.nightly === 'string';
+}
+
+/** nightly.json: the explorer's report beside it, and one job per fuzz campaign that found something. */
+function nightlyAsReport(d: NightlySummary, file: string): Report {
+  const dir = dirname(file);
+  const explore = readSaved(join(dir, 'explore.json'));
+  if (explore.kind !== 'run') throw new UsageError(`report: '${join(dir, 'explore.json')}' (beside ${file}) is not the nightly explorer's report`);
+  const jobs: ReportJob[] = [...explore.report.jobs.map((j) => ({ ...j, counterexampleFile: j.counterexampleFile && (locate(j.counterexampleFile, join(dir, 'explore.json')) ?? j.counterexampleFile) }))];
+  for (const row of d.fuzz ?? []) {
+    if (!row.finding) continue;
+    const json = [row.report, join(dir, 'fuzz', basename(row.report))].map((p) => p.replace(/\.md$/, '.json')).find((p) => existsSync(p));
+    const fz = json ? readSaved(json) : undefined;
+    if (!json || fz?.kind !== 'fuzz') continue;
+    for (const j of fuzzAsReport(fz.report).jobs)
+      jobs.push({ ...j, scenario: `${j.scenario} (fuzz campaign ${row.name})`, counterexampleFile: j.counterexampleFile && (locate(j.counterexampleFile, json) ?? j.counterexampleFile) });
+  }
+  return { ...explore.report, command: `nightly ${d.nightly}`, jobs, totals: totalsOf(jobs) };
 }
 
 function readCx(path: string): Counterexample | undefined {

@@ -65,7 +65,7 @@ export function classify(data: unknown): SavedResult | null {
 
 const noStats = (ms = 0): ExploreStats => ({ states: 0, transitions: 0, maxDepth: 0, ms, statesPerSec: 0, visitedBytes: 0, omission: 0 });
 
-function totalsOf(jobs: ReportJob[]): Report['totals'] {
+export function totalsOf(jobs: ReportJob[]): Report['totals'] {
   const states = jobs.reduce((a, j) => a + j.stats.states, 0);
   const ms = jobs.reduce((a, j) => a + j.stats.ms, 0);
   return {
