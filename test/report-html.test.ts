@@ -53,6 +53,12 @@ test('the diagram has a lane per actor (threads and hardware), a box per step, t
   assert.ok(hs.length > 0);
   for (const h of hs) assert.notEqual(cx.trace[h.from].thread, cx.trace[h.to].thread);
   assert.equal((svg.match(/class="handoff queue"/g) ?? []).length, hs.length);
+  // the consumer's CONS reached the PROD the driver wrote: the driver's next step sees its commands complete
+  const done = handOffs(cx.trace).filter((h) => h.kind === 'complete');
+  assert.equal(done.length, 1);
+  assert.match(cx.trace[done[0].from].thread, /cmdq-consumer/);
+  assert.match(cx.trace[done[0].to].step, /wait for CMD_SYNC/);
+  assert.equal((svg.match(/class="handoff complete"/g) ?? []).length, 1);
 });
 
 test('a lock released by one thread and taken by another is a lock hand-off arrow; ghosts and same-thread changes are not', () => {
@@ -63,6 +69,12 @@ test('a lock released by one thread and taken by another is a lock hand-off arro
     step(3, 'b', ['domain.lock[0]: 0 -> 1', 'ghost.x[0]: 0 -> 2', 'domain.refs[0]: 1 -> 2']),
   ];
   assert.deepEqual(handOffs(trace), [{ from: 1, to: 2, key: 'domain.lock[0]', kind: 'lock' }]);
+  // PROD written by two producers is no hand-off; CONS reaching the first one's PROD completes its commands
+  const q = [
+    step(1, 'a', ['q.prod[0]: 0 -> 1']), step(2, 'b', ['q.prod[0]: 1 -> 2']), step(3, 'hw', ['q.cons[0]: 0 -> 1']),
+    step(4, 'b', []), step(5, 'a', []), step(6, 'hw', ['q.cons[0]: 1 -> 2']), step(7, 'b', []),
+  ];
+  assert.deepEqual(handOffs(q), [{ from: 2, to: 4, key: 'q.cons[0] = 1', kind: 'complete' }, { from: 5, to: 6, key: 'q.cons[0] = 2', kind: 'complete' }]);
 });
 
 test('the structured diff is read when the trace has it, the printed changes otherwise', () => {

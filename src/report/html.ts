@@ -68,7 +68,7 @@ function counterexampleSection(v: RunView, j: ReportJob, t: ShownTrace, k: numbe
   out.push(replayLine(t));
   if (cx.prologue?.length) out.push('<h3>Set-up</h3><ul class="prologue">' + cx.prologue.map((p) => `<li>${esc(p)}</li>`).join('') + '</ul>');
   if (cx.initial?.length) out.push('<h3>Initial state</h3>', valueTable('initial', cx.initial));
-  out.push('<h3>Diagram</h3>', '<p class="legend"><span>one lane per actor, one box per step</span><span style="color:#2255cc">→ lock hand-off</span><span style="color:#d27a00">⇢ queue entry consumed</span><span style="color:#c00">red: the step after which the invariant fails</span></p>');
+  out.push('<h3>Diagram</h3>', '<p class="legend"><span>one lane per actor, one box per step</span><span style="color:#2255cc">→ lock hand-off</span><span style="color:#d27a00">⇢ queue entry consumed</span><span style="color:#1a8a3a">⇢ commands complete (CONS reached the PROD written)</span><span style="color:#c00">red: the step after which the invariant fails</span></p>');
   out.push(`<div class="diagram">${renderSwimlane(cx)}</div>`);
   out.push('<h3>Steps and state diff</h3>', stepTable(cx));
   out.push('<h3>Violating state</h3>');
