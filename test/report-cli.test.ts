@@ -65,3 +65,17 @@ test('under GITHUB_ACTIONS=true a run prints one ::error annotation per violatio
   for (const a of ann) assert.match(a, /^::error file=src\/model\/[\w/]+\.ts,line=\d+,title=iommu-check%3A [\w-]+::unmap-racing-dma-with-sync \[/);
   assert.equal(cli(['verify', 'unmap-racing-dma-with-sync', '-o', tmp()]).out.split('\n').filter((l) => l.startsWith('::error')).length, 0, 'none without GITHUB_ACTIONS');
 });
+
+test('report of a merged sharded verify (as the nightly workflow runs it): every shard\'s counterexample shown, replayable', () => {
+  const dir = tmp();
+  for (const i of [1, 2]) assert.equal(cli(['verify', 'unmap-racing-dma-with-sync', 'two-instances-share-domain', '--shard', `${i}/2`, '-o', join(dir, `s${i}`), '-q']).code, 0);
+  assert.equal(cli(['merge', join(dir, 's1', 'verify.json'), join(dir, 's2', 'verify.json'), '-o', join(dir, 'm')]).code, 0);
+  const r = cli(['report', join(dir, 'm', 'merge.json'), '--format', 'html', '-o', join(dir, 'm')]);
+  assert.equal(r.code, 0, r.err);
+  const html = readFileSync(join(dir, 'm', 'merge.html'), 'utf8');
+  const merged = JSON.parse(readFileSync(join(dir, 'm', 'merge.json'), 'utf8'));
+  const replays = [...html.matchAll(/<code class="replay">npx iommu-check replay ([^<]+)<\/code>/g)].map((m) => m[1]);
+  assert.equal(replays.length, merged.jobs.filter((j: { violation?: unknown }) => j.violation).length);
+  assert.ok(replays.some((p) => p.startsWith('../s1/')) && replays.some((p) => p.startsWith('../s2/')), replays.join(' '));
+  for (const p of replays) assert.ok(existsSync(join(dir, 'm', p)), p);
+});

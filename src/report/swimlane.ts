@@ -75,7 +75,7 @@ function box(t: TraceStep, i: number, lane: number, last: boolean): string {
   const short = t.op === 'hardware' ? t.step : `${t.op.replace(/\(.*$/, '')} · ${t.step}`;
   return `<g class="step${last ? ' violation' : ''}" data-step="${t.n}" data-lane="${esc(t.thread)}"><title>${esc(title)}</title>` +
     `<rect x="${x}" y="${y}" width="${BOX_W}" height="${BOX_H}" rx="4"/>` +
-    `<text x="${x + 6}" y="${y + 15}">${esc(clip(short + (t.returned !== undefined ? ` → ${t.returned}` : ''), 29))}</text></g>`;
+    `<text x="${x + 6}" y="${y + 15}">${esc(clip(short + (t.returned !== undefined ? ` → ${t.returned}` : ''), 27))}</text></g>`;
 }
 
 function arrow(h: HandOff, lanes: string[], trace: readonly TraceStep[]): string {
