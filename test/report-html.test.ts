@@ -116,3 +116,15 @@ test('model-supplied names are escaped everywhere: a scenario, thread or message
   assert.match(html, /data-lane="&lt;script&gt;alert\(&quot;driver/);
   assert.match(html, /&lt;script&gt;alert\(&quot;message&quot;\)/);
 });
+
+test('HTML report: the set-up, the initial state and the violating state with the fields the invariant read, when the trace has them', () => {
+  const cx = found('unmap-racing-dma-with-sync', 'sync-no-wait');
+  cx.prologue = ['attach device 0 to domain 0', 'map <page> 0'];
+  cx.initial = [{ field: 'pte', index: 0, value: 1, text: 'maps phys 0' }];
+  cx.final = [{ field: 'pte', index: 0, value: 0, text: 'clear' }, { field: 'iotlb', index: 0, value: 1, text: 'maps phys 0', read: true }];
+  const { dir, file } = saveIn(cx);
+  const html = renderHtml(viewOfSaved({ kind: 'counterexample', cx }, file, dir));
+  assert.match(html, /<ul class="prologue"><li>attach device 0 to domain 0<\/li><li>map &lt;page&gt; 0<\/li><\/ul>/);
+  assert.match(html, /<table class="initial">.*<td>pte\[0\]<\/td><td>maps phys 0<\/td>/s);
+  assert.match(html, /<table class="final">.*<tr class=""><td>pte\[0\]<\/td><td>clear<\/td><td><\/td><\/tr><tr class="read"><td>iotlb\[0\]<\/td><td>maps phys 0<\/td><td>read by the invariant<\/td><\/tr>/s);
+});
