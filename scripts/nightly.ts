@@ -24,8 +24,10 @@ import { writeFuzzRun } from '../fuzz/report';
 import { addToCorpus, caseKey, corpusKeys, type AddOutcome } from '../fuzz/corpus';
 import { loadCounterexample, type Counterexample } from '../src/explorer/counterexample';
 import { markdownTable } from '../src/report/table';
+import { FORMAT_HELP, formatList, writeOutputs } from '../src/cli/outputs';
+import type { Format } from '../src/report/formats';
 
-interface Flags { fuzzTime?: number; fuzzRuns?: number; maxStates: number; seed?: number; out: string; corpus: string | false; updateCorpus?: boolean; corpusCap: number }
+interface Flags { format?: Format[]; fuzzTime?: number; fuzzRuns?: number; maxStates: number; seed?: number; out: string; corpus: string | false; updateCorpus?: boolean; corpusCap: number }
 
 /** The group a corpus cap counts in: the case's variants and the invariant it violates. */
 const capGroup = (cx: Counterexample) => `${[...cx.variants].sort().join('+')}|${cx.violation?.invariant ?? 'clean'}`;
@@ -101,6 +103,8 @@ async function nightly(f: Flags): Promise<number> {
     results.push(await runJobAsync(j, { maxStates: f.maxStates, shouldStop: stopped }));
   }
   const w = writeRun(f.out, 'explore', 'nightly explore', { maxStates: f.maxStates }, started, results);
+  const formatted = writeOutputs({ kind: 'run', report: w.report }, w.json, f.out, 'explore', f.format ?? []);
+  if (formatted.length) log(`explorer report also as ${formatted.join(', ')}`);
   const missed = results.filter((r) => metExpectation(r) === false);
   log(`explorer: ${results.length} jobs, ${w.report.totals.states} states, ${missed.length} not as expected`);
 
@@ -192,6 +196,7 @@ new Command('nightly')
   .option('--corpus <dir>', 'the corpus new cases are compared with (and added to, with --update-corpus)', 'corpus')
   .option('--no-corpus', 'compare new cases with no corpus')
   .option('--update-corpus', 'add the new cases to the corpus (default: only to <out>/new-cases/)')
+  .option('--format <format>', `explorer report: ${FORMAT_HELP}`, formatList)
   .option('--corpus-cap <n>', 'at most this many corpus cases per (variants, invariant)', positiveInt, 3)
   .action(async (f: Flags) => {
     process.exitCode = await nightly(f);

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { program } from '../src/cli/main';
 
 const names = (argv?: string[]) => program(argv).commands.map((c) => c.name());
-const ALL = ['explore', 'verify', 'list', 'replay', 'fuzz', 'mutate', 'merge'];
+const ALL = ['explore', 'verify', 'list', 'replay', 'fuzz', 'mutate', 'report', 'merge'];
 
 test('a named command builds only that command', () => {
   for (const n of ALL) assert.deepEqual(names(['node', 'iommu-check', n, '--help']), [n]);

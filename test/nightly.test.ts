@@ -21,8 +21,15 @@ const group = (file: string) => {
 test('nightly: new cases go to the output folder; --update-corpus adds them capped per (variants, invariant), once', () => {
   const dir = tmp(), corpus = join(dir, 'corpus');
   mkdirSync(corpus);
-  const first = nightly('--corpus', corpus, '-o', join(dir, 'a'));
+  const first = nightly('--corpus', corpus, '-o', join(dir, 'a'), '--format', 'html,junit');
   assert.ok(first.status === 0 || first.status === 1, first.stderr);
+  assert.ok(existsSync(join(dir, 'a', 'explore.html')) && existsSync(join(dir, 'a', 'explore.junit.xml')), '--format writes the explorer report in those formats');
+  // `report nightly.json`: the explorer's jobs and the fuzz campaigns' findings, each with its trace
+  const rep = spawnSync(process.execPath, [join(root, 'bin', 'iommu-check.js'), 'report', join(dir, 'a', 'nightly.json'), '--format', 'html'], { encoding: 'utf8' });
+  assert.equal(rep.status, 0, rep.stderr);
+  const html = readFileSync(join(dir, 'a', 'nightly.html'), 'utf8');
+  assert.match(html, /<h1>iommu-check nightly report<\/h1>/);
+  assert.match(html, /\(fuzz campaign fuzz-[\w-]+\) \[[\w+-]+\]: [\w-]+<\/h2>/);
   const cases = readdirSync(join(dir, 'a', 'new-cases'));
   assert.ok(cases.length >= 3, `new cases found (${cases.length})`);
   assert.deepEqual(readdirSync(corpus), [], 'the corpus is untouched without --update-corpus');

@@ -6,7 +6,6 @@ import { VariantSet } from '../model/variants';
 import { checkInvariantNames } from '../invariants';
 import type { ScenarioSpec } from '../model/scenario';
 import { InvalidArgumentError } from 'commander';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collect, parseDuration, positiveInt } from './parse';
 import { exitCodeOf } from './exitcodes';
@@ -23,6 +22,8 @@ import { parseShard, type ShardSpec } from '../explorer/shard';
 import { writeFingerprints } from '../explorer/swarm';
 import { defaultWorkers } from '../explorer/parallel/search';
 import { jobKey, partitionJobs, type JobPartition } from '../explorer/partition';
+import { FORMAT_HELP, formatList, writeOutputs } from './outputs';
+import type { Format } from '../report/formats';
 
 interface ExploreFlags {
   file: string[];
@@ -48,6 +49,7 @@ interface ExploreFlags {
   resume?: string;
   shard?: ShardSpec;
   workers?: number;
+  format?: Format[];
 }
 
 function nonNegativeInt(v: string): number {
@@ -191,7 +193,6 @@ async function runAll(jobs: JobSpec[], f: ExploreFlags, command: string, name: s
   for (const r of results) {
     if (!r.minimized) continue;
     const file = join(f.out, 'counterexamples', `${r.scenario}--${r.variants.join('+') || 'default'}.min.json`.replace(/[^a-zA-Z0-9.+_-]/g, '_'));
-    writeFileSync(file, JSON.stringify(r.minimized, null, 1) + '\n');
     if (!f.quiet) console.log(`minimized counterexample: ${file} (${r.minimized.foundBy})`);
   }
   for (const r of results) {
@@ -199,9 +200,10 @@ async function runAll(jobs: JobSpec[], f: ExploreFlags, command: string, name: s
     console.log(`\n${r.scenario} [${r.variants.join('+') || 'default'}] violates ${r.violation!.invariant}: ${r.violation!.message}`);
     console.log(formatTrace(r.counterexample.trace).join('\n'));
   }
+  const extra = writeOutputs({ kind: 'run', report: w.report }, w.json, f.out, name, f.format ?? []);
   const t = w.report.totals;
   console.log(`\n${t.jobs} job(s), ${t.violations} violation(s), ${t.states} states, ${t.transitions} transitions in ${t.ms} ms (${t.statesPerSec} states/s), peak RSS ${t.peakRssMB} MB`);
-  console.log(`report: ${w.markdown} and ${w.json}`);
+  console.log(`report: ${w.markdown} and ${w.json}${extra.length ? `; also ${extra.join(', ')}` : ''}`);
   return results;
 }
 
@@ -228,6 +230,7 @@ function common(cmd: Command): Command {
     .option('-q, --quiet', 'print only the summary table')
     .option('--shard <i/N>', 'with many jobs: run every N-th job (scenario × variants) from the i-th; with one job: shard i of a swarm of N differently ordered full searches (--no-reduction; bound each with --time or --max-states); combine the reports with `iommu-check merge`', shardSpec)
     .option('--workers <n>', 'worker threads for the full search (--no-reduction); default: the core count', positiveInt)
+    .option('--format <format>', FORMAT_HELP, formatList)
     .option('--resume <checkpoint.json>', 'continue a search (full or reduced) stopped by Ctrl-C or a bound, from the checkpoint it wrote');
 }
 

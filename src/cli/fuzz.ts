@@ -11,6 +11,8 @@ import { collect, parseDuration, positiveInt } from './parse';
 import { checkOutDir } from './output';
 import { resolveScenarios } from './scenarios';
 import { stopOnSignals } from './signals';
+import { FORMAT_HELP, formatList, writeOutputs } from './outputs';
+import type { Format } from '../report/formats';
 
 interface FuzzFlags {
   file: string[];
@@ -24,6 +26,7 @@ interface FuzzFlags {
   maxSteps: number;
   out: string;
   quiet?: boolean;
+  format?: Format[];
 }
 
 /** Re-exported for scripts that import it from here; the parser lives in ./parse. */
@@ -62,6 +65,7 @@ export function fuzzCommand(): Command {
     .option('--max-steps <n>', 'steps one run may take', positiveInt, 2000)
     .option('-o, --out <dir>', 'where to write the report and the counterexample', 'reports')
     .option('-q, --quiet', 'no progress line')
+    .option('--format <format>', FORMAT_HELP, formatList)
     .action((names: string[], f: FuzzFlags) => {
       // usage errors surface here, synchronously, so main() maps them to exit 2
       if (f.variant.length) new VariantSet(f.variant);
@@ -112,6 +116,7 @@ async function fuzz(scenarios: ScenarioSpec[], f: FuzzFlags): Promise<void> {
   for (const u of w.report.unattributed)
     console.log(`\n${u.invariant} met with the faulty variants, but the same program also fails under the correct ones (${u.correctRun}): ${u.counterexampleFile}`);
   if (r.crash) console.log(`\nthe model threw on a generated case (see ${w.markdown}):\n${r.crash.error}`);
-  console.log(`report: ${w.markdown} and ${w.json}`);
+  const extra = writeOutputs({ kind: 'fuzz', report: w.report }, w.json, f.out, 'fuzz', f.format ?? []);
+  console.log(`report: ${w.markdown} and ${w.json}${extra.length ? `; also ${extra.join(', ')}` : ''}`);
   process.exitCode = r.finding || r.crash || r.unattributed.length ? 1 : 0;
 }

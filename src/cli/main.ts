@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Command> = {
   replay: () => (require('./replay') as typeof import('./replay')).replayCommand(),
   fuzz: () => (require('./fuzz') as typeof import('./fuzz')).fuzzCommand(),
   mutate: () => (require('./mutate') as typeof import('./mutate')).mutateCommand(),
+  report: () => (require('./report') as typeof import('./report')).reportCommand(),
 };
 const mergeCommand = () => (require('./merge') as typeof import('./merge')).mergeCommand();
 

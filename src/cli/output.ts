@@ -1,4 +1,5 @@
-// Owns writing a run's results to disk: JSON + Markdown report and one counterexample file per violation.
+// Owns writing a run's results to disk: JSON + Markdown report, one counterexample file per violation and,
+// beside it, the minimized one (`.min.json`) when minimizing removed something.
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { UsageError } from '../model/variants';
 import { join, relative } from 'node:path';
@@ -17,6 +18,11 @@ function fileNameOf(r: JobResult): string {
   return `${r.scenario}--${r.variants.join('+') || 'default'}.json`.replace(/[^a-zA-Z0-9.+_-]/g, '_');
 }
 
+/** The minimized counterexample's file, beside the one as found. */
+export function minimizedPath(counterexampleFile: string): string {
+  return counterexampleFile.replace(/\.json$/, '.min.json');
+}
+
 export function writeRun(outDir: string, name: string, command: string, options: Record<string, unknown>, startedAt: Date, results: JobResult[]): Written {
   mkdirSync(join(outDir, 'counterexamples'), { recursive: true });
   const cxs = new Map<string, Counterexample>();
@@ -24,6 +30,7 @@ export function writeRun(outDir: string, name: string, command: string, options:
     if (!result.counterexample) return { result };
     const path = join(outDir, 'counterexamples', fileNameOf(result));
     writeFileSync(path, JSON.stringify(result.counterexample, null, 1) + '\n');
+    if (result.minimized) writeFileSync(minimizedPath(path), JSON.stringify(result.minimized, null, 1) + '\n');
     const rel = relative(process.cwd(), path) || path;
     cxs.set(rel, result.counterexample);
     return { result, file: rel };
