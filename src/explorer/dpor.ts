@@ -11,6 +11,7 @@ import { Collector } from './collect';
 import { Limits, SLICE } from './limits';
 import { toEnd, type Sliced } from './slices';
 import { livelockIn } from './livelock';
+import { SummaryStore } from './summaries';
 import { packSnapshot, unpackReads, unpackSnapshot, type DporSnapshot } from './dporsnapshot';
 
 export interface Frame {
@@ -28,11 +29,6 @@ export interface Frame {
   /** footprints of every actor met in this state's explored subtree, and whether it is incomplete */
   sumR: Uint32Array[];
   sumW: Uint32Array[];
-  top: boolean;
-}
-
-export interface StoredSummary {
-  flat: Uint32Array;
   top: boolean;
 }
 
@@ -97,13 +93,13 @@ export function* dporSearch(m: Model, opts: DporOptions = {}): Sliced<DporResult
 function* dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions, abortOnGrowth: boolean, round: number, resume?: DporSnapshot): Sliced<DporResult | null> {
   const t0 = performance.now();
   const A = m.actors;
-  const bytesPerSummary = 2 * A * fs.words * 4 + 64;
-  const limits = new Limits(opts, () => summaries.size * bytesPerSummary);
+  const limits = new Limits(opts, () => summaries.bytes);
   const maxStates = limits.maxStates;
   const checkDeadlock = opts.deadlock !== false;
   const checkLivelock = opts.livelock !== false;
   const collect = opts.collectAll ? new Collector() : null;
-  const summaries = new Map<number, StoredSummary>();
+  const summaries = new SummaryStore(2 * A * fs.words);
+  const scratchFlat = new Uint32Array(2 * A * fs.words);
   const onStack = new Map<number, number>();
   const stack: Frame[] = [];
   let transitions = 0, deepest = 0, states = 0;
@@ -119,7 +115,7 @@ function* dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions, abortOnGr
     ...(bound && !extra.violation ? { bound } : {}),
     ...extra,
     ...(collect ? { violations: collect.list } : {}),
-    stats: statsOf(states, transitions, deepest, t0, summaries.size * bytesPerSummary, 0),
+    stats: statsOf(states, transitions, deepest, t0, summaries.bytes, 0),
   });
 
   // the footprint of the transitions known to happen before p's next step (scratch of raceNext)
@@ -279,25 +275,25 @@ function* dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions, abortOnGr
   };
 
   /** Views of a stored summary, per actor. */
-  const unpack = (st: StoredSummary): Summary => {
-    const R: Uint32Array[] = [], W: Uint32Array[] = [], k = fs.words;
+  const unpack = (ref: number): Summary => {
+    const R: Uint32Array[] = [], W: Uint32Array[] = [], k = fs.words, flat = summaries.flatOf(ref);
     for (let q = 0; q < A; q++) {
-      R.push(st.flat.subarray(q * k, (q + 1) * k));
-      W.push(st.flat.subarray((A + q) * k, (A + q + 1) * k));
+      R.push(flat.subarray(q * k, (q + 1) * k));
+      W.push(flat.subarray((A + q) * k, (A + q + 1) * k));
     }
-    return { R, W, top: st.top };
+    return { R, W, top: summaries.topOf(ref) };
   };
 
   const pop = (): void => {
     const f = stack.pop()!;
     onStack.delete(f.key);
-    // stored flat (one typed array per state): R of every actor, then W of every actor
-    const flat = new Uint32Array(2 * A * fs.words);
+    // stored flat: R of every actor, then W of every actor (interned: summaries.ts)
+    const flat = scratchFlat;
     for (let q = 0; q < A; q++) {
       flat.set(f.sumR[q], q * fs.words);
       flat.set(f.sumW[q], (A + q) * fs.words);
     }
-    summaries.set(f.key, { flat, top: f.top });
+    summaries.set(f.key, flat, f.top);
     const parent = stack[stack.length - 1];
     if (parent) {
       for (let p = 0; p < A; p++) {
@@ -317,7 +313,7 @@ function* dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions, abortOnGr
     states = r.states;
     transitions = r.transitions;
     deepest = r.deepest;
-    for (const [key, st] of saved.summaries) summaries.set(key, st);
+    summaries.restore(saved.flats, saved.refs);
     const set = (k: number): void => {
       const f = stack[k], sf = saved.frames[k];
       f.cur = sf.cur;
@@ -402,8 +398,8 @@ function* dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions, abortOnGr
       }
       continue;
     }
-    const stored = summaries.get(key);
-    if (stored) {
+    const stored = summaries.ref(key);
+    if (stored >= 0) {
       const sum = unpack(stored);
       if (sum.top) fullFallback();
       else {

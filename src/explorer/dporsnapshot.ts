@@ -1,9 +1,11 @@
 // Owns the snapshot of a stopped reduced search (dpor.ts), the part of a checkpoint that lets --resume continue
 // it exactly: the round and what the invariants were seen to read so far, the counters, the stack as each
 // frame's actor, choice index, backtrack and done sets, subtree footprints and fallback flag (its states are
-// recomputed by re-running the path), and every stored summary (the reduced search's visited set). Bit sets
+// recomputed by re-running the path), and the stored summaries (the reduced search's visited set: each state's
+// reference and the distinct summaries, summaries.ts). Bit sets
 // and keys are packed little-endian and base64-encoded; unpacking checks every length against the model.
-import type { Frame, StoredSummary } from './dpor';
+import type { Frame } from './dpor';
+import type { SummaryStore } from './summaries';
 
 export interface DporFrameSnapshot {
   cur: number;
@@ -26,10 +28,12 @@ export interface DporSnapshot {
   frames: DporFrameSnapshot[];
   /** per frame, sumR then sumW of every actor (frames × 2 × actors × words Uint32) */
   frameSums: string;
+  /** states with a summary: Float64 keys and Uint32 references (distinct summary * 2 + fallback flag) */
   summaryCount: number;
-  /** Float64 keys, Uint8 fallback flags, and per summary 2 × actors × words Uint32 */
   summaryKeys: string;
-  summaryTops: string;
+  summaryRefs: string;
+  /** the distinct summaries, 2 × actors × words Uint32 each */
+  distinctCount: number;
   summaryFlats: string;
 }
 
@@ -55,7 +59,7 @@ export interface DporState {
   transitions: number;
   deepest: number;
   stack: readonly Frame[];
-  summaries: ReadonlyMap<number, StoredSummary>;
+  summaries: SummaryStore;
   A: number;
   words: number;
 }
@@ -71,20 +75,19 @@ export function packSnapshot(d: DporState): DporSnapshot {
       sums.set(f.sumW[q], ((k * 2 + 1) * A + q) * words);
     }
   });
-  const n = d.summaries.size, per = 2 * A * words;
-  const keys = new Float64Array(n), tops = new Uint8Array(n), flats = new Uint32Array(n * per);
+  const n = d.summaries.size, per = 2 * A * words, distinct = d.summaries.distinctFlats();
+  const keys = new Float64Array(n), refs = new Uint32Array(n), flats = new Uint32Array(distinct.length * per);
   let i = 0;
-  for (const [key, st] of d.summaries) {
+  for (const [key, ref] of d.summaries.entries()) {
     keys[i] = key;
-    tops[i] = st.top ? 1 : 0;
-    flats.set(st.flat, i * per);
-    i++;
+    refs[i++] = ref;
   }
+  distinct.forEach((f, k) => flats.set(f, k * per));
   return {
     round: d.round, grew: d.grew, states: d.states, transitions: d.transitions, deepest: d.deepest,
     units: d.invReads.length, invReads: b64(reads),
     frames: d.stack.map((f) => ({ cur: f.cur, ci: f.ci, backtrack: [...f.backtrack], done: [...f.done], top: f.top })),
-    frameSums: b64(sums), summaryCount: n, summaryKeys: b64(keys), summaryTops: b64(tops), summaryFlats: b64(flats),
+    frameSums: b64(sums), summaryCount: n, summaryKeys: b64(keys), summaryRefs: b64(refs), distinctCount: distinct.length, summaryFlats: b64(flats),
   };
 }
 
@@ -101,7 +104,7 @@ export interface UnpackedFrame extends DporFrameSnapshot {
   sumW: Uint32Array[];
 }
 
-export function unpackSnapshot(s: DporSnapshot, A: number, words: number): { frames: UnpackedFrame[]; summaries: Map<number, StoredSummary> } {
+export function unpackSnapshot(s: DporSnapshot, A: number, words: number): { frames: UnpackedFrame[]; flats: Uint32Array[]; refs: [number, number][] } {
   if (!Array.isArray(s.frames) || s.frames.length === 0) throw new Error('checkpoint does not match this search: no stack');
   const sums = u32(bytes(s.frameSums, s.frames.length * 2 * A * words * 4, 'the stack'));
   const frames = s.frames.map((f, k) => {
@@ -113,11 +116,11 @@ export function unpackSnapshot(s: DporSnapshot, A: number, words: number): { fra
     }
     return { ...f, sumR, sumW };
   });
-  const n = s.summaryCount, per = 2 * A * words;
+  const n = s.summaryCount, per = 2 * A * words, d = s.distinctCount;
   const kb = bytes(s.summaryKeys, n * 8, 'the summary keys');
-  const tops = bytes(s.summaryTops, n, 'the summary flags');
-  const flats = u32(bytes(s.summaryFlats, n * per * 4, 'the summaries'));
-  const summaries = new Map<number, StoredSummary>();
-  for (let i = 0; i < n; i++) summaries.set(kb.readDoubleLE(8 * i), { flat: flats.slice(i * per, (i + 1) * per), top: tops[i] === 1 });
-  return { frames, summaries };
+  const rb = u32(bytes(s.summaryRefs, n * 4, 'the summary references'));
+  const all = u32(bytes(s.summaryFlats, d * per * 4, 'the summaries'));
+  const flats = Array.from({ length: d }, (_, k) => all.slice(k * per, (k + 1) * per));
+  const refs: [number, number][] = Array.from({ length: n }, (_, i) => [kb.readDoubleLE(8 * i), rb[i]]);
+  return { frames, flats, refs };
 }
