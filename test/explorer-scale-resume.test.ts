@@ -67,7 +67,7 @@ test('a corrupt or mismatched checkpoint is refused with a usage error', () => {
   assert.throws(() => runJob({ scenario: sc, variants: [] }, { reduction: false, maxDepth: 40, resume: c }), /search options/);
   const other = findScenario('free-racing-attach-detach');
   assert.throws(() => runJob({ scenario: other, variants: [] }, { reduction: false, resume: c }), /different model/);
-  assert.throws(() => runJob({ scenario: sc, variants: [] }, { resume: c }), /as the checkpoint says/);
+  assert.throws(() => runJob({ scenario: sc, variants: [] }, { resume: c }), /the checkpoint continues the full search, this run asks for the reduced search/);
 });
 
 for (const name of ['free-racing-attach-detach', 'device-rebound-racing-unbind']) {
@@ -109,4 +109,25 @@ test('a reduced checkpoint is refused by the full search, and an edited one as c
   const text = readFileSync(join(dir, 'rc.json'), 'utf8');
   writeFileSync(join(dir, 'rc-edited.json'), text.replace('"round":', '"round":1'));
   assert.throws(() => readCheckpoint(join(dir, 'rc-edited.json')), (e: Error) => e instanceof UsageError && /corrupt/.test(e.message));
+});
+
+test('the breadth-first search stopped twice and resumed ends as an uninterrupted one, with the same shortest counterexample', () => {
+  const clean = { scenario: findScenario('device-rebound-racing-unbind'), variants: [] };
+  const whole = runJob(clean, { strategy: 'bfs' });
+  let r = runJob(clean, { strategy: 'bfs', maxStates: 500 });
+  assert.equal(r.verdict, 'bounded');
+  const c1 = viaFile(r, 'b1.json');
+  assert.equal(c1.search, 'bfs');
+  r = runJob(clean, { strategy: 'bfs', maxStates: 2500, resume: c1 });
+  r = runJob(clean, { strategy: 'bfs', resume: viaFile(r, 'b2.json') });
+  assert.equal(r.verdict, whole.verdict);
+  assert.equal(r.stats.states, whole.stats.states);
+  assert.equal(r.stats.transitions, whole.stats.transitions);
+  const faulty = { scenario: findScenario('free-racing-attach-detach'), variants: ['free-ignores-attach-count'] };
+  const o = { strategy: 'bfs' as const, minimize: false };
+  const w = runJob(faulty, o);
+  const f = runJob(faulty, { ...o, resume: viaFile(runJob(faulty, { ...o, maxStates: 30 }), 'bf.json') });
+  assert.equal(f.violation?.invariant, w.violation?.invariant);
+  assert.deepEqual(f.schedule, w.schedule);
+  assert.throws(() => runJob(clean, { resume: c1 }), /continues the breadth-first search/);
 });

@@ -12,6 +12,7 @@ import { bfsSearch, exploreBfs } from '../src/explorer/bfs';
 import { runSliced } from '../src/explorer/slices';
 import { runJob, runJobAsync } from '../src/explorer/job';
 import { findScenario } from '../src/model/scenarios';
+import type { ExploreResult } from '../src/result/format';
 
 const tlb = JSON.parse(readFileSync(join(__dirname, '..', 'bench', 'spin', 'tlb-p3-t2.json'), 'utf8'));
 
@@ -37,7 +38,7 @@ for (const [name, sliced, plain] of [
   test(`the ${name} search, sliced every 2 ms, takes event-loop turns and visits what it visits unsliced`, async () => {
     const m = buildModel(tlb);
     const want = plain(m, { maxStates: 6000 });
-    const { r, turns } = await counted(sliced(m, { maxStates: 6000, sliceMs: 2 }));
+    const { r, turns } = await counted(sliced(m, { maxStates: 6000, sliceMs: 2 }) as Generator<void, ExploreResult, void>);
     assert.equal(r.stats.states, want.stats.states);
     assert.equal(r.stats.transitions, want.stats.transitions);
     assert.equal(r.verdict, want.verdict);

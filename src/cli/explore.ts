@@ -181,7 +181,7 @@ async function runAll(jobs: JobSpec[], f: ExploreFlags, command: string, name: s
     } else if (r.verdict === 'bounded' && /^(interrupted|time |memory |\d+ states)/.test(r.bound ?? '') && !f.quiet) {
       process.stderr.write(r.parallel && !r.parallel.sequential
         ? 'no checkpoint: the parallel search does not write one (run with --workers 1 for a resumable run)\n'
-        : 'no checkpoint: the breadth-first (--shortest) and bitstate searches cannot be resumed\n');
+        : 'no checkpoint: the bitstate search cannot be resumed\n');
     }
     if (r.bound === 'interrupted') break;
     if (!f.quiet) process.stderr.write(`${r.scenario} [${r.variants.join('+') || 'default'}]: ${r.violation ? `VIOLATION ${r.violation.invariant}` : r.verdict}, ${r.stats.states} states${r.search ? `, ${r.search.ran} search: ${r.search.why}` : ''}\n`);
@@ -244,7 +244,7 @@ export function exploreCommand(): Command {
         if (names.length || f.file.length || f.variant.length || f.invariant) throw new UsageError('--resume takes the scenario, variants and invariants from the checkpoint: give no scenario, --file, --variant or --invariant');
         const c = readCheckpoint(f.resume);
         const job = { scenario: c.scenario, variants: c.variants };
-        const results = await runAll([job], { ...f, reduction: c.search === 'reduced', ...(c.invariants ? { invariant: c.invariants } : {}) }, ['explore', ...process.argv.slice(3)].join(' '), 'explore', c);
+        const results = await runAll([job], { ...f, reduction: c.search === 'reduced', shortest: c.search === 'bfs', ...(c.invariants ? { invariant: c.invariants } : {}) }, ['explore', ...process.argv.slice(3)].join(' '), 'explore', c);
         process.exitCode = exitCodeOf(results.some((r) => r.violation), results.some((r) => r.verdict === 'bounded'));
         return;
       }

@@ -10,6 +10,7 @@ import { validateScenario, type ScenarioSpec } from '../model/scenario';
 import type { Model } from '../model/model';
 import type { DfsSnapshot } from './dfs';
 import type { DporSnapshot } from './dporsnapshot';
+import type { BfsSnapshot } from './bfssnapshot';
 import { FingerprintTable, fingerprintKey } from './fptable';
 
 const FORMAT = 'iommu-check-checkpoint/2'; // 2: incremental (Zobrist-style) fingerprints
@@ -37,13 +38,15 @@ export interface Checkpoint {
   digest: string;
   states: number;
   /** which search it continues (absent: the full search) */
-  search?: 'reduced';
+  search?: 'reduced' | 'bfs';
   /** the full search's stack */
   snapshot?: DfsSnapshot;
   /** the visited fingerprints, [a, b] Uint32 pairs, little-endian, base64 (the full search) */
   visited: string;
   /** the reduced search's snapshot */
   reduced?: DporSnapshot;
+  /** the breadth-first search's snapshot (its visited fingerprints are in `visited`) */
+  bfs?: BfsSnapshot;
   /** the bound that stopped the run */
   stoppedBy: string;
   savedAt: string;
@@ -62,7 +65,7 @@ function digestOf(c: Omit<Checkpoint, 'digest' | 'savedAt' | 'stoppedBy'>): stri
   const h = createHash('sha256');
   h.update(JSON.stringify([c.format, c.scenario, c.variants, c.invariants ?? null, c.shape, c.stateWords, c.initial, c.states, c.snapshot]));
   h.update(c.visited);
-  if (c.search) h.update(JSON.stringify([c.search, c.reduced ?? null]));
+  if (c.search) h.update(JSON.stringify([c.search, c.reduced ?? c.bfs ?? null]));
   return h.digest('hex');
 }
 
@@ -89,6 +92,19 @@ export function makeReducedCheckpoint(m: Model, job: { scenario: ScenarioSpec; v
   return { ...body, digest: digestOf(body), stoppedBy, savedAt: new Date().toISOString() };
 }
 
+/** A checkpoint of the breadth-first search: its queue snapshot and its visited fingerprints. */
+export function makeBfsCheckpoint(m: Model, job: { scenario: ScenarioSpec; variants: string[] }, invariants: readonly string[] | undefined,
+  shape: SearchShape, table: FingerprintTable, bfs: BfsSnapshot, stoppedBy: string): Checkpoint {
+  const fps = table.fingerprints();
+  const init = m.initial();
+  const body = {
+    format: FORMAT, scenario: job.scenario, variants: job.variants, ...(invariants ? { invariants: [...invariants] } : {}),
+    shape, stateWords: init.length, initial: fingerprintKey(init), states: fps.length / 2, search: 'bfs' as const,
+    visited: Buffer.from(fps.buffer, fps.byteOffset, fps.byteLength).toString('base64'), bfs,
+  };
+  return { ...body, digest: digestOf(body), stoppedBy, savedAt: new Date().toISOString() };
+}
+
 export function writeCheckpoint(file: string, c: Checkpoint): void {
   writeFileSync(file, JSON.stringify(c) + '\n');
 }
@@ -109,7 +125,8 @@ export function readCheckpoint(file: string): Checkpoint {
   }
   if (!c || typeof c !== 'object' || c.format !== FORMAT) throw new UsageError(`--resume: '${file}' is not an ${FORMAT} file (or one written by another version)`);
   const { digest, savedAt: _s, stoppedBy: _b, ...body } = c;
-  const resumable = c.search === 'reduced' ? !!c.reduced && Array.isArray(c.reduced.frames) : !!c.snapshot && Array.isArray(c.snapshot.next);
+  const resumable = c.search === 'reduced' ? !!c.reduced && Array.isArray(c.reduced.frames)
+    : c.search === 'bfs' ? !!c.bfs && typeof c.bfs.frontier === 'string' : !!c.snapshot && Array.isArray(c.snapshot.next);
   if (typeof c.visited !== 'string' || !resumable || digest !== digestOf(body)) {
     throw new UsageError(`--resume: checkpoint '${file}' is corrupt (its digest does not match its content)`);
   }

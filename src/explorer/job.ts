@@ -13,8 +13,8 @@ import type { JobRecord, ExploreResult, ShardInfo } from '../result/format';
 export { metExpectation } from '../result/format';
 import { replaySchedule } from './trace';
 import { makeCounterexample, type Counterexample } from './counterexample';
-import { FingerprintTable } from './fptable';
-import { checkBelongs, makeCheckpoint, makeReducedCheckpoint, restoreTable, shapeOf, type Checkpoint } from './checkpoint';
+import { FingerprintTable, SMALL_TABLE } from './fptable';
+import { checkBelongs, makeBfsCheckpoint, makeCheckpoint, makeReducedCheckpoint, restoreTable, shapeOf, type Checkpoint } from './checkpoint';
 import { UsageError } from '../model/variants';
 import type { DfsResult } from './dfs';
 import type { ShardSpec } from './shard';
@@ -202,13 +202,26 @@ function* fullJob(m: Model, job: JobSpec, opts: JobOptions, probe: boolean): Sli
 function* otherJob(m: Model, job: JobSpec, opts: JobOptions): Sliced<SearchOutcome> {
   if (opts.shard) throw new UsageError('--shard splits the full search only: add --no-reduction (and no --shortest or --bitstate)');
   const reduced = opts.strategy !== 'bfs' && !opts.bitstateLog2 && reductionApplies(opts);
-  if (opts.resume && (!reduced || opts.resume.search !== 'reduced')) throw new UsageError('--resume continues the full or the reduced search, as the checkpoint says; the breadth-first and bitstate searches cannot resume');
+  const kind = opts.strategy === 'bfs' ? 'bfs' : reduced ? 'reduced' : 'bitstate';
+  if (opts.resume && (opts.resume.search ?? 'full') !== kind) throw new UsageError(`--resume: the checkpoint continues the ${opts.resume.search === 'bfs' ? 'breadth-first' : opts.resume.search ?? 'full'} search, this run asks for the ${kind === 'bfs' ? 'breadth-first' : kind} search`);
+  if (kind === 'bfs') return yield* bfsJob(m, job, opts);
   if (!reduced) return yield* searchSteps(m, opts.bitstateLog2 ? { ...opts, visited: new BitstateSet(opts.bitstateLog2) } : opts);
   const { resume: _r, checkpoint: _c, ...dporOpts } = opts;
   if (opts.resume) checkBelongs(opts.resume, m, shapeOf(opts));
   const { snapshot, ...r } = yield* dporSearch(m, { ...dporOpts, ...(opts.resume ? { resume: opts.resume.reduced } : {}) });
   const out: SearchOutcome = r;
   if (snapshot && opts.checkpoint !== false && !opts.collectAll) out.checkpoint = makeReducedCheckpoint(m, job, opts.invariants, shapeOf(opts), snapshot, r.bound ?? 'stop');
+  return out;
+}
+
+/** A job's breadth-first search (--shortest), from a checkpoint when given one; a stop bound leaves one. */
+function* bfsJob(m: Model, job: JobSpec, opts: JobOptions): Sliced<SearchOutcome> {
+  const shape = shapeOf(opts);
+  const table = opts.resume ? restoreTable(opts.resume, m, shape) : new FingerprintTable(SMALL_TABLE);
+  const { resume: _r, checkpoint: _c, ...bfsOpts } = opts;
+  const { snapshot, ...r } = yield* bfsSearch(m, { ...bfsOpts, table, snapshot: opts.checkpoint !== false, ...(opts.resume ? { resume: opts.resume.bfs } : {}) });
+  const out: SearchOutcome = r;
+  if (snapshot) out.checkpoint = makeBfsCheckpoint(m, job, opts.invariants, shape, table, snapshot, r.bound ?? 'stop');
   return out;
 }
 
