@@ -21,10 +21,11 @@ export const noIoasidQuotaOverrun: Invariant = {
   family: 'ioasid',
   description: 'every ioasid_set holds at most its quota of PASIDs and all sets together at most the system capacity; between operations, set->nr_ioasids and the capacity counter agree with what is held',
   appliesTo: (sys) => sys.ias.present,
-  // interesting: some set holds PASIDs up to its quota, or the sets together up to the capacity (one more
-  // allocation must fail)
+  // interesting: an operation is in flight while some set holds PASIDs up to its quota, or the sets together up
+  // to the capacity (one more allocation must fail)
   interesting(s, m) {
     const f = m.sys.ias;
+    if (betweenOperations(s, m)) return false;
     let total = 0;
     for (let set = 0; set < f.S; set++) {
       let held = 0;
@@ -57,10 +58,11 @@ export const pasidUnique: Invariant = {
   family: 'ioasid',
   description: 'no PASID has two live owners: the set the allocator holds it for, the set the IOMMU PASID entry was bound for, and every KVM translation to it name the same set',
   appliesTo: (sys) => sys.ias.present,
-  // interesting: two PASIDs allocated at once, or one PASID with two claims to compare (allocated and in the
-  // IOMMU PASID table or a KVM translation)
+  // interesting: an operation is in flight while two PASIDs are allocated at once, or one PASID has two claims to
+  // compare (allocated and in the IOMMU PASID table or a KVM translation)
   interesting(s, m) {
     const f = m.sys.ias;
+    if (betweenOperations(s, m)) return false;
     let allocated = 0;
     for (let p = 0; p < f.P; p++) {
       let claims = (s[f.xa(p)] !== 0 ? 1 : 0) + (s[f.entry(p)] !== 0 ? 1 : 0);

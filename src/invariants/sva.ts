@@ -172,11 +172,14 @@ export const svaReferencesBalanced: Invariant = {
   family: 'sva',
   description: 'an mm owns at most one PASID; with no operation in flight, mm_users and mm_count count exactly their holders (the process, the live SVA domains\' mmgrab), every PASID owned belongs to a live mm_struct, every live SVA domain has a user, and the handles and the device PASID entries match one to one',
   appliesTo,
-  // interesting: no operation in flight (the counts are compared) after some SVA domain was allocated or some
-  // process exited
+  // interesting: no operation in flight (the counts are compared) after some thread completed an operation, with
+  // some SVA domain allocated or some process exited
   interesting(s, m) {
     const f = m.sys.sva;
     if (!quiescent(s, m)) return false;
+    let ran = false;
+    for (let t = 0; t < m.sys.threads; t++) if (s[m.sys.opIndex(t)] > 0) ran = true;
+    if (!ran) return false;
     for (let d = 0; d < f.S; d++) if (s[f.domState(d)] !== SVA_UNUSED) return true;
     for (let mm = 0; mm < f.M; mm++) if (s[f.mmExited(mm)] !== 0) return true;
     return false;

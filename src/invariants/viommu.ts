@@ -7,14 +7,22 @@ import type { Model } from '../model/model';
 
 const hasViommu = (m: { vi: { M: number } }) => m.vi.M > 0;
 
+/** Some thread is inside an operation (took its first step, not yet its last). */
+function inFlight(s: Int32Array, m: Model): boolean {
+  for (let t = 0; t < m.sys.threads; t++) if (s[m.sys.stepIndex(t)] !== 0) return true;
+  return false;
+}
+
 export const vdevIdUnique: Invariant = {
   id: 'vdev-id-unique',
   family: 'viommu',
   description: 'each vdev id of a vIOMMU is held by at most one device, and the id table names only the device that holds the id',
   appliesTo: hasViommu,
-  // interesting: two devices hold vdev ids of one VM at once, or an id is reserved by an unset in progress
+  // interesting: an operation is in flight while two devices hold vdev ids of one VM, or an id is reserved by an
+  // unset in progress
   interesting(s, m: Model) {
     const f = m.sys.vi, V = m.sys.dom.V;
+    if (!inFlight(s, m)) return false;
     const perVm = new Int32Array(f.M);
     for (let v = 0; v < V; v++) {
       const b = s[f.bound(v)] - 1;
@@ -75,9 +83,11 @@ export const viommuIsolation = atomicInvariant({
   family: 'viommu',
   description: 'no VM\'s invalidation is executed on, and no VM\'s vdev id names, a device bound to another VM',
   appliesTo: hasViommu,
-  // interesting: devices are bound to two different VMs at once (one VM's ids or invalidations could reach the other's)
+  // interesting: an operation is in flight while devices are bound to two different VMs (one VM's ids or
+  // invalidations could reach the other's devices)
   interesting(s, m: Model) {
     const f = m.sys.vi;
+    if (!inFlight(s, m)) return false;
     let vms = 0;
     for (let v = 0; v < m.sys.dom.V; v++) {
       const b = s[f.bound(v)] - 1;
