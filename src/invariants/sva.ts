@@ -2,7 +2,7 @@
 // the user refcount matches the bonds, one SVA domain per (mm, instance) serving only that instance,
 // the mm_struct outlives every domain wrapping it, and nothing uses a freed domain or a released mm.
 import type { Invariant } from './invariant';
-import { atomicInvariant } from './invariant';
+import { atomicInvariant, insideOperation } from './invariant';
 import type { System } from '../model/system';
 import type { Model } from '../model/model';
 import { SVA_FREED, SVA_LIVE, SVA_UNUSED } from '../model/sva/state';
@@ -52,11 +52,11 @@ export const svaDomainPerInstance: Invariant = {
   family: 'sva',
   description: 'a device\'s PASID entry only holds an SVA domain of its own IOMMU instance; each (mm, instance) has at most one SVA domain in use, and it is the one published',
   appliesTo,
-  // interesting: an SVA domain in use while an operation is in flight (a bind could allocate a duplicate, an
-  // unbind unpublish it)
+  // interesting: an SVA domain in use while a thread is inside sva_bind or sva_unbind (a bind could allocate a
+  // duplicate or pick another instance's domain, an unbind unpublish one still in use)
   interesting(s, m) {
     const f = m.sys.sva;
-    if (quiescent(s, m)) return false;
+    if (!insideOperation(s, m, 'sva_bind') && !insideOperation(s, m, 'sva_unbind')) return false;
     for (let d = 0; d < f.S; d++) if (s[f.domState(d)] === SVA_LIVE && s[f.domUsers(d)] > 0) return true;
     return false;
   },
