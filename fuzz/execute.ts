@@ -21,7 +21,7 @@ export function execute(m: Model, spec: ScheduleSpec, maxSteps = DEFAULT_MAX_STE
   const sched = schedulerFor(spec, m);
   const schedule: Schedule = [];
   let s = m.initial();
-  coverage?.state(s);
+  coverage?.state(s, m);
   let violation = m.check(s);
   const enabled: number[] = [];
   while (!violation) {

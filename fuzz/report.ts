@@ -20,7 +20,7 @@ export interface FuzzReport {
   truncated: number;
   ms: number;
   runsPerSec: number;
-  /** distinct states, steps, steps/s, operations completed (coverage.ts) */
+  /** distinct states, steps, steps/s, operations completed, interesting states per invariant (coverage.ts) */
   coverage?: CoverageReport;
   stoppedBy: CampaignResult['stoppedBy'];
   finding?: Omit<Finding, 'counterexample'> & { counterexampleFile: string };
@@ -64,15 +64,33 @@ export function summaryLine(r: Pick<FuzzReport, 'runs' | 'ms' | 'runsPerSec' | '
     `; ${r.invalid} invalid, ${r.truncated} cut at the step bound`;
 }
 
-/** "12,345 distinct states, 67,890 steps (1,234 steps/s); operations completed: map 120, unmap 98" */
+/**
+ * "coverage: 12345 distinct states, 67890 steps (1234 steps/s); operations completed: map 120, unmap 98;
+ * invariants exercised 20/22, never: pasid-unique, vdev-id-unique"
+ */
 export function coverageLine(c: CoverageReport): string {
   const ops = Object.entries(c.operations).map(([k, n]) => `${k} ${n}`).join(', ');
-  return `coverage: ${c.statesCapped ? '>= ' : ''}${c.states} distinct states, ${c.steps} steps (${c.stepsPerSec} steps/s); operations completed: ${ops || 'none'}`;
+  return `coverage: ${c.statesCapped ? '>= ' : ''}${c.states} distinct states, ${c.steps} steps (${c.stepsPerSec} steps/s); operations completed: ${ops || 'none'}` +
+    exercisedPart(c);
+}
+
+/** "; invariants exercised 20/22, never: a, b" (empty for a report written before interesting states were counted) */
+function exercisedPart(c: CoverageReport): string {
+  if (!c.interesting) return '';
+  const n = Object.keys(c.interesting).length, never = c.neverExercised;
+  return `; invariants exercised ${n - never.length}/${n}${never.length ? `, never: ${never.join(', ')}` : ''}`;
+}
+
+/** Markdown table: per invariant, the distinct states interesting for it (0 marked as never exercised). */
+export function interestingTable(c: CoverageReport): string[] {
+  if (!c.interesting || Object.keys(c.interesting).length === 0) return [];
+  const rows = Object.entries(c.interesting).map(([id, n]) => `| ${id} | ${n}${n === 0 ? ' (never exercised)' : ''} |`);
+  return ['| invariant | distinct interesting states |', '|---|---|', ...rows, ''];
 }
 
 export function renderFuzzMarkdown(r: FuzzReport, cx?: Counterexample): string {
   const out = [`# iommu-check fuzz report`, '', `\`${r.command}\` · started ${r.startedAt} · seed ${r.seed} · shard ${r.shard}`, '', summaryLine(r), ''];
-  if (r.coverage) out.push(coverageLine(r.coverage), '');
+  if (r.coverage) out.push(coverageLine(r.coverage), '', ...interestingTable(r.coverage));
   const f = r.finding;
   if (f) {
     out.push(`## ${f.template} · ${f.variants.join('+') || 'default'}: ${f.violation.invariant}`, '', `> ${f.violation.message}`, '');

@@ -158,11 +158,15 @@ async function nightly(f: Flags): Promise<number> {
   // 3. the nightly report
   const notFound = stopped() ? [] : faulty.filter((v) => !found(v.name));
   const falseAlarms = rows.filter((r) => r.variants === 'correct' && r.finding);
+  // the invariants no correct-variant campaign reached an interesting state of (coverage.ts): never exercised
+  const correctRows = rows.filter((r) => r.variants === 'correct');
+  const neverExercised = correctRows.length === 0 ? [] : correctRows[0].result.coverage.neverExercised.filter((id) => correctRows.every((r) => (r.result.coverage.interesting[id] ?? 0) === 0));
   const problems = missed.length + notFound.length + falseAlarms.length + rows.filter((r) => r.result.crash || r.unattributed.length).length;
   const summary = {
     tool: 'iommu-check', nightly: started.toISOString(), seed, fuzzBudgetMs: budget, maxStates: f.maxStates,
     explorer: { jobs: results.length, states: w.report.totals.states, ms: w.report.totals.ms, notAsExpected: missed.map((r) => `${r.scenario} [${r.variants.join('+') || 'default'}]: wanted ${r.expect}, got ${r.violation?.invariant ?? r.verdict}`), report: w.markdown },
     fuzz: rows,
+    fuzzNeverExercised: neverExercised,
     corpusAdded: rows.flatMap((r) => (r.corpus && 'added' in r.corpus ? [r.corpus.added] : [])),
     problems,
     ...(signalName() ? { interrupted: signalName() } : {}),
@@ -181,6 +185,7 @@ async function nightly(f: Flags): Promise<number> {
           r.finding ? String(r.finding.runsToFind) : '', m ? `${m.threads}/${m.ops}/${m.setup}/${m.steps}` : '',
           r.corpus ? ('added' in r.corpus ? `${r.corpus.added}: ${r.corpus.corpus}` : r.corpus.skipped) : ''];
       })]), '',
+    correctRows.length === 0 ? '' : neverExercised.length ? `Invariants the correct-variant campaigns never exercised (no interesting state reached): ${neverExercised.join(', ')}` : 'The correct-variant campaigns reached interesting states of every invariant with a premise.', '',
   ];
   writeFileSync(join(f.out, 'nightly.md'), md.join('\n') + '\n');
   console.log(md.join('\n'));

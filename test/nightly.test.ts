@@ -33,6 +33,12 @@ test('nightly: new cases go to the output folder; --update-corpus adds them capp
   const cases = readdirSync(join(dir, 'a', 'new-cases'));
   assert.ok(cases.length >= 3, `new cases found (${cases.length})`);
   assert.deepEqual(readdirSync(corpus), [], 'the corpus is untouched without --update-corpus');
+  // the summary names the invariants no correct-variant campaign exercised (none is an empty list, said in words)
+  const summary = JSON.parse(readFileSync(join(dir, 'a', 'nightly.json'), 'utf8')) as { fuzzNeverExercised: string[] };
+  assert.ok(Array.isArray(summary.fuzzNeverExercised));
+  const md = readFileSync(join(dir, 'a', 'nightly.md'), 'utf8');
+  if (summary.fuzzNeverExercised.length) assert.match(md, new RegExp(`never exercised \\(no interesting state reached\\): ${summary.fuzzNeverExercised.join(', ')}`));
+  else assert.match(md, /reached interesting states of every invariant with a premise/);
   const upd = nightly('--corpus', corpus, '-o', join(dir, 'b'), '--update-corpus', '--corpus-cap', '1');
   assert.ok(upd.status === 0 || upd.status === 1, upd.stderr);
   const added = readdirSync(corpus);

@@ -8,6 +8,12 @@ export const noSleepInAtomic: Invariant = {
   family: 'context',
   description: 'no thread takes a sleeping lock (mutex, rwsem) in atomic context: under a spinlock or in an RCU callback (might_sleep)',
   appliesTo: (sys) => sys.threads > 0,
+  // interesting: some thread is inside an operation in atomic context (preempt_count raised: under a spinlock,
+  // rcu_read_lock, or in an RCU callback), where any lock it takes next must not sleep
+  interesting(s, m) {
+    for (let t = 0; t < m.sys.threads; t++) if (s[m.sys.preempt(t)] > 0 && s[m.sys.stepIndex(t)] !== 0) return true;
+    return false;
+  },
   check(s, m) {
     const sys = m.sys, t = s[sys.sleptInAtomic] - 1;
     if (t < 0) return null;

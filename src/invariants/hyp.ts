@@ -28,6 +28,19 @@ export const hypStateConsistent: Invariant = {
   family: 'hyp',
   description: 'no table page leaked or freed twice or written after its free, no domain freed while referenced, no command accepted by a powered-off SMMU, DMA shares never negative and (between hypercalls) equal to the leaf entries',
   appliesTo: (sys) => sys.hyp.N > 0,
+  // interesting: a powered-on SMMU may still use a cleared STE or an unmapped page's translation, a domain's pgd
+  // is dangling (dying), or a hypercall holds a table page privately
+  interesting(s, m) {
+    const h = m.sys.hyp;
+    for (let i = 0; i < h.N; i++) {
+      if (!s[h.power(i)]) continue;
+      for (let j = 0; j < h.SID; j++) if (s[h.steCache(i, j)] !== 0) return true;
+      for (let g = 0; g < h.G; g++) if (s[h.tlbStale(i, g)] !== 0) return true;
+    }
+    for (let g = 0; g < h.G; g++) if (s[h.domDying(g)]) return true;
+    for (let k = 0; k < h.K; k++) if (s[h.tpHeld(k)] !== 0) return true;
+    return false;
+  },
   check(s, m) {
     const h = m.sys.hyp;
     if (s[h.doubleFree]) return `table page ${s[h.doubleFree] - 1} was freed twice`;
@@ -78,6 +91,13 @@ export const hostCannotMapForeign: Invariant = {
   family: 'hyp',
   description: 'no leaf entry of any io-pgtable maps a page that the host does not own (hypervisor or guest memory)',
   appliesTo: (sys) => sys.hyp.N > 0,
+  // interesting: a hypercall is in flight while some page is not the host's (a map could target it)
+  interesting(s, m) {
+    const h = m.sys.hyp;
+    if (quiescent(s, m)) return false;
+    for (let x = 0; x < h.X; x++) if (s[h.pageOwner(x)] !== OWNER_HOST) return true;
+    return false;
+  },
   check(s, m) {
     const h = m.sys.hyp;
     for (let k = 0; k < h.K; k++) {

@@ -20,6 +20,12 @@ export interface Invariant {
    */
   atoms?(m: Model): number;
   checkAtom?(s: Int32Array, m: Model, k: number): string | null;
+  /**
+   * Whether s is one of the invariant's interesting states: its premise holds, so a bug could show here (e.g. a
+   * page was unmapped and its sync returned). The fuzzer counts the distinct states where it holds (coverage.ts);
+   * never true in a scenario's initial state.
+   */
+  interesting?(s: Int32Array, m: Model): boolean;
   /** checked by the explorer on the state graph (deadlock), not on single states */
   readonly progress?: boolean;
 }
@@ -42,6 +48,16 @@ export function atomicInvariant(spec: AtomicSpec): Invariant {
       return null;
     },
   };
+}
+
+/** Some thread is inside an operation named `name`: it took the operation's first step and not yet its last. */
+export function insideOperation(s: Int32Array, m: Model, name: string): boolean {
+  for (let t = 0; t < m.sys.threads; t++) {
+    if (s[m.sys.stepIndex(t)] === 0) continue;
+    const cur = m.currentStep(s, t);
+    if (cur && cur.op.text.replace(/\(.*$/, '') === name) return true;
+  }
+  return false;
 }
 
 /** Instances through which some device is attached to domain d, read from a raw state. */

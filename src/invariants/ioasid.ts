@@ -5,7 +5,7 @@
 // set used after its destruction, no set reference leaked or missing).
 import type { Invariant } from './invariant';
 import type { Model } from '../model/model';
-import { SET_DESTROYED, heldBy } from '../model/ioasid/state';
+import { SET_DESTROYED, SET_LIVE, heldBy } from '../model/ioasid/state';
 
 /**
  * No thread is inside an operation (each is before its next one, or finished): set->nr_ioasids and the
@@ -21,6 +21,20 @@ export const noIoasidQuotaOverrun: Invariant = {
   family: 'ioasid',
   description: 'every ioasid_set holds at most its quota of PASIDs and all sets together at most the system capacity; between operations, set->nr_ioasids and the capacity counter agree with what is held',
   appliesTo: (sys) => sys.ias.present,
+  // interesting: an operation is in flight while some set holds PASIDs up to its quota, or the sets together up
+  // to the capacity (one more allocation must fail)
+  interesting(s, m) {
+    const f = m.sys.ias;
+    if (betweenOperations(s, m)) return false;
+    let total = 0;
+    for (let set = 0; set < f.S; set++) {
+      let held = 0;
+      for (let p = 0; p < f.P; p++) if (heldBy(s, f, p, set)) held++;
+      if (held > 0 && held >= s[f.quota(set)]) return true;
+      total += held;
+    }
+    return total > 0 && total >= f.capacity;
+  },
   check(s, m) {
     const f = m.sys.ias;
     const quiet = betweenOperations(s, m);
@@ -44,6 +58,20 @@ export const pasidUnique: Invariant = {
   family: 'ioasid',
   description: 'no PASID has two live owners: the set the allocator holds it for, the set the IOMMU PASID entry was bound for, and every KVM translation to it name the same set',
   appliesTo: (sys) => sys.ias.present,
+  // interesting: an operation is in flight while two PASIDs are allocated at once, or one PASID has two claims to
+  // compare (allocated and in the IOMMU PASID table or a KVM translation)
+  interesting(s, m) {
+    const f = m.sys.ias;
+    if (betweenOperations(s, m)) return false;
+    let allocated = 0;
+    for (let p = 0; p < f.P; p++) {
+      let claims = (s[f.xa(p)] !== 0 ? 1 : 0) + (s[f.entry(p)] !== 0 ? 1 : 0);
+      for (let set = 0; set < f.S; set++) for (let g = 0; g < f.G; g++) if (s[f.g2h(set, g)] === p + 1) claims++;
+      if (claims >= 2) return true;
+      if (s[f.xa(p)] !== 0) allocated++;
+    }
+    return allocated >= 2;
+  },
   check(s, m) {
     const f = m.sys.ias;
     for (let p = 0; p < f.P; p++) {
@@ -70,6 +98,12 @@ export const noStalePasidEntry: Invariant = {
   family: 'ioasid',
   description: 'once a PASID is released and its FREE notification delivered, no IOMMU PASID-table entry and no KVM translation points at it',
   appliesTo: (sys) => sys.ias.present,
+  // interesting: some PASID was released and its FREE notification delivered
+  interesting(s, m) {
+    const f = m.sys.ias;
+    for (let p = 0; p < f.P; p++) if (s[f.freeDone(p)] === 1) return true;
+    return false;
+  },
   check(s, m) {
     const f = m.sys.ias;
     for (let p = 0; p < f.P; p++) {
@@ -90,6 +124,14 @@ export const ioasidSetRefsHeld: Invariant = {
   family: 'ioasid',
   description: 'no thread keeps the ioasid_set its ioasid_find_sid returned once that set is destroyed (use after free); between operations, each set\'s refcount counts exactly the find_sid references threads keep',
   appliesTo: (sys) => sys.ias.present,
+  // interesting: a thread holds an ioasid_find_sid reference while some set is dying or destroyed
+  interesting(s, m) {
+    const sys = m.sys, f = sys.ias;
+    let held = false, gone = false;
+    for (let t = 0; t < sys.threads; t++) if (s[f.threadSid(t)] !== 0) held = true;
+    for (let set = 0; set < f.S; set++) if (s[f.setState(set)] !== SET_LIVE) gone = true;
+    return held && gone;
+  },
   check(s, m) {
     const sys = m.sys, f = sys.ias;
     const holders = new Array<number>(f.S).fill(0);

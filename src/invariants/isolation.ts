@@ -7,6 +7,16 @@ export const isolation = atomicInvariant({
   family: 'isolation',
   description: 'a DMA reaches only the page mapped at its IOVA in its domain, or the old page in the window between unmap and its sync',
   appliesTo: (sys) => sys.dom.V > 0,
+  // interesting: a device's last DMA landed on a page its IOVA no longer maps (unmapped or remapped since):
+  // only the window before the covering sync allows that
+  interesting(s, m) {
+    const t = m.sys.tlb;
+    for (let v = 0; v < m.sys.dom.V; v++) {
+      const phys = s[t.dmaPhys(v)];
+      if (phys !== 0 && s[t.dmaPte(v)] !== phys) return true;
+    }
+    return false;
+  },
   atoms: (m) => m.sys.dom.V,
   checkAtom(s, m, v) {
     const t = m.sys.tlb;

@@ -2,10 +2,10 @@
 // the user refcount matches the bonds, one SVA domain per (mm, instance) serving only that instance,
 // the mm_struct outlives every domain wrapping it, and nothing uses a freed domain or a released mm.
 import type { Invariant } from './invariant';
-import { atomicInvariant } from './invariant';
+import { atomicInvariant, insideOperation } from './invariant';
 import type { System } from '../model/system';
 import type { Model } from '../model/model';
-import { SVA_FREED, SVA_LIVE } from '../model/sva/state';
+import { SVA_FREED, SVA_LIVE, SVA_UNUSED } from '../model/sva/state';
 
 const appliesTo = (sys: System) => sys.sva.M > 0;
 
@@ -21,6 +21,13 @@ export const svaRefcount = atomicInvariant({
   family: 'sva',
   description: 'no SVA domain user count below zero, and each live SVA domain counts exactly the bonds that use it',
   appliesTo,
+  // interesting: a live SVA domain with users while an operation is in flight (a bind or unbind changes the count)
+  interesting(s, m) {
+    const f = m.sys.sva;
+    if (quiescent(s, m)) return false;
+    for (let d = 0; d < f.S; d++) if (s[f.domState(d)] === SVA_LIVE && s[f.domUsers(d)] > 0) return true;
+    return false;
+  },
   // one atom per SVA domain slot
   atoms: (m) => m.sys.sva.S,
   checkAtom(s, m, d) {
@@ -45,6 +52,14 @@ export const svaDomainPerInstance: Invariant = {
   family: 'sva',
   description: 'a device\'s PASID entry only holds an SVA domain of its own IOMMU instance; each (mm, instance) has at most one SVA domain in use, and it is the one published',
   appliesTo,
+  // interesting: an SVA domain in use while a thread is inside sva_bind or sva_unbind (a bind could allocate a
+  // duplicate or pick another instance's domain, an unbind unpublish one still in use)
+  interesting(s, m) {
+    const f = m.sys.sva;
+    if (!insideOperation(s, m, 'sva_bind') && !insideOperation(s, m, 'sva_unbind')) return false;
+    for (let d = 0; d < f.S; d++) if (s[f.domState(d)] === SVA_LIVE && s[f.domUsers(d)] > 0) return true;
+    return false;
+  },
   check(s, m) {
     const f = m.sys.sva, inst = m.sys.dom.devInstance;
     for (let v = 0; v < m.sys.dom.V; v++) {
@@ -90,6 +105,15 @@ export const mmOutlivesBinding: Invariant = {
   family: 'sva',
   description: 'the mm_struct (and with it the PASID) is not released while an SVA domain wrapping it is still in use (counted, published, bound or in a PASID entry)',
   appliesTo,
+  // interesting: an SVA domain still in use wraps an mm whose process exited (mm_users 0 or exit begun)
+  interesting(s, m) {
+    const f = m.sys.sva;
+    for (let d = 0; d < f.S; d++) {
+      const mm = s[f.domMm(d)] - 1;
+      if (s[f.domState(d)] === SVA_LIVE && mm >= 0 && (s[f.mmExited(mm)] !== 0 || s[f.mmUsers(mm)] === 0) && inUse(s, m.sys, d)) return true;
+    }
+    return false;
+  },
   check(s, m) {
     const f = m.sys.sva;
     for (let d = 0; d < f.S; d++) {
@@ -107,6 +131,14 @@ export const svaNoUseAfterFree: Invariant = {
   family: 'sva',
   description: 'no step touches a freed SVA domain or a released mm, and no bond or device PASID entry points at a freed SVA domain',
   appliesTo,
+  // interesting: an SVA domain was freed or an mm_struct released while some thread still runs
+  interesting(s, m) {
+    const f = m.sys.sva;
+    if (m.done(s)) return false;
+    for (let d = 0; d < f.S; d++) if (s[f.domState(d)] === SVA_FREED) return true;
+    for (let mm = 0; mm < f.M; mm++) if (s[f.mmCount(mm)] === 0) return true;
+    return false;
+  },
   check(s, m) {
     const f = m.sys.sva;
     const d = s[f.domainUaf] - 1;
@@ -140,6 +172,18 @@ export const svaReferencesBalanced: Invariant = {
   family: 'sva',
   description: 'an mm owns at most one PASID; with no operation in flight, mm_users and mm_count count exactly their holders (the process, the live SVA domains\' mmgrab), every PASID owned belongs to a live mm_struct, every live SVA domain has a user, and the handles and the device PASID entries match one to one',
   appliesTo,
+  // interesting: no operation in flight (the counts are compared) after some thread completed an operation, with
+  // some SVA domain allocated or some process exited
+  interesting(s, m) {
+    const f = m.sys.sva;
+    if (!quiescent(s, m)) return false;
+    let ran = false;
+    for (let t = 0; t < m.sys.threads; t++) if (s[m.sys.opIndex(t)] > 0) ran = true;
+    if (!ran) return false;
+    for (let d = 0; d < f.S; d++) if (s[f.domState(d)] !== SVA_UNUSED) return true;
+    for (let mm = 0; mm < f.M; mm++) if (s[f.mmExited(mm)] !== 0) return true;
+    return false;
+  },
   check(s, m) {
     const f = m.sys.sva, sys = m.sys;
     for (let mm = 0; mm < f.M; mm++) {

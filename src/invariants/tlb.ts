@@ -8,6 +8,17 @@ export const noStaleTlbAfterSync = atomicInvariant({
   family: 'tlb',
   description: 'once a sync covering an unmapped page returned, no IOTLB of an instance serving the domain translates it, and no DMA reaches the old page',
   appliesTo: (sys) => sys.dom.D > 0 && sys.dom.I > 0,
+  // interesting: a page of a domain some instance serves is unmapped and its sync returned, or a device's last DMA
+  // used a page since unmapped and synced: a stale IOTLB entry or DMA would now be a violation
+  interesting(s, m) {
+    const sys = m.sys, pt = sys.pt, t = sys.tlb;
+    for (let d = 0; d < sys.dom.D; d++) {
+      if (servingMask(s, sys, d) === 0) continue;
+      for (let p = 0; p < pt.P; p++) if (s[pt.promised(d, p)] === 1 && s[pt.pte(d, p)] === 0) return true;
+    }
+    for (let v = 0; v < sys.dom.V; v++) if (s[t.dmaPromised(v)] === 1 && s[t.dmaPte(v)] === 0) return true;
+    return false;
+  },
   atoms: (m) => m.sys.dom.D * m.sys.pt.P + m.sys.dom.V,
   checkAtom(s, m, k) {
     const sys = m.sys, pt = sys.pt, DP = sys.dom.D * pt.P;
