@@ -40,6 +40,8 @@ export class UsageError extends Error {}
 /** The variants chosen for one run: slot -> variant name. */
 export class VariantSet {
   private readonly bySlot = new Map<string, string>();
+  /** every slot the model asked about while it was built (a selected variant whose slot is not here changes nothing) */
+  readonly consulted = new Set<string>();
 
   constructor(readonly selected: readonly string[]) {
     for (const name of selected) {
@@ -54,6 +56,7 @@ export class VariantSet {
 
   /** The variant in effect for a slot (the selected one, else the slot's default). */
   of(slot: string): string {
+    this.consulted.add(slot);
     const chosen = this.bySlot.get(slot);
     if (chosen) return chosen;
     for (const d of registry.values()) if (d.slot === slot && d.isDefault) return d.name;

@@ -8,6 +8,8 @@ export interface Report {
   options: Record<string, unknown>;
   jobs: ReportJob[];
   totals: { jobs: number; violations: number; states: number; transitions: number; ms: number; statesPerSec: number };
+  /** what the run's inputs did not do as given (a selected variant that changes nothing, ...): also on stderr */
+  warnings?: string[];
 }
 
 export interface ReportJob extends Omit<JobRecord, 'counterexample'> {
