@@ -48,6 +48,10 @@ const bad: [string, string, RegExp][] = [
     /variant coarse on .*: 'domain_free · all at once' \(declared one\) makes 2 shared accesses/],
   ['bad-scenario.ts', "defineScenario({ name: 'mine', description: 'x', instances: [0], devices: [{ instance: 0, group: 0 }], domains: [{ owner: 0 }], pages: 1, phys: 1, threads: [{ name: 'a', ops: [['domain_free', 0]] }], catches: [{ variant: 'nope', invariant: 'isolation' }] });",
     /scenario mine.catches\[0\]: unknown variant 'nope'/],
+  ['faulty-alternative.ts', "defineScenario({ name: 'mine', description: 'x', instances: [0], devices: [{ instance: 0, group: 0 }], domains: [{ owner: 0 }], pages: 1, phys: 1, threads: [{ name: 'a', ops: [['domain_free', 0]] }], alternatives: [['free-ignores-attach-count']] });",
+    /scenario mine.alternatives\[0\]: 'free-ignores-attach-count' is a faulty variant, not a correct alternative/],
+  ['twin-threads.ts', "defineScenario({ name: 'mine', description: 'x', instances: [0], devices: [{ instance: 0, group: 0 }], domains: [{ owner: 0 }], pages: 1, phys: 1, threads: [{ name: 'a', ops: [] }, { name: 'a', ops: [] }] });",
+    /two threads are named 'a'/],
 ];
 
 for (const [file, body, want] of bad) {
