@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { program } from '../src/cli/main';
 import { parseDuration } from '../src/cli/parse';
+import { allScenarios, findScenario } from '../src/model/scenarios';
+import { unusedVariants } from '../src/model/variant-use';
 
 const root = join(__dirname, '..');
 function cli(...args: string[]): { code: number; out: string; err: string } {
@@ -130,4 +132,12 @@ test("every command's time-like option parses with the one duration syntax (pars
   const timeLike = root.commands.flatMap((c: Command) => c.options.filter((o) => /time|budget|duration|timeout/i.test(`${o.long} ${o.flags}`)).map((o) => ({ c: c.name(), o })));
   assert.ok(timeLike.some(({ c }) => c === 'explore') && timeLike.some(({ c }) => c === 'fuzz') && timeLike.some(({ c }) => c === 'verify'));
   for (const { c, o } of timeLike) assert.equal((o as unknown as { parseArg?: unknown }).parseArg, parseDuration, `${c} ${o.long}`);
+});
+
+test('no built-in scenario is told that a variant it catches or lists as an alternative changes nothing', () => {
+  for (const sc of allScenarios())
+    for (const v of [...(sc.alternatives ?? []).flat(), ...(sc.catches ?? []).map((c) => c.variant)])
+      assert.deepEqual(unusedVariants(sc, [v]), [], `${sc.name} with ${v}`);
+  // and the check sees a slot a scenario never consults, built-ins being no exception
+  assert.deepEqual(unusedVariants(findScenario('unmap-racing-dma-with-sync'), ['sva-put-under-lock']).map((u) => u.slot), ['sva_put_user']);
 });
