@@ -47,7 +47,11 @@ const bad: [string, string, RegExp][] = [
   ['coarse.ts', "variantOf('domain_free', 'coarse', { faulty: true, description: 'd', steps: (b) => [b.step('all at once', (c) => { c.w.set(c.sys.dom.state(0), c.w.get(c.sys.dom.refs(0)) ? 1 : 2); })] });",
     /variant coarse on .*: 'domain_free · all at once' \(declared one\) makes 2 shared accesses/],
   ['bad-scenario.ts', "defineScenario({ name: 'mine', description: 'x', instances: [0], devices: [{ instance: 0, group: 0 }], domains: [{ owner: 0 }], pages: 1, phys: 1, threads: [{ name: 'a', ops: [['domain_free', 0]] }], catches: [{ variant: 'nope', invariant: 'isolation' }] });",
-    /scenario mine names unknown variant 'nope'/],
+    /scenario mine.catches\[0\]: unknown variant 'nope'/],
+  ['faulty-alternative.ts', "defineScenario({ name: 'mine', description: 'x', instances: [0], devices: [{ instance: 0, group: 0 }], domains: [{ owner: 0 }], pages: 1, phys: 1, threads: [{ name: 'a', ops: [['domain_free', 0]] }], alternatives: [['free-ignores-attach-count']] });",
+    /scenario mine.alternatives\[0\]: 'free-ignores-attach-count' is a faulty variant, not a correct alternative/],
+  ['twin-threads.ts', "defineScenario({ name: 'mine', description: 'x', instances: [0], devices: [{ instance: 0, group: 0 }], domains: [{ owner: 0 }], pages: 1, phys: 1, threads: [{ name: 'a', ops: [] }, { name: 'a', ops: [] }] });",
+    /two threads are named 'a'/],
 ];
 
 for (const [file, body, want] of bad) {

@@ -7,7 +7,7 @@ import { checkInvariantNames } from '../invariants';
 import type { ScenarioSpec } from '../model/scenario';
 import { InvalidArgumentError } from 'commander';
 import { join } from 'node:path';
-import { collect, parseDuration, positiveInt } from './parse';
+import { boundedInt, collect, parseDuration, positiveInt } from './parse';
 import { exitCodeOf } from './exitcodes';
 import { stopOnSignals } from './signals';
 import type { Progress } from '../explorer/result';
@@ -20,7 +20,8 @@ import { UsageError } from '../model/variants';
 import { mkdirSync } from 'node:fs';
 import { parseShard, type ShardSpec } from '../explorer/shard';
 import { writeFingerprints } from '../explorer/swarm';
-import { defaultWorkers } from '../explorer/parallel/search';
+import { defaultWorkers, MAX_WORKERS } from '../explorer/parallel/search';
+import { variantWarnings } from './variant-warnings';
 import { jobKey, partitionJobs, type JobPartition } from '../explorer/partition';
 import { FORMAT_HELP, formatList, writeOutputs } from './outputs';
 import type { Format } from '../report/formats';
@@ -153,8 +154,9 @@ export function guarded<A extends unknown[]>(body: (...a: A) => Promise<void>): 
   };
 }
 
-async function runAll(jobs: JobSpec[], f: ExploreFlags, command: string, name: string, resume?: Checkpoint): Promise<JobResult[]> {
+async function runAll(jobs: JobSpec[], f: ExploreFlags, command: string, name: string, resume?: Checkpoint, warnings: string[] = []): Promise<JobResult[]> {
   checkOutDir(f.out);
+  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
   // with many jobs, --shard i/N runs every N-th job whole (partition.ts); with one, it splits that job (shard.ts)
   let partition: JobPartition | undefined;
   if (f.shard && jobs.length > 1) {
@@ -187,7 +189,10 @@ async function runAll(jobs: JobSpec[], f: ExploreFlags, command: string, name: s
     if (!f.quiet) process.stderr.write(`${r.scenario} [${r.variants.join('+') || 'default'}]: ${r.violation ? `VIOLATION ${r.violation.invariant}` : r.verdict}, ${r.stats.states} states${r.search ? `, ${r.search.ran} search: ${r.search.why}` : ''}\n`);
   }
   run.done();
-  const w = writeRun(f.out, name, command, { ...plain, ...(partition ? { jobPartition: partition } : {}) }, started, results);
+  const workersUsed = Math.max(1, ...results.map((r) => (r.parallel && !r.parallel.sequential ? r.parallel.workers : 1)));
+  if (f.workers !== undefined && workersUsed < f.workers && !f.quiet)
+    process.stderr.write(`workers: ${workersUsed} used of the ${f.workers} asked for (a job under the parallel threshold, or too small to split, runs in one thread)\n`);
+  const w = writeRun(f.out, name, command, { ...plain, workersUsed, ...(partition ? { jobPartition: partition } : {}) }, started, results, warnings);
   if (partition && !f.quiet) process.stderr.write(`shard ${partition.index}/${partition.count}: ${jobs.length} of ${partition.keys.length} jobs (combine the shards' reports with \`iommu-check merge\`)\n`);
   console.log(textTable(summaryRows(w.report.jobs)));
   for (const r of results) {
@@ -228,10 +233,10 @@ function common(cmd: Command): Command {
     .option('--no-deadlock', 'do not report deadlocks')
     .option('-o, --out <dir>', 'where to write the report and counterexamples', 'reports')
     .option('-q, --quiet', 'print only the summary table')
-    .option('--shard <i/N>', 'with many jobs: run every N-th job (scenario × variants) from the i-th; with one job: shard i of a swarm of N differently ordered full searches (--no-reduction; bound each with --time or --max-states); combine the reports with `iommu-check merge`', shardSpec)
-    .option('--workers <n>', 'worker threads for the full search (--no-reduction); default: the core count', positiveInt)
+    .option('--shard <i/N>', 'with many jobs: run every N-th job (scenario × variants) from the i-th; with one job: shard i of a swarm of N differently ordered full searches (bound each with --time or --max-states); combine the reports with `iommu-check merge`', shardSpec)
+    .option('--workers <n>', `worker threads for the full search, at most ${MAX_WORKERS}; default: the core count where the full search runs`, boundedInt(MAX_WORKERS, 'worker threads sharing one fingerprint table'))
     .option('--format <format>', FORMAT_HELP, formatList)
-    .option('--resume <checkpoint.json>', 'continue a search (full or reduced) stopped by Ctrl-C or a bound, from the checkpoint it wrote');
+    .option('--resume <checkpoint.json>', 'continue a search (full, reduced or breadth-first) stopped by Ctrl-C or a bound, from the checkpoint it wrote');
 }
 
 export function exploreCommand(): Command {
@@ -251,8 +256,9 @@ export function exploreCommand(): Command {
       if (f.invariant) checkInvariantNames(f.invariant);
       if (f.variant.length) new VariantSet(f.variant);
       const scenarios = resolveScenarios(names, f.file);
+      const warnings = variantWarnings(scenarios, f.variant);
       const jobs = scenarios.flatMap((sc) => (f.variant.length ? [{ scenario: sc, variants: f.variant }] : correctJobs(sc)));
-      const results = await runAll(jobs, f, ['explore', ...process.argv.slice(3)].join(' '), 'explore');
+      const results = await runAll(jobs, f, ['explore', ...process.argv.slice(3)].join(' '), 'explore', undefined, warnings);
       process.exitCode = exitCodeOf(results.some((r) => r.violation), results.some((r) => r.verdict === 'bounded'));
     }));
 }

@@ -7,7 +7,8 @@ import { coverageLine, summaryLine, writeFuzzRun } from '../../fuzz/report';
 import { formatTrace } from '../explorer/trace';
 import { UsageError, VariantSet } from '../model/variants';
 import type { ScenarioSpec } from '../model/scenario';
-import { collect, parseDuration, positiveInt } from './parse';
+import { boundedInt, collect, parseDuration, positiveInt } from './parse';
+import { MAX_OPS_PER_THREAD, MAX_THREADS } from '../model/scenario';
 import { checkOutDir } from './output';
 import { resolveScenarios } from './scenarios';
 import { stopOnSignals } from './signals';
@@ -60,8 +61,8 @@ export function fuzzCommand(): Command {
     .option('-n, --runs <n>', 'stop after this many runs', positiveInt)
     .option('-s, --seed <n>', 'seed (default: drawn and printed); a seed and --runs give the same result every time', seedArg)
     .addOption(new Option('--shard <i/N>', 'run shard i of N: each shard draws from its own seed stream').argParser(parseShard).default({ index: 0, count: 1 }, '1/1'))
-    .option('--max-threads <n>', 'most threads a generated scenario has', positiveInt, 4)
-    .option('--max-ops <n>', 'most operations per generated thread', positiveInt, 4)
+    .option('--max-threads <n>', `most threads a generated scenario has (at most ${MAX_THREADS})`, boundedInt(MAX_THREADS, 'the threads a scenario may have'), 4)
+    .option('--max-ops <n>', `most operations per generated thread (at most ${MAX_OPS_PER_THREAD})`, boundedInt(MAX_OPS_PER_THREAD, 'the operations a scenario thread may call'), 4)
     .option('--max-steps <n>', 'steps one run may take', positiveInt, 2000)
     .option('-o, --out <dir>', 'where to write the report and the counterexample', 'reports')
     .option('-q, --quiet', 'no progress line')

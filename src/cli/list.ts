@@ -1,6 +1,7 @@
 // Owns `iommu-check list`: scenarios, variants, invariants and operations, one line each.
 import { Command, Argument } from 'commander';
 import { allScenarios } from '../model/scenarios';
+import { stressScenarios } from '../model/scenarios/stress';
 import { allVariants } from '../model/variants';
 import { allInvariants } from '../invariants';
 import { allOps } from '../model/ops';
@@ -12,7 +13,8 @@ export function listLines(kind: (typeof KINDS)[number]): string {
   switch (kind) {
     case 'scenarios':
       return textTable([['scenario', 'threads', 'catches', 'description'], ...allScenarios().map((s) =>
-        [s.name, String(s.threads.length), (s.catches ?? []).map((c) => c.variant).join(', '), s.description])]);
+        [s.name, String(s.threads.length), (s.catches ?? []).map((c) => c.variant).join(', '), s.description]),
+      ...stressScenarios.map((s) => [s.name, String(s.threads.length), '', `(stress: run it by name, not part of a default run) ${s.description}`])]);
     case 'variants':
       return textTable([['variant', 'kind', 'replaces', 'subsystem', 'description'], ...allVariants().map((v) =>
         [v.name, v.faulty ? 'FAULTY' : v.isDefault ? 'default' : 'correct', v.slot, v.subsystem, v.description])]);

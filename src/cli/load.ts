@@ -10,6 +10,7 @@ import { definitionsOf, loadingFrom, loadedModules, type ModuleRef } from '../mo
 import { allScenarios } from '../model/scenarios';
 import { buildModel } from '../model/model';
 import { granularityError } from '../model/granularity';
+import { checkScenarioVariants } from '../model/scenario-variants';
 
 let tsRegistered = false;
 let apiMapped = false;
@@ -80,8 +81,11 @@ function check(file: string, ref: ModuleRef): void {
   const variants = mine('variant'), scenarios = mine('scenario'), ops = mine('operation');
   for (const name of scenarios) {
     const sc = allScenarios().find((s) => s.name === name)!;
-    const named = [...(sc.alternatives ?? []).flat(), ...(sc.catches ?? []).map((c) => c.variant)];
-    for (const v of named) if (!findVariant(v)) throw new UsageError(`--load ${file}: scenario ${name} names unknown variant '${v}'`);
+    try {
+      checkScenarioVariants(sc);
+    } catch (e) {
+      throw new UsageError(`--load ${file}: ${firstLine(e)}`);
+    }
     try {
       buildModel(sc);
     } catch (e) {

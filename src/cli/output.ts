@@ -23,7 +23,7 @@ export function minimizedPath(counterexampleFile: string): string {
   return counterexampleFile.replace(/\.json$/, '.min.json');
 }
 
-export function writeRun(outDir: string, name: string, command: string, options: Record<string, unknown>, startedAt: Date, results: JobResult[]): Written {
+export function writeRun(outDir: string, name: string, command: string, options: Record<string, unknown>, startedAt: Date, results: JobResult[], warnings: readonly string[] = []): Written {
   mkdirSync(join(outDir, 'counterexamples'), { recursive: true });
   const cxs = new Map<string, Counterexample>();
   const jobs = results.map((result) => {
@@ -35,12 +35,13 @@ export function writeRun(outDir: string, name: string, command: string, options:
     cxs.set(rel, result.counterexample);
     return { result, file: rel };
   });
-  const report = makeReport(command, options, startedAt, jobs);
+  const report: Report = { ...makeReport(command, options, startedAt, jobs), warnings: [...warnings] };
   report.totals.peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024); // maxRSS is in KB
   const json = join(outDir, `${name}.json`);
   const markdown = join(outDir, `${name}.md`);
   writeFileSync(json, JSON.stringify(report, null, 1) + '\n');
-  writeFileSync(markdown, renderMarkdown(report, cxs));
+  const notes = warnings.length ? `\n## Warnings\n\n${warnings.map((w) => `- ${w}`).join('\n')}\n` : '';
+  writeFileSync(markdown, renderMarkdown(report, cxs) + notes);
   return { report, json, markdown };
 }
 

@@ -7,6 +7,15 @@ export function positiveInt(v: string): number {
   return n;
 }
 
+/** A positive integer of at most `max`, `what` naming the limit in the error. */
+export function boundedInt(max: number, what: string): (v: string) => number {
+  return (v) => {
+    const n = positiveInt(v);
+    if (n > max) throw new InvalidArgumentError(`at most ${max} (${what})`);
+    return n;
+  };
+}
+
 export function collect(v: string, prev: string[] = []): string[] {
   return [...prev, ...v.split(',').map((x) => x.trim()).filter(Boolean)];
 }

@@ -14,6 +14,8 @@ export function replayCommand(): Command {
     .action((file: string, f: { quiet?: boolean }) => {
       const cx = loadCounterexample(file);
       const out = replayCounterexample(cx, file);
+      if (out.ignoredSteps > 0)
+        process.stderr.write(`warning: ${file}: the violation came at step ${out.steps.length} of ${cx.schedule.length}; the ${out.ignoredSteps} step(s) after it were not replayed\n`);
       if (!f.quiet) {
         console.log(`${cx.scenario.name} [${cx.variants.join('+') || 'default'}], ${cx.schedule.length} steps`);
         console.log(formatTrace(out.steps).join('\n'));

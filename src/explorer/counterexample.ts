@@ -58,6 +58,8 @@ export function parseCounterexample(text: string, file: string): Counterexample 
   };
   if (typeof raw !== 'object' || raw === null) bad('expected a JSON object');
   const o = raw as Record<string, unknown>;
+  if (o.format === undefined && Array.isArray(o.threads) && typeof o.name === 'string')
+    throw new CounterexampleError(`${file}: this is a scenario, not a counterexample: use \`iommu-check explore -f ${file}\``);
   if (o.format !== FORMAT) bad(`"format" must be "${FORMAT}"`);
   if (o.version === 1)
     bad('version 1 was recorded before steps were split at shared accesses, so its schedule no longer replays: find it again (npm run corpus:refresh for corpus/)');

@@ -12,6 +12,8 @@ export interface ReplayOutcome {
   steps: TraceStep[];
   /** the replay met the same invariant as recorded (or, for a recorded clean run, none) */
   reproduced: boolean;
+  /** steps of the schedule after the violation: not executed */
+  ignoredSteps: number;
 }
 
 export function replayCounterexample(cx: Counterexample, file = 'counterexample'): ReplayOutcome {
@@ -25,5 +27,5 @@ export function replayCounterexample(cx: Counterexample, file = 'counterexample'
     throw e;
   }
   const reproduced = (r.violation?.invariant ?? null) === (cx.violation?.invariant ?? null);
-  return { violation: r.violation, steps: r.steps, reproduced };
+  return { violation: r.violation, steps: r.steps, reproduced, ignoredSteps: cx.schedule.length - r.executed };
 }

@@ -44,6 +44,10 @@ export { ScenarioError } from './validate';
 const CORE_KEYS = ['name', 'description', 'instances', 'devices', 'domains', 'pages', 'phys', 'cmdqDepth',
   'speculativeWalker', 'setup', 'threads', 'alternatives', 'catches'];
 
+/** The most threads a scenario has, and the most operations one thread calls. */
+export const MAX_THREADS = 8;
+export const MAX_OPS_PER_THREAD = 32;
+
 /** Checks the core shape of a scenario (ops are checked when the model compiles the programs). */
 export function validateScenario(raw: unknown): ScenarioSpec {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('', 'expected a JSON object');
@@ -68,11 +72,13 @@ export function validateScenario(raw: unknown): ScenarioSpec {
   const cmdqDepth = int(s.cmdqDepth ?? 4, `${name}.cmdqDepth`, 2, 16);
   if (s.speculativeWalker !== undefined && typeof s.speculativeWalker !== 'boolean')
     fail(`${name}.speculativeWalker`, 'expected true or false');
-  const threads = list(s.threads, `${name}.threads`, 1, 8).map((t, i) => {
+  const threads = list(s.threads, `${name}.threads`, 1, MAX_THREADS).map((t, i) => {
     const o = (t ?? {}) as Record<string, unknown>;
     if (typeof o.name !== 'string') fail(`${name}.threads[${i}].name`, 'expected a string');
-    return { name: o.name, ops: list(o.ops, `${name}.threads[${i}].ops`, 0, 32) as OpCallSpec[] };
+    return { name: o.name, ops: list(o.ops, `${name}.threads[${i}].ops`, 0, MAX_OPS_PER_THREAD) as OpCallSpec[] };
   });
+  const dup = threads.find((t, i) => threads.findIndex((u) => u.name === t.name) !== i);
+  if (dup) fail(`${name}.threads`, `two threads are named '${dup.name}' (thread names must be unique)`);
   const setup = list(s.setup ?? [], `${name}.setup`, 0, 64) as OpCallSpec[];
   const sections = new Map(allSubsystems().filter((x) => x.section).map((x) => [x.section!, x]));
   for (const key of Object.keys(s)) {

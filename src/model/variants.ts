@@ -40,6 +40,8 @@ export class UsageError extends Error {}
 /** The variants chosen for one run: slot -> variant name. */
 export class VariantSet {
   private readonly bySlot = new Map<string, string>();
+  /** every slot the model asked about while it was built (a selected variant whose slot is not here changes nothing) */
+  readonly consulted = new Set<string>();
 
   constructor(readonly selected: readonly string[]) {
     for (const name of selected) {
@@ -54,10 +56,25 @@ export class VariantSet {
 
   /** The variant in effect for a slot (the selected one, else the slot's default). */
   of(slot: string): string {
+    this.consulted.add(slot);
+    return this.inEffect(slot);
+  }
+
+  private inEffect(slot: string): string {
     const chosen = this.bySlot.get(slot);
     if (chosen) return chosen;
     for (const d of registry.values()) if (d.slot === slot && d.isDefault) return d.name;
     throw new Error(`slot '${slot}' has no default variant`);
+  }
+
+  /**
+   * `is` for a declaration of the state layout (a field's access kind, say): not noted as consulted, since it
+   * changes nothing unless a step touches the field, and a step that does consults the slot itself.
+   */
+  declares(name: string): boolean {
+    const def = registry.get(name);
+    if (!def) throw new Error(`unknown variant '${name}' in model code`);
+    return this.inEffect(def.slot) === name;
   }
 
   is(name: string): boolean {

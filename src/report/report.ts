@@ -9,6 +9,8 @@ export interface Report {
   jobs: ReportJob[];
   /** peakRssMB: the process's peak resident memory when the report was written (measured, for --max-memory) */
   totals: { jobs: number; violations: number; states: number; transitions: number; ms: number; statesPerSec: number; peakRssMB?: number };
+  /** what the run's inputs did not do as given (a selected variant that changes nothing, ...): also on stderr */
+  warnings?: string[];
 }
 
 export interface ReportJob extends Omit<JobRecord, 'counterexample'> {

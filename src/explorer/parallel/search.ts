@@ -46,6 +46,9 @@ export interface ParallelInfo {
 /** `deferred`: the parallel search did not decide the job (see parallel.sequential); run the sequential one. */
 export type ParallelResult = DfsResult & { parallel: ParallelInfo; deferred?: boolean };
 
+/** The most worker threads one search runs: the shared table's counters have room for them and the main thread. */
+export const MAX_WORKERS = MAX_THREADS - 1;
+
 export function defaultWorkers(): number {
   return Math.min(availableParallelism(), MAX_THREADS - 1);
 }

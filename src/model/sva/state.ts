@@ -132,7 +132,7 @@ defineSubsystem({
     b.access('sva.domain.state', 'atomic');
     // domain->users: a refcount_t in the default scheme (refcount_inc_not_zero, refcount_dec_and_test outside the
     // lock); upstream's plain int under iommu_sva_lock in sva-put-under-lock
-    b.access('sva.domain.users', sys.variants.is('sva-put-under-lock') ? 'plain' : 'atomic');
+    b.access('sva.domain.users', sys.variants.declares('sva-put-under-lock') ? 'plain' : 'atomic');
     b.access('task.lock', 'lock');
     b.access('iommu_sva_lock', 'lock');
     // the handle a thread got from bind: its own memory, reached by no other thread
