@@ -6,12 +6,17 @@ import type { Counterexample } from './counterexample';
 import { CounterexampleError, checkModules } from './counterexample';
 import { UsageError } from '../model/variants';
 import { replaySchedule, ScheduleError, type TraceStep } from './trace';
+import type { FieldValue } from '../result/format';
 
 export interface ReplayOutcome {
   violation: Violation | null;
   steps: TraceStep[];
   /** the replay met the same invariant as recorded (or, for a recorded clean run, none) */
   reproduced: boolean;
+  /** the scenario's set-up in words, the state the trace starts from and the one it ends in */
+  prologue: string[];
+  initial: FieldValue[];
+  final: FieldValue[];
 }
 
 export function replayCounterexample(cx: Counterexample, file = 'counterexample'): ReplayOutcome {
@@ -25,5 +30,5 @@ export function replayCounterexample(cx: Counterexample, file = 'counterexample'
     throw e;
   }
   const reproduced = (r.violation?.invariant ?? null) === (cx.violation?.invariant ?? null);
-  return { violation: r.violation, steps: r.steps, reproduced };
+  return { violation: r.violation, steps: r.steps, reproduced, prologue: r.prologue, initial: r.initial, final: r.final };
 }
