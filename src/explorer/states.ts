@@ -33,7 +33,8 @@ export function prologueOf(m: Model, ghosts = false): string[] {
   const out = [`${sc.name}: ${sc.description}`];
   const devs = sc.devices.map((d, v) => `device ${v} behind instance ${d.instance} (group ${d.group})`).join(', ');
   const doms = sc.domains.map((d, k) => `domain ${k} for instance ${d.owner}${d.live === false ? ' (not allocated)' : ''}`).join(', ');
-  out.push(`${sc.instances.length} IOMMU instance(s); ${devs || 'no devices'}; ${doms || 'no paging domains'}; ${sc.pages} IOVA page(s), ${sc.phys} physical page(s)`);
+  if (sc.instances.length)
+    out.push(`${sc.instances.length} IOMMU instance(s); ${devs || 'no devices'}; ${doms || 'no paging domains'}; ${sc.pages} IOVA page(s), ${sc.phys} physical page(s)`);
   if (m.setupTexts.length) out.push(`set-up (run to completion before the threads): ${m.setupTexts.join('; ')}`);
   const before = m.beforeSetup(), after = m.initial(), L = m.sys.layout;
   const left = m.changedSlots(before, after, ghosts).map((i) => `${L.slotNames[i]} = ${L.text(i, after[i])}`);

@@ -4,7 +4,7 @@
 // a lock word, hardware-only state, a ghost, a thread's private register) that the granularity rule and the
 // data-race check read, and how each field's values print (printers.ts).
 import type { FieldChange, FieldValue } from '../result/format';
-import { codePrinter, type Printer, type ThreadNames } from './printers';
+import { codePrinter, type PrintKind, type Printer, type ThreadNames } from './printers';
 
 export type Index1 = (i: number) => number;
 export type Index2 = (i: number, j: number) => number;
@@ -208,6 +208,11 @@ export class Layout {
   /** The fields that declared no printer (their values print as raw numbers). */
   unprinted(): string[] {
     return [...new Set(this.slotNames.filter((_, i) => !this.printers[i]).map((n) => n.replace(/\[.*$/, '')))];
+  }
+
+  /** The printer kind slot's field declared (undefined: none, its values print as raw numbers). */
+  printKind(slot: number): PrintKind | undefined {
+    return this.printers[slot]?.kind;
   }
 
   /** How slot's value v reads, as its field declares (the raw number when it declares nothing). */
