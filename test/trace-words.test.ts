@@ -104,3 +104,13 @@ test('a counterexample found by the explorer carries the prologue, the initial a
   const again = replayCounterexample(JSON.parse(JSON.stringify(cx)));
   assert.deepEqual(again.final, cx.final);
 });
+
+test('a violating state read only through ghosts says so, and shows them with --show-ghosts', () => {
+  const cx = loadCounterexample(join(__dirname, '..', 'corpus', 'hyp-free-attached-domain-racing-map--hyp-free-ignores-refs--hyp-state-consistent.json'));
+  const out = replayCounterexample(cx);
+  const hidden = formatCounterexample({ ...out, trace: out.steps }).join('\n');
+  assert.match(hidden, /the invariant also read \d+ ghost field\(s\): --show-ghosts prints them/);
+  const shown = formatCounterexample({ ...out, trace: out.steps }, { ghosts: true }).join('\n');
+  assert.match(shown, /\n {2}\* ghost\.hyp\.freed_in_use = hdomain 0\n/);
+  assert.doesNotMatch(shown, /--show-ghosts prints them/);
+});

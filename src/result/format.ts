@@ -165,6 +165,8 @@ export function formatCounterexample(cx: Pick<Counterexample, 'trace' | 'prologu
   if (initial.length) out.push('initial state (the fields the trace touches):', ...initial);
   out.push('trace:', ...formatTrace(cx.trace, opts));
   const final = cx.final ? formatState(cx.final, opts) : [];
+  const readGhosts = opts.ghosts ? [] : (cx.final ?? []).filter((v) => v.read && v.ghost);
+  if (readGhosts.length) final.push(`    (the invariant also read ${readGhosts.length} ghost field(s): --show-ghosts prints them)`);
   if (final.length) out.push('final state (* = read by the failed invariant):', ...final);
   return out;
 }
