@@ -108,7 +108,7 @@ export function minimize(scenario: ScenarioSpec, variants: readonly string[], vi
     throw new Error(`minimized case does not replay: wanted ${violation.invariant}, got ${replayed.violation?.invariant ?? 'no violation'}`);
   const sched = final.schedule.slice(0, replayed.executed);
   return {
-    counterexample: makeCounterexample(final.scenario, variants, replayed.violation, sched, replayed.steps, foundBy),
+    counterexample: makeCounterexample(final.scenario, variants, replayed.violation, sched, replayed.steps, foundBy, undefined, replayed),
     attempts, shortest,
   };
 }

@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Counterexample } from '../src/result/format';
-import { formatTrace } from '../src/result/format';
+import { formatCounterexample } from '../src/result/format';
 import type { CampaignResult, Finding } from './campaign';
 import { caseFileName } from './corpus';
 import type { CoverageReport } from './coverage';
@@ -97,7 +97,7 @@ export function renderFuzzMarkdown(r: FuzzReport, cx?: Counterexample): string {
     out.push(`Found after ${f.runsToFind} runs (${(f.msToFind / 1000).toFixed(2)} s). Size (threads/operations/set-up calls/steps): ` +
       `found ${size(f.found)}, after fast-check's shrinking ${size(f.shrunk)}, minimized ${size(f.minimized)} (${f.shrinkMs} ms).`, '');
     out.push(`Replay: \`npx iommu-check replay ${f.counterexampleFile}\``, '');
-    if (cx) out.push('```', ...formatTrace(cx.trace), '```', '');
+    if (cx) out.push('```', ...formatCounterexample(cx), '```', '');
   } else if (!r.crash) out.push('No violation.', '');
   for (const u of r.unattributed)
     out.push(`- ${u.invariant} met with the faulty variants, but the program does not explore clean under the correct ones (${u.correctRun}): \`${u.counterexampleFile}\``);

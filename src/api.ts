@@ -15,6 +15,8 @@ export { defineSubsystem } from './model/system';
 export type { Subsystem, System } from './model/system';
 export type { ScenarioSpec, ThreadSpec, OpCallSpec } from './model/scenario';
 export type { LayoutBuilder, AccessClass } from './model/layout';
+export { lockPrinter, idPrinter, enumPrinter, countPrinter, boolPrinter, threadPrinter, setPrinter, threadSetPrinter, codePrinter } from './model/printers';
+export type { Printer, PrintKind } from './model/printers';
 
 // writing steps
 export { Builder, mightSleep } from './model/api/builder';

@@ -53,6 +53,9 @@ for (const variant of ['sync-one-instance', 'free-ignores-attach-count']) {
     const out = replayCounterexample(JSON.parse(JSON.stringify(cx)));
     assert.ok(out.reproduced);
     assert.equal(out.violation?.invariant, expected);
+    // it carries its set-up, initial and violating states and structured diffs, as the explorer's do
+    assert.ok(cx.prologue!.length > 0 && cx.trace.every((s) => Array.isArray(s.diff)));
+    assert.deepEqual([cx.initial, cx.final], [out.initial, out.final]);
     // the same program is clean under the correct variants: the violation is the faulty variant's
     assert.equal(runJob({ scenario: cx.scenario, variants: [] }).verdict, 'clean');
   });

@@ -14,7 +14,7 @@ import type { Progress } from '../explorer/result';
 import { resolveScenarios } from './scenarios';
 import { checkOutDir, writeRun } from './output';
 import { summaryRows, textTable } from '../report/table';
-import { formatTrace } from '../explorer/trace';
+import { formatCounterexample } from '../result/format';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from '../explorer/checkpoint';
 import { UsageError } from '../model/variants';
 import { mkdirSync } from 'node:fs';
@@ -28,6 +28,7 @@ import type { Format } from '../report/formats';
 
 interface ExploreFlags {
   file: string[];
+  showGhosts?: boolean;
   variant: string[];
   invariant?: string[];
   maxStates?: number;
@@ -203,7 +204,7 @@ async function runAll(jobs: JobSpec[], f: ExploreFlags, command: string, name: s
   for (const r of results) {
     if (!r.counterexample || f.quiet) continue;
     console.log(`\n${r.scenario} [${r.variants.join('+') || 'default'}] violates ${r.violation!.invariant}: ${r.violation!.message}`);
-    console.log(formatTrace(r.counterexample.trace).join('\n'));
+    console.log(formatCounterexample(r.counterexample, { ghosts: f.showGhosts }).join('\n'));
   }
   const extra = writeOutputs({ kind: 'run', report: w.report }, w.json, f.out, name, f.format ?? []);
   const t = w.report.totals;
@@ -215,6 +216,7 @@ async function runAll(jobs: JobSpec[], f: ExploreFlags, command: string, name: s
 function common(cmd: Command): Command {
   return cmd
     .option('-f, --file <scenario.json>', 'also run a scenario from a JSON file (repeatable)', collect, [])
+    .option('--show-ghosts', 'in printed counterexamples, also show the ghost (bookkeeping) fields the invariants keep')
     .option('-i, --invariant <id>', 'check only these invariants (repeatable, comma-separated)', collect)
     .option('--max-states <n>', 'stop after this many distinct states (result: clean up to bound)', positiveInt)
     .option('--max-depth <n>', 'do not go deeper than this many steps (result: clean up to bound)', positiveInt)

@@ -4,7 +4,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runCampaign, type CampaignOptions } from '../../fuzz/campaign';
 import { coverageLine, summaryLine, writeFuzzRun } from '../../fuzz/report';
-import { formatTrace } from '../explorer/trace';
+import { formatCounterexample } from '../result/format';
 import { UsageError, VariantSet } from '../model/variants';
 import type { ScenarioSpec } from '../model/scenario';
 import { boundedInt, collect, parseDuration, positiveInt } from './parse';
@@ -17,6 +17,7 @@ import type { Format } from '../report/formats';
 
 interface FuzzFlags {
   file: string[];
+  showGhosts?: boolean;
   variant: string[];
   time?: number;
   runs?: number;
@@ -56,6 +57,7 @@ export function fuzzCommand(): Command {
     .description('run random thread programs under random and PCT schedules; minimize and save the first violation')
     .argument('[scenario...]', 'built-in scenarios whose configuration and set-up serve as templates (default: all)')
     .option('-f, --file <scenario.json>', 'also a template from a JSON file (repeatable)', collect, [])
+    .option('--show-ghosts', 'in the printed counterexample, also show the ghost (bookkeeping) fields the invariants keep')
     .addOption(new Option('-v, --variant <name>', 'run with these variants instead of drawing correct ones (repeatable)').argParser(collect).default([]))
     .option('-t, --time <duration>', 'time budget: 90, 90s, 10m, 1h30m (default 60s unless --runs is given)', parseDuration)
     .option('-n, --runs <n>', 'stop after this many runs', positiveInt)
@@ -111,7 +113,7 @@ async function fuzz(scenarios: ScenarioSpec[], f: FuzzFlags): Promise<void> {
   if (fd && r.finding) {
     console.log(`\n${fd.template} [${fd.variants.join('+') || 'default'}] violates ${fd.violation.invariant}: ${fd.violation.message}`);
     console.log(`found after ${fd.runsToFind} runs (${(fd.msToFind / 1000).toFixed(2)} s); minimized to ${fd.minimized.threads} thread(s), ${fd.minimized.ops} operation(s), ${fd.minimized.steps} steps`);
-    console.log(formatTrace(r.finding.counterexample.trace).join('\n'));
+    console.log(formatCounterexample(r.finding.counterexample, { ghosts: f.showGhosts }).join('\n'));
     console.log(`replay: npx iommu-check replay ${fd.counterexampleFile}`);
   }
   for (const u of w.report.unattributed)

@@ -4,21 +4,22 @@
 import { Command } from 'commander';
 import { loadCounterexample } from '../explorer/counterexample';
 import { replayCounterexample } from '../explorer/replay';
-import { formatTrace } from '../explorer/trace';
+import { formatCounterexample } from '../result/format';
 
 export function replayCommand(): Command {
   return new Command('replay')
     .description('re-execute a counterexample (or corpus case) step by step and report its violation')
     .argument('<file>', 'a counterexample JSON file written by explore, verify or fuzz')
     .option('-q, --quiet', 'print only the verdict')
-    .action((file: string, f: { quiet?: boolean }) => {
+    .option('--show-ghosts', 'also show the ghost (bookkeeping) fields the invariants keep')
+    .action((file: string, f: { quiet?: boolean; showGhosts?: boolean }) => {
       const cx = loadCounterexample(file);
       const out = replayCounterexample(cx, file);
       if (out.ignoredSteps > 0)
         process.stderr.write(`warning: ${file}: the violation came at step ${out.steps.length} of ${cx.schedule.length}; the ${out.ignoredSteps} step(s) after it were not replayed\n`);
       if (!f.quiet) {
         console.log(`${cx.scenario.name} [${cx.variants.join('+') || 'default'}], ${cx.schedule.length} steps`);
-        console.log(formatTrace(out.steps).join('\n'));
+        console.log(formatCounterexample({ ...out, trace: out.steps }, { ghosts: f.showGhosts }).join('\n'));
       }
       const got = out.violation ? `violation of ${out.violation.invariant}: ${out.violation.message}` : 'no violation';
       const want = cx.violation ? `violation of ${cx.violation.invariant}` : 'no violation';

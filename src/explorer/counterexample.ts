@@ -15,11 +15,15 @@ export type { Counterexample };
 
 export class CounterexampleError extends UsageError {}
 
+/** What a counterexample shows around its trace (a replay's prologue, initial and violating states). */
+export type Shown = Pick<Counterexample, 'prologue' | 'initial' | 'final'>;
+
 export function makeCounterexample(scenario: ScenarioSpec, variants: readonly string[], violation: Violation | null,
-  schedule: Schedule, trace: TraceStep[], foundBy?: string, invariants?: readonly string[]): Counterexample {
+  schedule: Schedule, trace: TraceStep[], foundBy?: string, invariants?: readonly string[], shown?: Shown): Counterexample {
   const modules = modulesFor(scenario, variants, violation);
   return { format: FORMAT, version: VERSION, scenario, variants: [...variants], violation, schedule, trace, ...(foundBy ? { foundBy } : {}),
-    ...(invariants ? { invariants: [...invariants] } : {}), ...(modules.length ? { modules } : {}) };
+    ...(invariants ? { invariants: [...invariants] } : {}), ...(modules.length ? { modules } : {}),
+    ...(shown ? { prologue: shown.prologue, initial: shown.initial, final: shown.final } : {}) };
 }
 
 /** The loaded modules that defined the scenario, a variant, an operation it calls or the violated invariant. */

@@ -148,7 +148,7 @@ export function* jobSearch(job: JobSpec, opts: JobOptions = {}): Sliced<JobResul
       const mm = buildModel(min.scenario, job.variants, opts.invariants);
       const replayed = replaySchedule(mm, min.schedule);
       out.minimized = makeCounterexample(min.scenario, job.variants, min.violation, min.schedule, replayed.steps,
-        `${foundBy}, minimized (removed ${threads} thread(s), ${ops} operation(s), ${steps} step(s))`, opts.invariants);
+        `${foundBy}, minimized (removed ${threads} thread(s), ${ops} operation(s), ${steps} step(s))`, opts.invariants, replayed);
     }
   }
   return out;
@@ -246,7 +246,7 @@ export function reductionApplies(opts: ExploreOptions): boolean {
 
 function counterexampleOf(m: Model, job: JobSpec, r: ExploreResult, foundBy: string, invariants?: readonly string[]): Counterexample {
   const replayed = replaySchedule(m, r.schedule!);
-  return makeCounterexample(job.scenario, job.variants, r.violation!, r.schedule!, replayed.steps, foundBy, invariants);
+  return makeCounterexample(job.scenario, job.variants, r.violation!, r.schedule!, replayed.steps, foundBy, invariants, replayed);
 }
 
 /** Did the job end as expected (clean for a correct run, caught by the named invariant for a faulty one)? */

@@ -6,6 +6,7 @@ import type { Counterexample } from './counterexample';
 import { CounterexampleError, checkModules } from './counterexample';
 import { UsageError } from '../model/variants';
 import { replaySchedule, ScheduleError, type TraceStep } from './trace';
+import type { FieldValue } from '../result/format';
 
 export interface ReplayOutcome {
   violation: Violation | null;
@@ -14,6 +15,10 @@ export interface ReplayOutcome {
   reproduced: boolean;
   /** steps of the schedule after the violation: not executed */
   ignoredSteps: number;
+  /** the scenario's set-up in words, the state the trace starts from and the one it ends in */
+  prologue: string[];
+  initial: FieldValue[];
+  final: FieldValue[];
 }
 
 export function replayCounterexample(cx: Counterexample, file = 'counterexample'): ReplayOutcome {
@@ -27,5 +32,5 @@ export function replayCounterexample(cx: Counterexample, file = 'counterexample'
     throw e;
   }
   const reproduced = (r.violation?.invariant ?? null) === (cx.violation?.invariant ?? null);
-  return { violation: r.violation, steps: r.steps, reproduced, ignoredSteps: cx.schedule.length - r.executed };
+  return { violation: r.violation, steps: r.steps, reproduced, ignoredSteps: cx.schedule.length - r.executed, prologue: r.prologue, initial: r.initial, final: r.final };
 }

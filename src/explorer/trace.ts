@@ -1,8 +1,10 @@
 // Owns traces: re-executing a schedule on the model, step by step, naming each step's thread, operation,
-// atomic step, the shared fields it changed and what a completed operation returned.
+// atomic step, the shared fields it changed (as text and as data) and what a completed operation returned;
+// with the prologue, the state it starts from and the violating state (states.ts).
 import type { Model, Violation } from '../model/model';
-import type { Schedule, TraceStep } from '../result/format';
+import type { FieldValue, Schedule, TraceStep } from '../result/format';
 import { deadlockIn } from './deadlock';
+import { finalState, prologueOf, touchedSlots, valuesOf } from './states';
 
 export type { TraceStep } from '../result/format';
 export { formatTrace } from '../result/format';
@@ -13,14 +15,26 @@ export interface Replayed {
   violation: Violation | null;
   /** the schedule prefix actually executed up to the violation */
   executed: number;
+  /** the scenario's set-up in words */
+  prologue: string[];
+  /** the state the trace starts from: the fields it touches */
+  initial: FieldValue[];
+  /** the state it ends in: the fields it touched and those the violated invariant read (marked) */
+  final: FieldValue[];
+}
+
+/** What a replay shows besides the steps: ghosts (hidden unless asked for). */
+export interface TraceOptions {
+  ghosts?: boolean;
 }
 
 export class ScheduleError extends Error {}
 
 /** Re-executes a schedule exactly; stops at the first violation. Throws ScheduleError if a step is not enabled. */
-export function replaySchedule(m: Model, schedule: Schedule, deadlock = true): Replayed {
+export function replaySchedule(m: Model, schedule: Schedule, deadlock = true, opts: TraceOptions = {}): Replayed {
   let s = m.initial();
   const steps: TraceStep[] = [];
+  const states = [s];
   let violation = m.check(s);
   for (let k = 0; k < schedule.length && !violation; k++) {
     const [actor, choice] = schedule[k];
@@ -29,8 +43,9 @@ export function replaySchedule(m: Model, schedule: Schedule, deadlock = true): R
     const l = m.label(s, actor, choice);
     const n = m.apply(s, actor, choice);
     const ret = m.completedReturn(s, n, actor);
-    steps.push({ n: k + 1, ...l, changes: m.changes(s, n), ...(ret !== null ? { returned: ret } : {}) });
+    steps.push({ n: k + 1, ...l, changes: m.changes(s, n, opts.ghosts), diff: m.fieldChanges(s, n), ...(ret !== null ? { returned: ret } : {}) });
     s = n;
+    states.push(s);
     violation = m.check(s);
   }
   if (!violation && deadlock) {
@@ -38,5 +53,7 @@ export function replaySchedule(m: Model, schedule: Schedule, deadlock = true): R
     m.steps(s, list);
     if (list.length === 0) violation = deadlockIn(m, s);
   }
-  return { steps, violation, executed: steps.length };
+  const touched = touchedSlots(m, states);
+  return { steps, violation, executed: steps.length, prologue: prologueOf(m, opts.ghosts), initial: valuesOf(m, states[0], touched),
+    final: finalState(m, s, touched, violation) };
 }

@@ -2,7 +2,9 @@
 // each slot belongs to (the unit of footprints for partial-order reduction and of trace diffs), and the
 // threshold objects of counter slots (see counter()), and each field's access class (plain or atomic memory,
 // a lock word, hardware-only state, a ghost, a thread's private register) that the granularity rule and the
-// data-race check read.
+// data-race check read, and how each field's values print (printers.ts).
+import type { FieldChange, FieldValue } from '../result/format';
+import { codePrinter, type PrintKind, type Printer, type ThreadNames } from './printers';
 
 export type Index1 = (i: number) => number;
 export type Index2 = (i: number, j: number) => number;
@@ -43,7 +45,7 @@ export class LayoutBuilder {
   private readonly initial: number[] = [];
   /** per counter slot, the id of its first threshold object */
   private readonly thresholdBase = new Map<number, number>();
-  private readonly formats = new Map<string, (v: number) => string>();
+  private readonly printers = new Map<string, Printer>();
   private readonly classes = new Map<string, AccessClass>();
 
   get size(): number {
@@ -114,7 +116,12 @@ export class LayoutBuilder {
 
   /** Show the values of field `name` in traces through fmt (e.g. command encodings as their names). */
   format(name: string, fmt: (v: number) => string): void {
-    this.formats.set(name, fmt);
+    this.printers.set(name, codePrinter(fmt));
+  }
+
+  /** Declare how the values of field `name` print in traces (every field declares one: printers.ts). */
+  print(name: string, p: Printer): void {
+    this.printers.set(name, p);
   }
 
   slotName(i: number): string {
@@ -139,9 +146,10 @@ export class LayoutBuilder {
     this.classes.set(name, cls);
   }
 
-  finish(): Layout {
+  /** threads: the scenario's thread names, which lock and thread printers name. */
+  finish(threads: ThreadNames = []): Layout {
     const field = (n: string) => n.replace(/\[.*$/, '');
-    const fmt = this.slotNames.map((n) => this.formats.get(field(n)));
+    const fmt = this.slotNames.map((n) => this.printers.get(field(n)));
     const cls = Uint8Array.from(this.slotNames, (n) => {
       const f = field(n);
       const c = this.classes.get(f) ?? (f.startsWith('ghost.') ? 'ghost' : 'plain');
@@ -149,7 +157,7 @@ export class LayoutBuilder {
     });
     const thresholds = new Int32Array(this.slotNames.length).fill(-1);
     for (const [slot, base] of this.thresholdBase) thresholds[slot] = base;
-    return new Layout(this.slotNames, Int32Array.from(this.slotObjects), this.objectNames, Int32Array.from(this.initial), fmt, thresholds, cls);
+    return new Layout(this.slotNames, Int32Array.from(this.slotObjects), this.objectNames, Int32Array.from(this.initial), fmt, thresholds, cls, threads);
   }
 }
 
@@ -159,14 +167,22 @@ export class Layout {
     readonly slotObject: Int32Array,
     readonly objectNames: readonly string[],
     readonly initial: Int32Array,
-    private readonly formats: readonly (((v: number) => string) | undefined)[] = [],
+    private readonly printers: readonly (Printer | undefined)[] = [],
     /** per slot, its first threshold object if it is a counter, else -1 */
     readonly thresholdBase: Int32Array = new Int32Array(slotNames.length).fill(-1),
     /** per slot, the index of its AccessClass in ACCESS_CLASSES */
     readonly slotClass: Uint8Array = new Uint8Array(slotNames.length),
+    /** the scenario's thread names (lock holders, owning threads) */
+    readonly threads: ThreadNames = [],
   ) {
+    this.fieldBase = new Int32Array(slotNames.length);
+    for (let i = 1; i < slotNames.length; i++)
+      this.fieldBase[i] = this.fieldOf(i) === this.fieldOf(i - 1) ? this.fieldBase[i - 1] : i;
     this.counterSlots = Int32Array.from(Array.from(thresholdBase).flatMap((b, i) => (b >= 0 ? [i] : [])));
   }
+
+  /** per slot, the first slot of its field (its element index is the difference) */
+  private readonly fieldBase: Int32Array;
 
   /** the counter slots (LayoutBuilder.counter) */
   readonly counterSlots: Int32Array;
@@ -189,14 +205,54 @@ export class Layout {
     return this.slotNames[slot].replace(/\[.*$/, '');
   }
 
-  /** Slots whose value differs between two states, as `name: old -> new`. */
-  diff(before: Int32Array, after: Int32Array): string[] {
-    const out: string[] = [];
-    for (let i = 0; i < before.length; i++) {
-      if (before[i] === after[i]) continue;
-      const f = this.formats[i];
-      out.push(`${this.slotNames[i]}: ${f ? f(before[i]) : before[i]} -> ${f ? f(after[i]) : after[i]}`);
-    }
+  /** The fields that declared no printer (their values print as raw numbers). */
+  unprinted(): string[] {
+    return [...new Set(this.slotNames.filter((_, i) => !this.printers[i]).map((n) => n.replace(/\[.*$/, '')))];
+  }
+
+  /** The printer kind slot's field declared (undefined: none, its values print as raw numbers). */
+  printKind(slot: number): PrintKind | undefined {
+    return this.printers[slot]?.kind;
+  }
+
+  /** How slot's value v reads, as its field declares (the raw number when it declares nothing). */
+  text(slot: number, v: number): string {
+    const p = this.printers[slot];
+    return p ? p.text(v, this.threads) : String(v);
+  }
+
+  /** Whether a slot is a ghost (bookkeeping for the invariants). */
+  isGhost(slot: number): boolean {
+    return this.accessClass(slot) === 'ghost';
+  }
+
+  /** A slot's field, element (absent for a scalar) and printed name, as the result format has them. */
+  private where(slot: number): { field: string; index?: number; slot: string } {
+    const field = this.fieldOf(slot);
+    const scalar = this.slotNames[slot] === field;
+    return { field, ...(scalar ? {} : { index: slot - this.fieldBase[slot] }), slot: this.slotNames[slot] };
+  }
+
+  /** One slot's value in a state, printed. */
+  value(s: Int32Array, slot: number): FieldValue {
+    return { ...this.where(slot), value: s[slot], text: this.text(slot, s[slot]), ...(this.isGhost(slot) ? { ghost: true } : {}) };
+  }
+
+  /** One slot's change between two states, printed. */
+  change(before: Int32Array, after: Int32Array, slot: number): FieldChange {
+    return { ...this.where(slot), from: before[slot], to: after[slot], fromText: this.text(slot, before[slot]),
+      toText: this.text(slot, after[slot]), ...(this.isGhost(slot) ? { ghost: true } : {}) };
+  }
+
+  /** The slots whose value differs between two states. */
+  changedSlots(before: Int32Array, after: Int32Array): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < before.length; i++) if (before[i] !== after[i]) out.push(i);
     return out;
+  }
+
+  /** Slots whose value differs between two states, as `name: old -> new` in the fields' words. */
+  diff(before: Int32Array, after: Int32Array): string[] {
+    return this.changedSlots(before, after).map((i) => `${this.slotNames[i]}: ${this.text(i, before[i])} -> ${this.text(i, after[i])}`);
   }
 }

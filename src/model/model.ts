@@ -11,6 +11,7 @@ import { ScenarioError, type ScenarioSpec } from './scenario';
 import { VariantSet } from './variants';
 import type { StepDef } from './program';
 import { errnoName } from './errno';
+import type { FieldChange } from '../result/format';
 import { applicableInvariants, type Invariant } from '../invariants';
 
 /** The arguments of a hardware actor's step (none; shared, never written). */
@@ -28,6 +29,8 @@ export type StepList = number[];
 export class Model {
   readonly sys: System;
   readonly programs: CompiledOp[][];
+  /** the set-up's operations as text, in order (what ran before the threads) */
+  setupTexts: string[] = [];
   readonly invariants: Invariant[];
   private readonly ctx: Ctx;
   /** the view steps run on (granularity.ts records their accesses through it) */
@@ -67,11 +70,18 @@ export class Model {
     return this.initialState.slice();
   }
 
-  private buildInitial(cache: Map<string, StepDef[]>): Int32Array {
+  /** The state before the set-up ran: the layout's initial values and the subsystems' own. */
+  beforeSetup(): Int32Array {
     const a = this.sys.layout.initial.slice();
     for (const s of allSubsystems()) s.initial?.(a, this.sys);
+    return a;
+  }
+
+  private buildInitial(cache: Map<string, StepDef[]>): Int32Array {
+    const a = this.beforeSetup();
     const setup = (this.scenario.setup ?? []).flatMap((call, k) => compileCall(this.sys, call, `${this.scenario.name}.setup[${k}]`, cache));
     let s: Int32Array = a;
+    this.setupTexts = setup.map((op) => op.text);
     for (const op of setup) s = this.runToCompletion(s, op);
     if (this.raceOn) {
       this.world.a = s;
@@ -403,10 +413,29 @@ export class Model {
     return { thread: sys.threadName(actor), op: cur.op.text, step: cur.step.label };
   }
 
-  /** What a step changed, by slot name (thread registers are left out: the trace line says them). */
-  changes(before: Int32Array, after: Int32Array): string[] {
-    // thread registers (the trace line says them) and the race check's bookkeeping are left out
-    return this.sys.layout.diff(before, after).filter((line) => !/^(op|step|local|ret|preempt|ghost\.race|ghost\.poised\.\w+)\[/.test(line));
+  /**
+   * The slots a step changed that a trace shows: thread registers (the trace line says them) and the race
+   * check's bookkeeping are left out; ghosts only when asked for.
+   */
+  changedSlots(before: Int32Array, after: Int32Array, ghosts = false): number[] {
+    const l = this.sys.layout;
+    return l.changedSlots(before, after).filter((i) => this.shown(i) && (ghosts || !l.isGhost(i)));
+  }
+
+  /** Whether a trace may show slot i at all (not a thread register, not the race check's bookkeeping). */
+  shown(slot: number): boolean {
+    return !HIDDEN_FIELDS.has(this.sys.layout.fieldOf(slot));
+  }
+
+  /** What a step changed, as `name: old -> new` in the fields' words (ghosts only when asked for). */
+  changes(before: Int32Array, after: Int32Array, ghosts = false): string[] {
+    const l = this.sys.layout;
+    return this.changedSlots(before, after, ghosts).map((i) => `${l.slotNames[i]}: ${l.text(i, before[i])} -> ${l.text(i, after[i])}`);
+  }
+
+  /** What a step changed, as data: every shown field, ghosts included and marked. */
+  fieldChanges(before: Int32Array, after: Int32Array): FieldChange[] {
+    return this.changedSlots(before, after, true).map((i) => this.sys.layout.change(before, after, i));
   }
 
   /** The return value of the op a thread just completed, if this step completed one. */
@@ -416,6 +445,9 @@ export class Model {
     return errnoName(after[this.sys.ret(actor)]);
   }
 }
+
+/** Thread registers and the race check's per-slot bookkeeping: never shown in a trace. */
+const HIDDEN_FIELDS = new Set(['op', 'step', 'local', 'ret', 'preempt', 'ghost.race', 'ghost.poised.read', 'ghost.poised.write']);
 
 export function buildModel(scenario: ScenarioSpec, variantNames: readonly string[] = [], invariants?: readonly string[]): Model {
   return new Model(scenario, new VariantSet(variantNames), invariants);

@@ -5,6 +5,8 @@ import type { ActorDef } from './program';
 import type { ScenarioSpec } from './scenario';
 import type { VariantSet } from './variants';
 import { noteOrigin } from './origin';
+import { codePrinter, countPrinter, threadPrinter, threadSetPrinter } from './printers';
+import { errnoName } from './errno';
 
 /** Number of scratch locals per thread (reset when an operation completes). */
 export const LOCALS = 6;
@@ -86,9 +88,16 @@ export class System {
     this.local = b.matrix('local', T, LOCALS, th);
     this.preempt = b.array('preempt', T, th);
     for (const f of ['op', 'step', 'ret', 'local', 'preempt']) b.access(f, 'local');
+    for (const f of ['op', 'step', 'local', 'preempt']) b.print(f, countPrinter);
+    b.print('ret', codePrinter(errnoName));
     this.sleptInAtomic = b.scalar('ghost.slept_in_atomic');
     this.sleptOn = b.scalar('ghost.slept_on');
     this.raceSig = b.matrix('ghost.race', T, RACE_SIGNATURE, (t) => `race[${t}]`);
+    b.print('ghost.slept_in_atomic', threadPrinter);
+    b.print('ghost.slept_on', codePrinter((v) => (v === 0 ? 'none' : b.slotName(v - 1))));
+    b.print('ghost.race', codePrinter((v) => (v === 0 ? 'none' : `${(v - 1) % 2 ? 'write' : 'read'} ${b.slotName((v - 1) >> 1)}`)));
+    b.print('ghost.poised.read', threadSetPrinter);
+    b.print('ghost.poised.write', threadSetPrinter);
     for (const s of subsystems) s.declare(b, this);
     // who is about to access each plain slot: one object per slot, so that the data-race check of one slot depends
     // only on the threads' moves onto and off accesses of that slot (no-data-race, Model.noteRaceSignature)
@@ -97,7 +106,7 @@ export class System {
     this.plainSlots = Int32Array.from(plain);
     this.poisedR = b.array('ghost.poised.read', plain.length, (k) => names[k]);
     this.poisedW = b.array('ghost.poised.write', plain.length, (k) => names[k]);
-    this.layout = b.finish();
+    this.layout = b.finish(scenario.threads.map((t) => t.name));
     this.plainIndex = new Int32Array(this.layout.size).fill(-1);
     plain.forEach((slot, k) => (this.plainIndex[slot] = k));
     for (const s of subsystems) if (s.actors) this.actors.push(...s.actors(this));

@@ -1,6 +1,6 @@
-// Owns the Markdown rendering of a report: the summary table, then each violation with its trace.
+// Owns the Markdown rendering of a report: the summary table, then each violation with its set-up, initial state, trace and violating state.
 import type { Report } from './report';
-import { formatTrace, type Counterexample } from '../result/format';
+import { formatCounterexample, type Counterexample } from '../result/format';
 import { markdownTable, summaryRows } from './table';
 
 export function renderMarkdown(r: Report, counterexamples: Map<string, Counterexample>): string {
@@ -17,7 +17,7 @@ export function renderMarkdown(r: Report, counterexamples: Map<string, Counterex
     const cx = counterexamples.get(j.counterexampleFile);
     out.push('', `## ${j.scenario} · ${j.variants.join('+') || 'default'}: ${j.violation.invariant}`, '', `> ${j.violation.message}`, '');
     out.push(`Replay: \`npx iommu-check replay ${j.counterexampleFile}\` (${j.schedule?.length ?? 0} steps)`, '');
-    if (cx) out.push('```', ...formatTrace(cx.trace), '```');
+    if (cx) out.push('```', ...formatCounterexample(cx), '```');
   }
   return out.join('\n') + '\n';
 }

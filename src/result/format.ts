@@ -44,8 +44,10 @@ export interface ExploreResult {
 export interface FieldChange {
   /** the layout field's name, e.g. 'domain.state' */
   field: string;
-  /** the element of an array field (absent for a scalar field) */
+  /** the element of an array field (absent for a scalar field), counted across all its dimensions */
   index?: number;
+  /** the slot as printed, e.g. 'iotlb[0][1][2]' (added by the trace work) */
+  slot?: string;
   from: number;
   to: number;
   /** the values in the domain's words, as the layout field declares it prints ('LIVE', 'held by driver') */
@@ -59,6 +61,8 @@ export interface FieldChange {
 export interface FieldValue {
   field: string;
   index?: number;
+  /** the slot as printed, e.g. 'iotlb[0][1][2]' */
+  slot?: string;
   value: number;
   text: string;
   /** the invariant that failed read this field */
@@ -154,11 +158,40 @@ export function metExpectation(r: JobRecord): boolean | undefined {
   return r.violation?.invariant === r.expect;
 }
 
-/** A trace as text, one line per step, for terminals and Markdown. */
-export function formatTrace(steps: readonly TraceStep[]): string[] {
+/** What a printed counterexample shows: ghost fields (hidden unless asked for). */
+export interface TraceTextOptions {
+  ghosts?: boolean;
+}
+
+/** A trace as text, one line per step, for terminals and Markdown (with ghosts: from the structured diff). */
+export function formatTrace(steps: readonly TraceStep[], opts: TraceTextOptions = {}): string[] {
   return steps.map((t) => {
     const ret = t.returned !== undefined ? ` -> ${t.returned}` : '';
-    const ch = t.changes.length ? `   [${t.changes.join('; ')}]` : '';
+    const changes = opts.ghosts && t.diff ? t.diff.map((c) => `${changeName(c)}: ${c.fromText} -> ${c.toText}`) : t.changes;
+    const ch = changes.length ? `   [${changes.join('; ')}]` : '';
     return `${String(t.n).padStart(3)}. ${t.thread}: ${t.op} · ${t.step}${ret}${ch}`;
   });
+}
+
+function changeName(c: FieldChange | FieldValue): string {
+  return c.slot ?? (c.index === undefined ? c.field : `${c.field}[${c.index}]`);
+}
+
+/** A state's fields as text, one per line; fields the invariant read marked `*`; ghosts only when asked for. */
+export function formatState(values: readonly FieldValue[], opts: TraceTextOptions = {}): string[] {
+  return values.filter((v) => opts.ghosts || !v.ghost).map((v) => `${v.read ? '  * ' : '    '}${changeName(v)} = ${v.text}`);
+}
+
+/** A counterexample as text: its prologue, the state it starts from, the trace, the violating state. */
+export function formatCounterexample(cx: Pick<Counterexample, 'trace' | 'prologue' | 'initial' | 'final'>, opts: TraceTextOptions = {}): string[] {
+  const out: string[] = [];
+  if (cx.prologue?.length) out.push('set-up:', ...cx.prologue.map((l) => `    ${l}`));
+  const initial = cx.initial ? formatState(cx.initial, opts) : [];
+  if (initial.length) out.push('initial state (the fields the trace touches):', ...initial);
+  out.push('trace:', ...formatTrace(cx.trace, opts));
+  const final = cx.final ? formatState(cx.final, opts) : [];
+  const readGhosts = opts.ghosts ? [] : (cx.final ?? []).filter((v) => v.read && v.ghost);
+  if (readGhosts.length) final.push(`    (the invariant also read ${readGhosts.length} ghost field(s): --show-ghosts prints them)`);
+  if (final.length) out.push('final state (* = read by the failed invariant):', ...final);
+  return out;
 }

@@ -7,6 +7,7 @@ import type { Index1, Index2, LayoutBuilder } from '../layout';
 import type { ActorDef, Ctx } from '../program';
 import { defineSubsystem, type System } from '../system';
 import { forgetDomainOnInstance, invalidatePage } from '../iotlb/state';
+import { countPrinter, lockPrinter } from '../printers';
 
 export const CMD_TLBI_VA = 1;
 export const CMD_TLBI_ASID = 2;
@@ -92,6 +93,9 @@ defineSubsystem({
     b.access('cmdq.lock', 'lock');
     b.access('cmdq.cons', 'atomic'); // readl of the CONS register
     b.format('cmdq.slot', (v) => (v === 0 ? '-' : describeCmd(v)));
+    b.print('cmdq.prod', countPrinter);
+    b.print('cmdq.cons', countPrinter);
+    b.print('cmdq.lock', lockPrinter);
   },
   actors: (sys) => sys.scenario.instances.map((_, i) => consumer(i)),
 });

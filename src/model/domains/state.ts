@@ -4,6 +4,7 @@
 import type { Index1, LayoutBuilder } from '../layout';
 import type { Ctx } from '../program';
 import { defineSubsystem, type System } from '../system';
+import { countPrinter, idPrinter, lockPrinter } from '../printers';
 
 export const UNALLOCATED = 0;
 export const LIVE = 1;
@@ -63,6 +64,11 @@ defineSubsystem({
     b.access('device.domain', 'atomic');
     b.access('domain.state', 'atomic'); // the domain's presence in the ID table: xa_load/xa_store, as iommufd looks objects up // the STE: written with WRITE_ONCE, read locklessly by flushes and the SMMU
     b.format('domain.state', (v) => STATE_NAMES[v] ?? String(v));
+    b.print('domain.refs', countPrinter);
+    b.print('domain.lock', lockPrinter);
+    b.print('group.mutex', lockPrinter);
+    b.print('device.domain', idPrinter('domain'));
+    b.print('ghost.uaf', idPrinter('domain'));
   },
   initial(a, sys) {
     sys.scenario.domains.forEach((d, i) => (a[sys.dom.state(i)] = d.live === false ? UNALLOCATED : LIVE));

@@ -6,6 +6,7 @@ import type { Ctx } from '../program';
 import { defineSubsystem, type System } from '../system';
 import { policyVariants } from '../api/define';
 import { watchPage } from '../pgtable/state';
+import { setPrinter } from '../printers';
 
 export interface FlushFields {
   /** pages range_added to a thread's gather for a domain, not yet synced */
@@ -25,6 +26,7 @@ defineSubsystem({
     const th = (t: number) => `thread[${t}]`;
     sys.fl = { gather: b.matrix('gather', T, D, th) };
     b.access('gather', 'local');
+    b.print('gather', setPrinter('page'));
   },
 });
 

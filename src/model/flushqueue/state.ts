@@ -3,6 +3,7 @@
 // allocator's iova_rbtree_lock and the queue's fq->lock, and the IOVA each thread's last dma_map returned.
 import type { Index1, Index2, LayoutBuilder } from '../layout';
 import { defineSubsystem, type System } from '../system';
+import { enumPrinter, idPrinter, lockPrinter } from '../printers';
 
 export const IOVA_FREE = 0;
 export const IOVA_IN_USE = 1;
@@ -34,5 +35,8 @@ defineSubsystem({
     };
     b.access('iova.lock', 'lock');
     b.access('thread.iova', 'local');
+    b.print('iova', enumPrinter(['free', 'in use', 'deferred']));
+    b.print('iova.lock', lockPrinter);
+    b.print('thread.iova', idPrinter('iova page'));
   },
 });

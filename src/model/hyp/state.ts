@@ -10,6 +10,7 @@ import { describeHypCmd } from './commands';
 import { defineSubsystem, type System } from '../system';
 import type { ScenarioSpec } from '../scenario';
 import { fail, int } from '../validate';
+import { boolPrinter, codePrinter, countPrinter, enumPrinter, idPrinter, lockPrinter, setPrinter, threadPrinter } from '../printers';
 
 export const OWNER_HOST = 1;
 export const OWNER_HYP = 2;
@@ -229,6 +230,25 @@ defineSubsystem({
     b.format('smmu.cmdq', describeHypCmd);
     b.format('hdomain.state', (v) => ['FREE', 'LIVE'][v] ?? String(v));
     b.format('page.owner', ownerName);
+    for (const f of ['hyp.lock', 'hyp.domain_lock', 'host_mmu.lock', 'smmu.lock', 'hdomain.lock']) b.print(f, lockPrinter);
+    for (const f of ['smmu.cmdq.prod', 'smmu.cmdq.cons', 'hdomain.refs', 'page.dma_shares', 'ghost.hyp.freed_refs']) b.print(f, countPrinter);
+    b.print('smmu.power', codePrinter((v) => (v === 0 ? 'off' : 'on')));
+    b.print('smmu.ste', idPrinter('hdomain', 'abort'));
+    b.print('hdomain.pgd', idPrinter('tpage'));
+    b.print('tpage.used', boolPrinter);
+    b.print('tpage.level', enumPrinter(['-', 'pgd', 'leaf']));
+    b.print('tpage.entry', idPrinter('->', 'empty'));
+    b.print('ghost.tpage.held', threadPrinter);
+    b.print('ghost.hyp.double_free', idPrinter('tpage'));
+    b.print('ghost.hyp.tpage_uaf', idPrinter('tpage'));
+    b.print('ghost.hyp.freed_in_use', idPrinter('hdomain'));
+    b.print('ghost.hyp.cmd_while_off', idPrinter('smmu'));
+    b.print('ghost.hyp.tlb_stale', setPrinter('block'));
+    b.print('ghost.hyp.tlb_inv', setPrinter('block'));
+    b.print('ghost.hyp.ste_cache', idPrinter('hdomain'));
+    b.print('ghost.hyp.ste_inv', boolPrinter);
+    b.print('ghost.hyp.stale_unshare', idPrinter('page'));
+    b.print('ghost.hyp.dom_dying', boolPrinter);
   },
   initial(a, sys) {
     const h = sys.hyp;

@@ -8,6 +8,7 @@ import type { Index1, Index2, LayoutBuilder } from '../layout';
 import type { Ctx } from '../program';
 import type { System } from '../system';
 import { section } from './section';
+import { boolPrinter, codePrinter, countPrinter, idPrinter, lockPrinter } from '../printers';
 
 /** ioasid_data.state (meaningful while the xarray holds the PASID) */
 export const PASID_FREE = 0;
@@ -129,6 +130,16 @@ export const ioasidState = {
       b.access(local, 'local');
     b.format('pasid.state', (v) => PASID_STATE_NAMES[v] ?? String(v));
     b.format('set.state', (v) => SET_STATE_NAMES[v] ?? String(v));
+    for (const count of ['set.quota', 'set.nr_ioasids', 'set.refs', 'pasid.refs', 'ioasid.used', 'notify.worker_pc'])
+      b.print(count, countPrinter);
+    for (const lock of ['ioasid_allocator_lock', 'ioasid.xa_lock', 'iommu.dev_list_mutex']) b.print(lock, lockPrinter);
+    for (const setId of ['pasid.set', 'iommu.pasid_entry', 'notify.work_set', 'notify.worker_set', 'thread.sid'])
+      b.print(setId, idPrinter('set'));
+    b.print('ioasid.xa', codePrinter((v) => (v === 0 ? 'empty' : 'stored')));
+    b.print('kvm.pasid_xlate', idPrinter('pasid'));
+    b.print('thread.pasid', idPrinter('pasid'));
+    b.print('notify.pending', boolPrinter);
+    b.print('ghost.free_done', boolPrinter);
     sys.ias = f;
   },
   initial(a: Int32Array, sys: System): void {

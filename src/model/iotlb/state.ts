@@ -5,6 +5,7 @@ import type { Index1, Index3, LayoutBuilder } from '../layout';
 import type { ActorDef, Ctx } from '../program';
 import { defineSubsystem, type System } from '../system';
 import { servingInstances } from '../domains/state';
+import { boolPrinter, countPrinter, idPrinter } from '../printers';
 
 export interface IotlbFields {
   /** physical page + 1 cached for (instance, domain, page); 0 = no entry */
@@ -40,6 +41,13 @@ defineSubsystem({
       dmaPromised: b.array('ghost.dma.promised', V, dev),
     };
     b.access('iotlb', 'hw');
+    b.print('iotlb', idPrinter('phys page', 'no entry'));
+    b.print('ghost.dma.domain', idPrinter('domain'));
+    b.print('ghost.dma.page', countPrinter);
+    b.print('ghost.dma.phys', idPrinter('phys page', 'faulted'));
+    b.print('ghost.dma.pte', idPrinter('phys page', 'not mapped'));
+    b.print('ghost.dma.window', idPrinter('phys page'));
+    b.print('ghost.dma.promised', boolPrinter);
   },
   actors: (sys) => (sys.scenario.speculativeWalker ? sys.scenario.instances.map((_, i) => walker(i)) : []),
 });

@@ -6,6 +6,7 @@ import type { Index2, LayoutBuilder } from '../layout';
 import type { Ctx } from '../program';
 import { defineSubsystem, type System } from '../system';
 import { touchDomain } from '../domains/state';
+import { boolPrinter, idPrinter, setPrinter, threadSetPrinter } from '../printers';
 
 export interface PgtableFields {
   P: number;
@@ -50,6 +51,11 @@ defineSubsystem({
       watched: b.matrix('ghost.watched', sys.threads, D, (t) => `thread[${t}]`),
     };
     b.access('pte', 'atomic');
+    b.print('pte', idPrinter('phys page', 'not mapped'));
+    b.print('ghost.window', idPrinter('phys page'));
+    b.print('ghost.promised', boolPrinter);
+    b.print('ghost.watch', threadSetPrinter);
+    b.print('ghost.watched', setPrinter('page'));
   },
 });
 

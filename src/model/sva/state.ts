@@ -9,6 +9,7 @@ import { defineSubsystem, type System } from '../system';
 import type { ScenarioSpec } from '../scenario';
 import { fail, int } from '../validate';
 import './policy';
+import { boolPrinter, countPrinter, idPrinter, lockPrinter } from '../printers';
 
 /** SVA domain slot states; a freed slot is never reused, so a stale pointer to it stays detectable (KASAN quarantine). */
 export const SVA_UNUSED = 0;
@@ -138,6 +139,23 @@ defineSubsystem({
     // the handle a thread got from bind: its own memory, reached by no other thread
     for (const f of ['thread.bond.domain', 'thread.bond.device', 'thread.bond.mm']) b.access(f, 'local');
     b.format('sva.domain.state', (v) => DOMAIN_STATES[v] ?? String(v));
+    b.print('mm.users', countPrinter);
+    b.print('mm.count', countPrinter);
+    b.print('mm.exited', boolPrinter);
+    b.print('task.lock', lockPrinter);
+    b.print('iommu_sva_lock', lockPrinter);
+    b.print('mm.pasid', idPrinter('pasid'));
+    b.print('pasid.owner', idPrinter('mm', 'free'));
+    b.print('sva.domain.users', countPrinter);
+    b.print('sva.domain.mm', idPrinter('mm'));
+    b.print('sva.domain.instance', idPrinter('instance'));
+    b.print('sva.xa', idPrinter('sva-domain'));
+    b.print('device.pasid', idPrinter('sva-domain'));
+    b.print('thread.bond.domain', idPrinter('sva-domain'));
+    b.print('thread.bond.device', idPrinter('device'));
+    b.print('thread.bond.mm', idPrinter('mm'));
+    b.print('ghost.sva.domain_uaf', idPrinter('sva-domain'));
+    b.print('ghost.sva.mm_uaf', idPrinter('mm'));
   },
 });
 

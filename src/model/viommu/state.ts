@@ -8,6 +8,7 @@ import type { Ctx, ParamSpec } from '../program';
 import type { ScenarioSpec } from '../scenario';
 import { defineSubsystem, type System } from '../system';
 import { fail, int } from '../validate';
+import { boolPrinter, codePrinter, countPrinter, idPrinter, lockPrinter, threadSetPrinter } from '../printers';
 
 export const vmParam: ParamSpec = { name: 'vm', kind: 'vm', max: (sys) => sys.vi.M - 1 };
 export const vdevParam: ParamSpec = { name: 'vdev', kind: 'vdev', max: (sys) => sys.vi.N - 1 };
@@ -127,6 +128,19 @@ defineSubsystem({
     b.access('guest.s1pte', 'atomic'); // the guest's io-pgtable: READ_ONCE/WRITE_ONCE PTEs, walked by the SMMU
     b.access('iotlb.nested', 'hw');
     b.access('viommu.syncAt', 'local');
+    b.print('viommu.vdev', codePrinter((v) => (v === 0 ? 'free' : v > 0 ? `device ${v - 1}` : `device ${-v - 1} (unsetting)`)));
+    b.print('viommu.lock', lockPrinter);
+    b.print('igroup.lock', lockPrinter);
+    b.print('device.vdev', codePrinter((v) => (v === 0 ? 'none' : `vm ${Math.floor((v - 1) / N)} vdev ${(v - 1) % N}`)));
+    b.print('guest.vste', idPrinter('asid', 'abort'));
+    b.print('guest.s1pte', idPrinter('phys page', 'not mapped'));
+    b.print('iotlb.nested', idPrinter('phys page', 'no entry'));
+    b.print('viommu.syncAt', countPrinter);
+    b.print('ghost.viommu.promised', boolPrinter);
+    b.print('ghost.viommu.watch', threadSetPrinter);
+    b.print('ghost.viommu.leak.from', idPrinter('vm'));
+    b.print('ghost.viommu.leak.device', codePrinter((v) => `device ${v}`));
+    b.print('ghost.viommu.leak.to', codePrinter((v) => `vm ${v}`));
   },
 });
 
