@@ -96,7 +96,7 @@ test('HTML report: summary, invariant description, diagram, state diff, violatin
   assert.match(html, /<svg xmlns="http:\/\/www.w3.org\/2000\/svg" class="swimlane"/);
   assert.equal((html.match(/<tr class="trace-step/g) ?? []).length, cx.trace.length);
   assert.equal((html.match(/<tr class="trace-step violating"/g) ?? []).length, 1);
-  assert.match(html, /cmdq\.lock\[0\]: 0 → 1/);
+  assert.match(html, /cmdq\.lock\[0\]: free → held by driver/);
   const replay = /<code class="replay">npx iommu-check replay ([^<]+)<\/code>/.exec(html);
   assert.ok(replay);
   assert.equal(replay[1], 'counterexamples/x.min.json');
@@ -127,4 +127,14 @@ test('HTML report: the set-up, the initial state and the violating state with th
   assert.match(html, /<ul class="prologue"><li>attach device 0 to domain 0<\/li><li>map &lt;page&gt; 0<\/li><\/ul>/);
   assert.match(html, /<table class="initial">.*<td>pte\[0\]<\/td><td>maps phys 0<\/td>/s);
   assert.match(html, /<table class="final">.*<tr class=""><td>pte\[0\]<\/td><td>clear<\/td><td><\/td><\/tr><tr class="read"><td>iotlb\[0\]<\/td><td>maps phys 0<\/td><td>read by the invariant<\/td><\/tr>/s);
+});
+
+test('the HTML leaves ghost fields out of the state diffs and the state tables, and says how to see them', () => {
+  const cx = found('two-instances-share-domain', 'sync-one-instance');
+  assert.ok(cx.trace.some((t) => t.diff?.some((c) => c.ghost)), 'the trace has ghost changes');
+  const { dir, file } = saveIn(cx);
+  const html = renderHtml(viewOfSaved({ kind: 'counterexample', cx }, file, dir));
+  assert.doesNotMatch(html, /ghost\./);
+  assert.match(html, /--show-ghosts/);
+  assert.match(html, /cmdq\.lock\[0\]: free → held by driver/);
 });

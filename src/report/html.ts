@@ -35,8 +35,9 @@ function summaryTable(v: RunView): string {
   return `<table class="summary"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
 }
 
+/** The changes shown: ghost (bookkeeping) fields are left out, as in the terminal (`replay --show-ghosts` shows them). */
 function changeList(cs: ShownChange[]): string {
-  return cs.map((c) => `<div${c.ghost ? ' class="ghost"' : ''}>${esc(c.key)}: ${esc(c.fromText)} → ${esc(c.toText)}</div>`).join('');
+  return cs.filter((c) => !c.ghost).map((c) => `<div>${esc(c.key)}: ${esc(c.fromText)} → ${esc(c.toText)}</div>`).join('');
 }
 
 function stepTable(cx: Counterexample): string {
@@ -49,7 +50,7 @@ function stepTable(cx: Counterexample): string {
 }
 
 function valueTable(cls: string, values: readonly FieldValue[]): string {
-  const rows = values.map((f) => `<tr class="${f.read ? 'read' : ''}${f.ghost ? ' ghost' : ''}">${cell(f.index === undefined ? f.field : `${f.field}[${f.index}]`)}${cell(f.text)}${cell(f.read ? 'read by the invariant' : '')}</tr>`);
+  const rows = values.filter((f) => !f.ghost).map((f) => `<tr class="${f.read ? 'read' : ''}">${cell(f.index === undefined ? f.field : `${f.field}[${f.index}]`)}${cell(f.text)}${cell(f.read ? 'read by the invariant' : '')}</tr>`);
   return `<table class="${cls}"><thead><tr><th>field</th><th>value</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
@@ -70,7 +71,7 @@ function counterexampleSection(v: RunView, j: ReportJob, t: ShownTrace, k: numbe
   if (cx.initial?.length) out.push('<h3>Initial state</h3>', valueTable('initial', cx.initial));
   out.push('<h3>Diagram</h3>', '<p class="legend"><span>one lane per actor, one box per step</span><span style="color:#2255cc">→ lock hand-off</span><span style="color:#d27a00">⇢ queue entry consumed</span><span style="color:#1a8a3a">⇢ commands complete (CONS reached the PROD written)</span><span style="color:#c00">red: the step after which the invariant fails</span></p>');
   out.push(`<div class="diagram">${renderSwimlane(cx)}</div>`);
-  out.push('<h3>Steps and state diff</h3>', stepTable(cx));
+  out.push('<h3>Steps and state diff</h3>', '<p>Ghost (bookkeeping) fields are hidden: <code>iommu-check replay FILE --show-ghosts</code> shows them.</p>', stepTable(cx));
   out.push('<h3>Violating state</h3>');
   if (cx.final?.length) out.push('<p>The fields the trace touched and the invariant read (those read highlighted):</p>', valueTable('final', cx.final));
   else if (cx.trace.length) out.push(`<p class="violating-state">The state after step ${cx.trace[cx.trace.length - 1].n} (highlighted above).</p>`);
