@@ -10,6 +10,9 @@ import { loadCounterexample } from '../src/explorer/counterexample';
 import { replayCounterexample } from '../src/explorer/replay';
 import { runJob } from '../src/explorer/job';
 import { formatCounterexample } from '../src/result/format';
+import { renderHtml } from '../src/report/html';
+import { viewOfSaved } from '../src/cli/saved';
+import { escapeHtml } from '../src/report/escape';
 import { lockPrinter, idPrinter } from '../src/model/printers';
 import { RWSEM_READERS, RWSEM_WRITER } from '../src/model/api/lockword';
 
@@ -42,7 +45,7 @@ test('lock words print their holder by thread name, ids as the user wrote them',
 });
 
 for (const [subsystem, file] of Object.entries(PER_SUBSYSTEM)) {
-  test(`a ${subsystem} counterexample reads with no ghosts and no raw lock, state or id encodings`, () => {
+  test(`a ${subsystem} counterexample reads with no ghosts and no raw lock, state or id encodings, in the terminal and in HTML`, () => {
     const cx = loadCounterexample(join(__dirname, '..', 'corpus', file));
     const out = replayCounterexample(cx);
     assert.ok(out.reproduced, `${file} replays`);
@@ -63,6 +66,12 @@ for (const [subsystem, file] of Object.entries(PER_SUBSYSTEM)) {
     for (const s of out.steps)
       assert.deepEqual(s.changes, (s.diff ?? []).filter((c) => !c.ghost).map((c) => `${c.slot}: ${c.fromText} -> ${c.toText}`));
     assert.ok(out.prologue.length > 0 && out.final.length > 0);
+    // and so does its HTML report
+    const shown = { ...cx, trace: out.steps, prologue: out.prologue, initial: out.initial, final: out.final };
+    const html = renderHtml(viewOfSaved({ kind: 'counterexample', cx: shown }, join(__dirname, '..', 'corpus', file), join(__dirname, '..', 'corpus')));
+    assert.doesNotMatch(html, /ghost\./, 'no ghost in the HTML');
+    assert.doesNotMatch(html, /(lock|mutex|state)[\w.]*(\[\d+\])*: -?\d+ → -?\d+/, 'no raw lock or state values in the HTML');
+    for (const c of changes.filter((x) => !x.ghost)) assert.ok(html.includes(`${c.slot}: ${escapeHtml(c.fromText)} → ${escapeHtml(c.toText)}`), `${c.slot} in words in the HTML`);
   });
 }
 

@@ -1,7 +1,7 @@
 // Owns reading what a trace step changed: the structured diff when the trace has one (TraceStep.diff), else
 // the printed changes ("cmdq.lock[0]: 0 -> 1") parsed back into field, element and values; and which fields
 // are locks or queues, for the diagram's hand-off arrows.
-import type { FieldChange, TraceStep } from '../result/format';
+import { changeName, type FieldChange, type TraceStep } from '../result/format';
 
 export interface ShownChange {
   /** the field and element, as one name ("cmdq.slot[0][1]") */
@@ -17,7 +17,7 @@ export interface ShownChange {
 }
 
 function fromDiff(c: FieldChange): ShownChange {
-  const key = c.index === undefined ? c.field : `${c.field}[${c.index}]`;
+  const key = changeName(c);
   return { key, field: c.field, fromText: c.fromText, toText: c.toText, from: c.from, to: c.to, ghost: c.ghost === true || c.field.startsWith('ghost.') };
 }
 

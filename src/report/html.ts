@@ -1,7 +1,7 @@
 // Owns the HTML report: one self-contained page (inline CSS and SVG, no scripts, nothing fetched) with the
 // summary table and, for each counterexample, its invariant and description, the swimlane diagram, the state
 // diff of every step, the violating state highlighted, and the command that replays it from the report's folder.
-import type { Counterexample, FieldValue } from '../result/format';
+import { changeName, type Counterexample, type FieldValue } from '../result/format';
 import { changesOf, type ShownChange } from './changes';
 import { escapeHtml as esc } from './escape';
 import { renderSwimlane } from './swimlane';
@@ -50,7 +50,7 @@ function stepTable(cx: Counterexample): string {
 }
 
 function valueTable(cls: string, values: readonly FieldValue[]): string {
-  const rows = values.filter((f) => !f.ghost).map((f) => `<tr class="${f.read ? 'read' : ''}">${cell(f.index === undefined ? f.field : `${f.field}[${f.index}]`)}${cell(f.text)}${cell(f.read ? 'read by the invariant' : '')}</tr>`);
+  const rows = values.filter((f) => !f.ghost).map((f) => `<tr class="${f.read ? 'read' : ''}">${cell(changeName(f))}${cell(f.text)}${cell(f.read ? 'read by the invariant' : '')}</tr>`);
   return `<table class="${cls}"><thead><tr><th>field</th><th>value</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 

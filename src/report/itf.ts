@@ -2,7 +2,7 @@
 // whose variables are the model's fields the trace touches (an array field as a map from its element to its
 // value), plus the action taken and its actor; one state before the first step and one after each. Integers
 // outside JavaScript's safe range are written as {"#bigint": "..."}.
-import type { Counterexample } from '../result/format';
+import { changeName, type Counterexample } from '../result/format';
 import { changesOf } from './changes';
 import { stepLabel } from './swimlane';
 
@@ -38,7 +38,7 @@ interface Cell {
 
 function cellsOf(cx: Counterexample): Cell[] {
   const cells = new Map<string, Cell>();
-  const initial = new Map((cx.initial ?? []).map((f) => [f.index === undefined ? f.field : `${f.field}[${f.index}]`, f.value]));
+  const initial = new Map((cx.initial ?? []).map((f) => [changeName(f), f.value]));
   cx.trace.forEach((t, i) => {
     for (const c of changesOf(t)) {
       let cell = cells.get(c.key);

@@ -4,7 +4,6 @@
 import type { Violation } from '../model/model';
 import type { ScenarioSpec } from '../model/scenario';
 import type { ModuleRef } from '../model/origin';
-import type { ParallelInfo } from '../explorer/parallel/search';
 
 export type { Violation };
 
@@ -110,6 +109,30 @@ export interface Counterexample {
   modules?: ModuleRef[];
 }
 
+/** A parallel run (`--workers N`): how the work was split and whether the sequential search decided the job. */
+export interface ParallelInfo {
+  workers: number;
+  /** frontier level and size (the units of work the workers claim) */
+  level: number;
+  frontier: number;
+  /** roots each worker explored, and the ms each spent searching */
+  roots: number[];
+  workerMs?: number[];
+  /** CPU ms each worker thread used: below workerMs when the machine is busy with other work */
+  workerCpuMs?: number[];
+  /** wall-clock ms of the workers' search (with their cycle checks), and of the check of edges between workers
+   * for cycles (the slower worker's share, in parallel, plus the top region's, after) */
+  searchMs?: number;
+  cycleCheckMs?: number;
+  /** edges into states another worker was still below, checked for cycles */
+  openEdges?: number;
+  /** why the sequential search decided the job, when it did */
+  sequential?: string;
+  /** log2 of the shared table's slots at the end, and how many times it grew */
+  tableLog2?: number;
+  tableGrowths?: number;
+}
+
 /** A swarm shard (`--shard i/N` of one job): its index and order seed, and where its visited fingerprints are. */
 export interface ShardInfo {
   /** 1-based */
@@ -173,7 +196,8 @@ export function formatTrace(steps: readonly TraceStep[], opts: TraceTextOptions 
   });
 }
 
-function changeName(c: FieldChange | FieldValue): string {
+/** A field's printed name with its element ('iotlb[0][1][2]'). */
+export function changeName(c: FieldChange | FieldValue): string {
   return c.slot ?? (c.index === undefined ? c.field : `${c.field}[${c.index}]`);
 }
 

@@ -14,34 +14,14 @@ import type { DfsResult } from '../dfs';
 import { FingerprintTable, MAX_THREADS } from '../fptable';
 import { checkTop, closesCycle, topRegion } from '../shard';
 import type { ExploreOptions } from '../result';
+import type { ParallelInfo } from '../../result/format';
 import { RUN, INTERRUPT, TABLE_FULL, ABANDONED, GROW, MAX_OPEN_EDGES, STOP, NEXT_ROOT, SEARCHES_DONE, PAUSED, GROWN, CONTROL_BYTES, type WorkerInput, type WorkerOutput } from './protocol';
 import { MessageChannel } from 'node:worker_threads';
 import { StepGraph } from '../stepgraph';
 import { runOnWorkers } from './pool';
 import { POLL_EVERY } from '../limits';
 
-export interface ParallelInfo {
-  workers: number;
-  /** frontier level and size (the units of work the workers claim) */
-  level: number;
-  frontier: number;
-  /** roots each worker explored, and the ms each spent searching */
-  roots: number[];
-  workerMs?: number[];
-  /** CPU ms each worker thread used: below workerMs when the machine is busy with other work */
-  workerCpuMs?: number[];
-  /** wall-clock ms of the workers' search (with their cycle checks), and of the check of edges between workers
-   * for cycles (the slower worker's share, in parallel, plus the top region's, after) */
-  searchMs?: number;
-  cycleCheckMs?: number;
-  /** edges into states another worker was still below, checked for cycles */
-  openEdges?: number;
-  /** why the sequential search decided the job, when it did */
-  sequential?: string;
-  /** log2 of the shared table's slots at the end, and how many times it grew */
-  tableLog2?: number;
-  tableGrowths?: number;
-}
+export type { ParallelInfo } from '../../result/format';
 
 /** `deferred`: the parallel search did not decide the job (see parallel.sequential); run the sequential one. */
 export type ParallelResult = DfsResult & { parallel: ParallelInfo; deferred?: boolean };
