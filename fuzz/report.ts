@@ -13,6 +13,8 @@ export interface FuzzReport {
   command: string;
   startedAt: string;
   options: Record<string, unknown>;
+  /** what the run's inputs did not do as given (a selected variant no fuzzed scenario uses); also on stderr */
+  warnings?: string[];
   seed: number;
   shard: string;
   runs: number;
@@ -42,11 +44,11 @@ function save(outDir: string, cx: Counterexample, prefix = ''): string {
   return relative(process.cwd(), path) || path;
 }
 
-export function writeFuzzRun(outDir: string, name: string, command: string, options: Record<string, unknown>, startedAt: Date, r: CampaignResult): WrittenFuzz {
+export function writeFuzzRun(outDir: string, name: string, command: string, options: Record<string, unknown>, startedAt: Date, r: CampaignResult, warnings: readonly string[] = []): WrittenFuzz {
   mkdirSync(outDir, { recursive: true });
   const { counterexample: cx, ...finding } = r.finding ?? ({} as Partial<Finding>);
   const report: FuzzReport = {
-    tool: 'iommu-check', command, startedAt: startedAt.toISOString(), options, seed: r.seed, shard: `${r.shard.index + 1}/${r.shard.count}`,
+    tool: 'iommu-check', command, startedAt: startedAt.toISOString(), options, ...(warnings.length ? { warnings: [...warnings] } : {}), seed: r.seed, shard: `${r.shard.index + 1}/${r.shard.count}`,
     runs: r.runs, invalid: r.invalid, truncated: r.truncated, ms: r.ms, runsPerSec: r.runsPerSec, stoppedBy: r.stoppedBy, coverage: r.coverage,
     ...(r.finding && cx ? { finding: { ...(finding as Omit<Finding, 'counterexample'>), counterexampleFile: save(outDir, cx) } } : {}),
     unattributed: r.unattributed.map((u) => ({ invariant: u.invariant, correctRun: u.correctRun, runs: u.runs, counterexampleFile: save(outDir, u.counterexample, 'unattributed--') })),
@@ -91,6 +93,7 @@ export function interestingTable(c: CoverageReport): string[] {
 export function renderFuzzMarkdown(r: FuzzReport, cx?: Counterexample): string {
   const out = [`# iommu-check fuzz report`, '', `\`${r.command}\` · started ${r.startedAt} · seed ${r.seed} · shard ${r.shard}`, '', summaryLine(r), ''];
   if (r.coverage) out.push(coverageLine(r.coverage), '', ...interestingTable(r.coverage));
+  if (r.warnings?.length) out.push('## Warnings', '', ...r.warnings.map((w) => `- ${w}`), '');
   const f = r.finding;
   if (f) {
     out.push(`## ${f.template} · ${f.variants.join('+') || 'default'}: ${f.violation.invariant}`, '', `> ${f.violation.message}`, '');

@@ -25,6 +25,20 @@ const scenario = {
   pages: 1, phys: 1, threads: [{ name: 'a', ops: [['domain_free', 0]] }, { name: 'b', ops: [['domain_free', 0]] }],
 };
 
+test('fuzz -v: a variant no template uses is an error; one some templates do not use a warning (stderr, fuzz.json, fuzz.md)', () => {
+  const alone = cli('fuzz', 'unmap-racing-dma-with-sync', '-v', 'hyp-lockless-plain-install', '--runs', '20', '--seed', '1', '-o', tmp());
+  assert.equal(alone.code, 2, alone.out);
+  oneLine(alone);
+  assert.match(alone.err, /--variant hyp-lockless-plain-install: no operation of scenario unmap-racing-dma-with-sync uses 'hyp_lock'/);
+  const out = tmp();
+  const mixed = cli('fuzz', 'unmap-racing-dma-with-sync', 'hyp-host-races-one-iova', '-v', 'hyp-lockless-plain-install', '--runs', '20', '--seed', '1', '-o', out);
+  assert.ok(mixed.code === 0 || mixed.code === 1, mixed.err);
+  const warning = /variant hyp-lockless-plain-install changes nothing in unmap-racing-dma-with-sync/;
+  assert.match(mixed.err, warning);
+  assert.match(JSON.parse(readFileSync(join(out, 'fuzz.json'), 'utf8')).warnings[0], warning);
+  assert.match(readFileSync(join(out, 'fuzz.md'), 'utf8'), /## Warnings\n\n- variant hyp-lockless-plain-install changes nothing/);
+});
+
 test('a variant no operation of the scenario uses: an error alone, a warning (stderr and report) beside a scenario that uses it', () => {
   const alone = cli('explore', 'unmap-racing-dma-with-sync', '-v', 'hyp-lockless-plain-install', '-o', tmp(), '-q');
   assert.equal(alone.code, 2, alone.out);
@@ -140,4 +154,20 @@ test('no built-in scenario is told that a variant it catches or lists as an alte
       assert.deepEqual(unusedVariants(sc, [v]), [], `${sc.name} with ${v}`);
   // and the check sees a slot a scenario never consults, built-ins being no exception
   assert.deepEqual(unusedVariants(findScenario('unmap-racing-dma-with-sync'), ['sva-put-under-lock']).map((u) => u.slot), ['sva_put_user']);
+});
+
+test('merge carries the shards\' warnings into the merged report, once each', () => {
+  const dir = tmp();
+  const files = [1, 2].map((i) => {
+    const out = join(dir, `s${i}`);
+    const r = cli('explore', 'unmap-racing-dma-with-sync', 'hyp-host-races-one-iova', '-v', 'hyp-lockless-plain-install', '--shard', `${i}/2`, '-o', out, '-q');
+    assert.ok(r.code === 0 || r.code === 1, r.err);
+    return join(out, 'explore.json');
+  });
+  const m = cli('merge', ...files, '-o', join(dir, 'm'));
+  assert.ok(m.code === 0 || m.code === 1, m.err);
+  const merged = JSON.parse(readFileSync(join(dir, 'm', 'merge.json'), 'utf8'));
+  assert.equal(merged.warnings.length, 1);
+  assert.match(merged.warnings[0], /variant hyp-lockless-plain-install changes nothing in unmap-racing-dma-with-sync/);
+  assert.match(m.err, /^warning: variant hyp-lockless-plain-install/m);
 });

@@ -12,6 +12,7 @@ import { MAX_OPS_PER_THREAD, MAX_THREADS } from '../model/scenario';
 import { checkOutDir } from './output';
 import { resolveScenarios } from './scenarios';
 import { stopOnSignals } from './signals';
+import { variantWarnings } from './variant-warnings';
 import { FORMAT_HELP, formatList, writeOutputs } from './outputs';
 import type { Format } from '../report/formats';
 
@@ -83,6 +84,9 @@ export function fuzzCommand(): Command {
 }
 
 async function fuzz(scenarios: ScenarioSpec[], f: FuzzFlags): Promise<void> {
+  // a selected variant no template uses: an error; one some templates do not use: a warning (variant-warnings.ts)
+  const warnings = variantWarnings(scenarios, f.variant);
+  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
   const seed = f.seed ?? (Math.floor(Math.random() * 2 ** 31) | 0);
   const timeMs = f.time ?? (f.runs === undefined ? 60_000 : undefined);
   const stop = stopOnSignals('fuzz');
@@ -106,7 +110,7 @@ async function fuzz(scenarios: ScenarioSpec[], f: FuzzFlags): Promise<void> {
   stop.done();
   if (!f.quiet && tty && lastPrint > 0) process.stderr.write('\n');
   const command = ['fuzz', ...process.argv.slice(3)].join(' ');
-  const w = writeFuzzRun(f.out, 'fuzz', command, { seed, shard: `${f.shard.index + 1}/${f.shard.count}`, runs: f.runs, timeMs, variants: f.variant, maxThreads: f.maxThreads, maxOps: f.maxOps, maxSteps: f.maxSteps }, started, r);
+  const w = writeFuzzRun(f.out, 'fuzz', command, { seed, shard: `${f.shard.index + 1}/${f.shard.count}`, runs: f.runs, timeMs, variants: f.variant, maxThreads: f.maxThreads, maxOps: f.maxOps, maxSteps: f.maxSteps }, started, r, warnings);
   console.log(`seed ${seed}, shard ${f.shard.index + 1}/${f.shard.count}: ${summaryLine(w.report)}${stop.stopped() ? ' (interrupted)' : ''}`);
   if (w.report.coverage) console.log(coverageLine(w.report.coverage));
   const fd = w.report.finding;

@@ -157,6 +157,10 @@ export function mergeCommand(): Command {
       const inputs = files.map((file) => ({ file, report: readReport(file) }));
       const partitioned = inputs.some((x) => partitionOf(x.report));
       const report = partitioned ? mergePartitions(inputs) : mergeReports(inputs);
+      // the shards' warnings, once each (a partition's shards each warn of their own jobs)
+      const warnings = [...new Set(inputs.flatMap((x) => x.report.warnings ?? []))];
+      if (warnings.length) report.warnings = warnings;
+      for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
       mkdirSync(f.out, { recursive: true });
       const cxs = new Map<string, Counterexample>();
       for (const j of report.jobs) {
