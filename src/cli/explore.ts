@@ -12,7 +12,7 @@ import { exitCodeOf } from './exitcodes';
 import { stopOnSignals } from './signals';
 import type { Progress } from '../explorer/result';
 import { resolveScenarios } from './scenarios';
-import { checkOutDir, writeRun } from './output';
+import { checkOutDir, jobFileName, minimizedPath, writeRun } from './output';
 import { summaryRows, textTable } from '../report/table';
 import { formatCounterexample } from '../result/format';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from '../explorer/checkpoint';
@@ -121,12 +121,12 @@ export function progressLine(p: Progress): string {
 
 function checkpointFile(f: ExploreFlags, r: JobResult): string {
   mkdirSync(join(f.out, 'checkpoints'), { recursive: true });
-  return join(f.out, 'checkpoints', `${r.scenario}--${r.variants.join('+') || 'default'}.ckpt.json`.replace(/[^a-zA-Z0-9.+_-]/g, '_'));
+  return join(f.out, 'checkpoints', jobFileName(r, '.ckpt.json'));
 }
 
 /** Writes a swarm shard's visited fingerprints beside the report; the path returned is relative to the report. */
 function saveFingerprints(out: string, r: JobResult): string {
-  const rel = join('fingerprints', `${r.scenario}--${r.variants.join('+') || 'default'}.shard-${r.shard!.index}-of-${r.shard!.count}.fp`.replace(/[^a-zA-Z0-9.+_/-]/g, '_'));
+  const rel = join('fingerprints', jobFileName(r, `.shard-${r.shard!.index}-of-${r.shard!.count}.fp`));
   mkdirSync(join(out, 'fingerprints'), { recursive: true });
   writeFingerprints(join(out, rel), r.fingerprints!);
   return rel;
@@ -198,7 +198,7 @@ async function runAll(jobs: JobSpec[], f: ExploreFlags, command: string, name: s
   console.log(textTable(summaryRows(w.report.jobs)));
   for (const r of results) {
     if (!r.minimized) continue;
-    const file = join(f.out, 'counterexamples', `${r.scenario}--${r.variants.join('+') || 'default'}.min.json`.replace(/[^a-zA-Z0-9.+_-]/g, '_'));
+    const file = minimizedPath(join(f.out, 'counterexamples', jobFileName(r, '.json')));
     if (!f.quiet) console.log(`minimized counterexample: ${file} (${r.minimized.foundBy})`);
   }
   for (const r of results) {

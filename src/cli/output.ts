@@ -14,8 +14,9 @@ export interface Written {
   markdown: string;
 }
 
-function fileNameOf(r: JobResult): string {
-  return `${r.scenario}--${r.variants.join('+') || 'default'}.json`.replace(/[^a-zA-Z0-9.+_-]/g, '_');
+/** A job's file name: `<scenario>--<variants><ext>`, with anything but [a-zA-Z0-9.+_-] made `_`. */
+export function jobFileName(r: { scenario: string; variants: readonly string[] }, ext: string): string {
+  return `${r.scenario}--${r.variants.join('+') || 'default'}${ext}`.replace(/[^a-zA-Z0-9.+_-]/g, '_');
 }
 
 /** The minimized counterexample's file, beside the one as found. */
@@ -28,7 +29,7 @@ export function writeRun(outDir: string, name: string, command: string, options:
   const cxs = new Map<string, Counterexample>();
   const jobs = results.map((result) => {
     if (!result.counterexample) return { result };
-    const path = join(outDir, 'counterexamples', fileNameOf(result));
+    const path = join(outDir, 'counterexamples', jobFileName(result, '.json'));
     writeFileSync(path, JSON.stringify(result.counterexample, null, 1) + '\n');
     if (result.minimized) writeFileSync(minimizedPath(path), JSON.stringify(result.minimized, null, 1) + '\n');
     const rel = relative(process.cwd(), path) || path;
