@@ -69,40 +69,40 @@ function digestOf(c: Omit<Checkpoint, 'digest' | 'savedAt' | 'stoppedBy'>): stri
   return h.digest('hex');
 }
 
-export function makeCheckpoint(m: Model, job: { scenario: ScenarioSpec; variants: string[] }, invariants: readonly string[] | undefined,
-  shape: SearchShape, table: FingerprintTable, snapshot: DfsSnapshot, stoppedBy: string): Checkpoint {
-  const fps = table.fingerprints();
+type Job = { scenario: ScenarioSpec; variants: string[] };
+
+/** The checkpoint of a job: its model's identity, the search shape, where to continue (`where`), sealed by a digest. */
+function seal(m: Model, job: Job, invariants: readonly string[] | undefined, shape: SearchShape,
+  visited: { states: number; visited: string }, where: Pick<Checkpoint, 'search' | 'snapshot' | 'reduced' | 'bfs'>, stoppedBy: string): Checkpoint {
   const init = m.initial();
   const body = {
     format: FORMAT, scenario: job.scenario, variants: job.variants, ...(invariants ? { invariants: [...invariants] } : {}),
-    shape, stateWords: init.length, initial: fingerprintKey(init), states: fps.length / 2, snapshot,
-    visited: Buffer.from(fps.buffer, fps.byteOffset, fps.byteLength).toString('base64'),
+    shape, stateWords: init.length, initial: fingerprintKey(init), ...visited, ...where,
   };
   return { ...body, digest: digestOf(body), stoppedBy, savedAt: new Date().toISOString() };
 }
 
-/** A checkpoint of the reduced search, stopped with this snapshot. */
-export function makeReducedCheckpoint(m: Model, job: { scenario: ScenarioSpec; variants: string[] }, invariants: readonly string[] | undefined,
+/** A visited table's fingerprints as a checkpoint holds them: [a, b] Uint32 pairs, base64. */
+function visitedOf(table: FingerprintTable): { states: number; visited: string } {
+  const fps = table.fingerprints();
+  return { states: fps.length / 2, visited: Buffer.from(fps.buffer, fps.byteOffset, fps.byteLength).toString('base64') };
+}
+
+export function makeCheckpoint(m: Model, job: Job, invariants: readonly string[] | undefined,
+  shape: SearchShape, table: FingerprintTable, snapshot: DfsSnapshot, stoppedBy: string): Checkpoint {
+  return seal(m, job, invariants, shape, visitedOf(table), { snapshot }, stoppedBy);
+}
+
+/** A checkpoint of the reduced search, stopped with this snapshot (its summaries are its visited set). */
+export function makeReducedCheckpoint(m: Model, job: Job, invariants: readonly string[] | undefined,
   shape: SearchShape, reduced: DporSnapshot, stoppedBy: string): Checkpoint {
-  const init = m.initial();
-  const body = {
-    format: FORMAT, scenario: job.scenario, variants: job.variants, ...(invariants ? { invariants: [...invariants] } : {}),
-    shape, stateWords: init.length, initial: fingerprintKey(init), states: reduced.states, search: 'reduced' as const, visited: '', reduced,
-  };
-  return { ...body, digest: digestOf(body), stoppedBy, savedAt: new Date().toISOString() };
+  return seal(m, job, invariants, shape, { states: reduced.states, visited: '' }, { search: 'reduced', reduced }, stoppedBy);
 }
 
 /** A checkpoint of the breadth-first search: its queue snapshot and its visited fingerprints. */
-export function makeBfsCheckpoint(m: Model, job: { scenario: ScenarioSpec; variants: string[] }, invariants: readonly string[] | undefined,
+export function makeBfsCheckpoint(m: Model, job: Job, invariants: readonly string[] | undefined,
   shape: SearchShape, table: FingerprintTable, bfs: BfsSnapshot, stoppedBy: string): Checkpoint {
-  const fps = table.fingerprints();
-  const init = m.initial();
-  const body = {
-    format: FORMAT, scenario: job.scenario, variants: job.variants, ...(invariants ? { invariants: [...invariants] } : {}),
-    shape, stateWords: init.length, initial: fingerprintKey(init), states: fps.length / 2, search: 'bfs' as const,
-    visited: Buffer.from(fps.buffer, fps.byteOffset, fps.byteLength).toString('base64'), bfs,
-  };
-  return { ...body, digest: digestOf(body), stoppedBy, savedAt: new Date().toISOString() };
+  return seal(m, job, invariants, shape, visitedOf(table), { search: 'bfs', bfs }, stoppedBy);
 }
 
 export function writeCheckpoint(file: string, c: Checkpoint): void {
