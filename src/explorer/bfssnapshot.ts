@@ -2,6 +2,8 @@
 // continue it exactly: the queue's head and how many of its successors were already taken, the counters, every
 // node's parent, step and depth (so a later violation's shortest schedule can still be read back), and the states
 // still queued (head onwards). Packed little-endian, base64-encoded; unpacking checks every length.
+import { toBase64 as b64, wordsOfBase64 } from './packing';
+
 export interface BfsSnapshot {
   head: number;
   /** successors of the head already taken, in (actor, choice) pairs */
@@ -33,16 +35,6 @@ export interface BfsQueue {
   stateWords: number;
 }
 
-const b64 = (a: Int32Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
-
-function ints(s: string, want: number, what: string): Int32Array {
-  const b = Buffer.from(s ?? '', 'base64');
-  if (b.length !== want * 4) throw new Error(`checkpoint does not match this search: ${what} holds ${b.length / 4} numbers, expected ${want}`);
-  const out = new Int32Array(want);
-  for (let i = 0; i < want; i++) out[i] = b.readInt32LE(4 * i);
-  return out;
-}
-
 export function packBfs(q: BfsQueue): BfsSnapshot {
   const n = q.states.length, w = q.stateWords;
   const frontier = new Int32Array((n - q.head) * w);
@@ -57,10 +49,10 @@ export function packBfs(q: BfsQueue): BfsSnapshot {
 export function unpackBfs(s: BfsSnapshot, stateWords: number): { parent: number[]; via: number[]; depthOf: number[]; states: Int32Array[] } {
   if (s.stateWords !== stateWords) throw new Error(`checkpoint does not match this search: states of ${s.stateWords} words, this model's have ${stateWords}`);
   if (!Number.isInteger(s.nodes) || !Number.isInteger(s.head) || s.head < 0 || s.head >= s.nodes) throw new Error('checkpoint does not match this search: queue head');
-  const parent = Array.from(ints(s.parent, s.nodes, 'parents'));
-  const via = Array.from(ints(s.via, 2 * s.nodes, 'steps'));
-  const depthOf = Array.from(ints(s.depth, s.nodes, 'depths'));
-  const f = ints(s.frontier, (s.nodes - s.head) * stateWords, 'the queue');
+  const parent = Array.from(wordsOfBase64('i32', s.parent, s.nodes, 'parents'));
+  const via = Array.from(wordsOfBase64('i32', s.via, 2 * s.nodes, 'steps'));
+  const depthOf = Array.from(wordsOfBase64('i32', s.depth, s.nodes, 'depths'));
+  const f = wordsOfBase64('i32', s.frontier, (s.nodes - s.head) * stateWords, 'the queue');
   const states: Int32Array[] = new Array(s.nodes);
   for (let k = s.head; k < s.nodes; k++) states[k] = f.slice((k - s.head) * stateWords, (k - s.head + 1) * stateWords);
   return { parent, via, depthOf, states };

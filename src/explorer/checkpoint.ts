@@ -11,6 +11,7 @@ import type { Model } from '../model/model';
 import type { DfsSnapshot } from './dfs';
 import type { DporSnapshot } from './dporsnapshot';
 import type { BfsSnapshot } from './bfssnapshot';
+import { toBase64, wordsOf } from './packing';
 import { FingerprintTable, fingerprintKey } from './fptable';
 
 const FORMAT = 'iommu-check-checkpoint/2'; // 2: incremental (Zobrist-style) fingerprints
@@ -85,7 +86,7 @@ function seal(m: Model, job: Job, invariants: readonly string[] | undefined, sha
 /** A visited table's fingerprints as a checkpoint holds them: [a, b] Uint32 pairs, base64. */
 function visitedOf(table: FingerprintTable): { states: number; visited: string } {
   const fps = table.fingerprints();
-  return { states: fps.length / 2, visited: Buffer.from(fps.buffer, fps.byteOffset, fps.byteLength).toString('base64') };
+  return { states: fps.length / 2, visited: toBase64(fps) };
 }
 
 export function makeCheckpoint(m: Model, job: Job, invariants: readonly string[] | undefined,
@@ -153,7 +154,5 @@ export function restoreTable(c: Checkpoint, m: Model, shape: SearchShape): Finge
   checkBelongs(c, m, shape);
   const buf = Buffer.from(c.visited, 'base64');
   if (buf.length !== c.states * 8) throw new UsageError(`--resume: checkpoint holds ${buf.length / 8} fingerprints, expected ${c.states}`);
-  const pairs = new Uint32Array(buf.length / 4);
-  for (let i = 0; i < pairs.length; i++) pairs[i] = buf.readUInt32LE(4 * i);
-  return FingerprintTable.from(pairs);
+  return FingerprintTable.from(wordsOf('u32', buf, 2 * c.states, 'the visited fingerprints'));
 }

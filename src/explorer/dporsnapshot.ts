@@ -6,6 +6,7 @@
 // and keys are packed little-endian and base64-encoded; unpacking checks every length against the model.
 import type { Frame } from './dpor';
 import type { SummaryStore } from './summaries';
+import { toBase64 as b64, wordsOf, wordsOfBase64 } from './packing';
 
 export interface DporFrameSnapshot {
   cur: number;
@@ -36,20 +37,6 @@ export interface DporSnapshot {
   distinctCount: number;
   summaryFlats: string;
 }
-
-const b64 = (a: ArrayBufferView): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
-
-function bytes(s: string, want: number, what: string): Buffer {
-  const b = Buffer.from(s ?? '', 'base64');
-  if (b.length !== want) throw new Error(`checkpoint does not match this search: ${what} holds ${b.length} bytes, expected ${want}`);
-  return b;
-}
-
-const u32 = (b: Buffer): Uint32Array => {
-  const out = new Uint32Array(b.length / 4);
-  for (let i = 0; i < out.length; i++) out[i] = b.readUInt32LE(4 * i);
-  return out;
-};
 
 export interface DporState {
   round: number;
@@ -93,8 +80,9 @@ export function packSnapshot(d: DporState): DporSnapshot {
 
 /** The invariants' read sets saved in a snapshot (the seed of its round). */
 export function unpackReads(s: DporSnapshot): Uint32Array[] {
-  const all = u32(Buffer.from(s.invReads ?? '', 'base64'));
-  if (!Number.isInteger(s.units) || s.units <= 0 || all.length % s.units !== 0) throw new Error('checkpoint does not match this search: invariant read sets');
+  const buf = Buffer.from(s.invReads ?? '', 'base64');
+  if (!Number.isInteger(s.units) || s.units <= 0 || buf.length % (4 * s.units) !== 0) throw new Error('checkpoint does not match this search: invariant read sets');
+  const all = wordsOf('u32', buf, buf.length / 4, 'the invariant read sets');
   const words = all.length / s.units;
   return Array.from({ length: s.units }, (_, u) => all.slice(u * words, (u + 1) * words));
 }
@@ -106,7 +94,7 @@ export interface UnpackedFrame extends DporFrameSnapshot {
 
 export function unpackSnapshot(s: DporSnapshot, A: number, words: number): { frames: UnpackedFrame[]; flats: Uint32Array[]; refs: [number, number][] } {
   if (!Array.isArray(s.frames) || s.frames.length === 0) throw new Error('checkpoint does not match this search: no stack');
-  const sums = u32(bytes(s.frameSums, s.frames.length * 2 * A * words * 4, 'the stack'));
+  const sums = wordsOfBase64('u32', s.frameSums, s.frames.length * 2 * A * words, 'the stack');
   const frames = s.frames.map((f, k) => {
     if (f.backtrack?.length !== A || f.done?.length !== A || !Number.isInteger(f.cur) || !Number.isInteger(f.ci)) throw new Error(`checkpoint does not match this search: frame ${k}`);
     const sumR: Uint32Array[] = [], sumW: Uint32Array[] = [];
@@ -117,10 +105,10 @@ export function unpackSnapshot(s: DporSnapshot, A: number, words: number): { fra
     return { ...f, sumR, sumW };
   });
   const n = s.summaryCount, per = 2 * A * words, d = s.distinctCount;
-  const kb = bytes(s.summaryKeys, n * 8, 'the summary keys');
-  const rb = u32(bytes(s.summaryRefs, n * 4, 'the summary references'));
-  const all = u32(bytes(s.summaryFlats, d * per * 4, 'the summaries'));
+  const kb = wordsOfBase64('f64', s.summaryKeys, n, 'the summary keys');
+  const rb = wordsOfBase64('u32', s.summaryRefs, n, 'the summary references');
+  const all = wordsOfBase64('u32', s.summaryFlats, d * per, 'the summaries');
   const flats = Array.from({ length: d }, (_, k) => all.slice(k * per, (k + 1) * per));
-  const refs: [number, number][] = Array.from({ length: n }, (_, i) => [kb.readDoubleLE(8 * i), rb[i]]);
+  const refs: [number, number][] = Array.from({ length: n }, (_, i) => [kb[i], rb[i]]);
   return { frames, flats, refs };
 }

@@ -7,6 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { UsageError } from '../model/variants';
 import { FingerprintTable } from './fptable';
+import { bytesOf, wordsOf } from './packing';
 import type { ShardSpec } from './shard';
 
 /** The order seed of a shard: 0 (the model's order) for shard 1, else a nonzero 32-bit mix of its index. */
@@ -38,9 +39,7 @@ const MAGIC = 'iommu-check/fingerprints/1\n';
 
 /** Writes a shard's visited fingerprints: a header line, then the 64-bit fingerprints as little-endian pairs. */
 export function writeFingerprints(file: string, pairs: Uint32Array): void {
-  const body = Buffer.alloc(pairs.length * 4);
-  for (let i = 0; i < pairs.length; i++) body.writeUInt32LE(pairs[i], 4 * i);
-  writeFileSync(file, Buffer.concat([Buffer.from(MAGIC), body]));
+  writeFileSync(file, Buffer.concat([Buffer.from(MAGIC), bytesOf(pairs)]));
 }
 
 /** Reads a fingerprint file; a UsageError names a missing or corrupt one. */
@@ -53,9 +52,7 @@ export function readFingerprints(file: string): Uint32Array {
   }
   const head = buf.subarray(0, MAGIC.length).toString('latin1');
   if (head !== MAGIC || (buf.length - MAGIC.length) % 8 !== 0) throw new UsageError(`merge: '${file}' is not a fingerprint file of iommu-check (corrupt or truncated)`);
-  const out = new Uint32Array((buf.length - MAGIC.length) / 4);
-  for (let i = 0; i < out.length; i++) out[i] = buf.readUInt32LE(MAGIC.length + 4 * i);
-  return out;
+  return wordsOf('u32', buf, (buf.length - MAGIC.length) / 4, `fingerprint file '${file}'`, MAGIC.length);
 }
 
 /** The number of distinct fingerprints over several shards' sets. */
