@@ -6,7 +6,7 @@
 // re-runs are not counted.
 import type { Model } from '../src/model/model';
 import type { Invariant } from '../src/invariants';
-import { fingerprint } from '../src/explorer/hash';
+import { fingerprint } from '../src/model/statehash';
 
 /** Distinct states kept at most (about 50 MB of a JS Set of numbers); past it the count is a lower bound. */
 export const STATE_CAP = 1_000_000;

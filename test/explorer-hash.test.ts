@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { allScenarios } from '../src/model/scenarios';
 import { stressScenarios } from '../src/model/scenarios/stress';
 import { buildModel } from '../src/model/model';
-import { H, hash2 } from '../src/explorer/hash';
+import { H, hash2 } from '../src/model/statehash';
 import { traverse } from './helpers';
 
 /** Both halves by a full pass over a copy (a fresh array: nothing remembered). */

@@ -11,7 +11,7 @@ import { Coverage } from '../fuzz/coverage';
 import { execute } from '../fuzz/execute';
 import { runCampaign } from '../fuzz/campaign';
 import { allScenarios } from '../src/model/scenarios';
-import { fingerprint } from '../src/explorer/hash';
+import { fingerprint } from '../src/model/statehash';
 import { model } from './helpers';
 
 test('one run: coverage counts the distinct states of its path and each operation that completed', () => {

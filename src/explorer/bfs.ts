@@ -4,7 +4,7 @@
 import type { Model } from '../model/model';
 import { FingerprintTable, SMALL_TABLE } from './fptable';
 import { deadlockIn } from './deadlock';
-import { H, hash2, rememberHash } from './hash';
+import { H, hash2, rememberHash } from '../model/statehash';
 import { Limits, SLICE } from './limits';
 import { toEnd, type Sliced } from './slices';
 import { packBfs, unpackBfs, type BfsSnapshot } from './bfssnapshot';

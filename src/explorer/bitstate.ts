@@ -1,7 +1,7 @@
 // Owns the bitstate (supertrace) store: each state sets k = 3 bits of a 2^n-bit table (double hashing of
 // its two 32-bit hashes); a state whose bits are all set is taken as seen, so a search may omit states. The
 // store tracks the probability that a given new state was wrongly taken as seen, printed with the result.
-import { H, hash2 } from './hash';
+import { H, hash2 } from '../model/statehash';
 import type { StateStore } from './visited';
 
 const K = 3;

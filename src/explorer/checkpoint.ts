@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { UsageError } from '../model/variants';
 import { validateScenario, type ScenarioSpec } from '../model/scenario';
 import type { Model } from '../model/model';
-import type { DfsSnapshot } from './dfs';
+import type { DfsSnapshot } from './dfsresume';
 import type { DporSnapshot } from './dporsnapshot';
 import type { BfsSnapshot } from './bfssnapshot';
 import { toBase64, wordsOf } from './packing';

@@ -3,7 +3,7 @@
 // subtree summaries (Yang et al.): a revisited state's summary holds every actor's footprint met below it,
 // raced against the current stack. Cycles fall back to full expansion. Invariant visibility: footprint.ts.
 import type { Model, Violation } from '../model/model';
-import { fingerprint } from './hash';
+import { fingerprint } from '../model/statehash';
 import { deadlockIn } from './deadlock';
 import { FootprintSpace, dependent, orInto } from './footprint';
 import { statsOf, type ExploreOptions, type ExploreResult, type Schedule } from './result';

@@ -5,7 +5,7 @@
 // (Atomics.compareExchange on the first half, then the second half published after it). In shared mode the
 // second half keeps 31 bits, and its top bit is the slot's 'explored' flag (livelock checks): the flag is read
 // on the cache line the lookup just read.
-import { H, hash2 } from './hash';
+import { H, hash2 } from '../model/statehash';
 import type { StateStore } from './visited';
 
 /** Slot layout: [a, b] pairs of Uint32; a === 0 && b === 0 is empty. In shared mode a slot is claimed by a

@@ -5,7 +5,7 @@ import type { Model, Violation } from '../model/model';
 import { deadlockIn } from './deadlock';
 import type { DfsRoot } from './dfs';
 import { fingerprintKey } from './fptable';
-import { fingerprint } from './hash';
+import { fingerprint } from '../model/statehash';
 import { StepGraph } from './stepgraph';
 import type { Schedule } from './result';
 

@@ -1,4 +1,4 @@
-// Owns state fingerprints (their one home; explorer/hash.ts re-exports them): two independent 32-bit hashes of a
+// Owns state fingerprints (their one home, imported directly by the searches): two independent 32-bit hashes of a
 // state's words (a 64-bit fingerprint), each the xor over the slots of a mix of (slot, value) — mixA for half a,
 // mixB for half b — (Zobrist-style, as in "Incremental hashing for SPIN", Nguyen & Ruys 2008), so that a step
 // that writes k slots updates its parent's fingerprint with 4k mixes instead of hashing the whole state again
