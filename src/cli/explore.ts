@@ -182,9 +182,7 @@ async function runAll(jobs: JobSpec[], f: ExploreFlags, command: string, name: s
       writeCheckpoint(file, r.checkpoint);
       process.stderr.write(`checkpoint: ${file} (${r.checkpoint.states} states; continue with: iommu-check explore --resume ${file})\n`);
     } else if (r.verdict === 'bounded' && /^(interrupted|time |memory |\d+ states)/.test(r.bound ?? '') && !f.quiet) {
-      process.stderr.write(r.parallel && !r.parallel.sequential
-        ? 'no checkpoint: the parallel search does not write one (run with --workers 1 for a resumable run)\n'
-        : 'no checkpoint: the bitstate search cannot be resumed\n');
+      process.stderr.write('no checkpoint: the bitstate search cannot be resumed\n');
     }
     if (r.bound === 'interrupted') break;
     if (!f.quiet) process.stderr.write(`${r.scenario} [${r.variants.join('+') || 'default'}]: ${r.violation ? `VIOLATION ${r.violation.invariant}` : r.verdict}, ${r.stats.states} states${r.search ? `, ${r.search.ran} search: ${r.search.why}` : ''}\n`);
@@ -238,7 +236,7 @@ function common(cmd: Command): Command {
     .option('--shard <i/N>', 'with many jobs: run every N-th job (scenario × variants) from the i-th; with one job: shard i of a swarm of N differently ordered full searches (bound each with --time or --max-states); combine the reports with `iommu-check merge`', shardSpec)
     .option('--workers <n>', `worker threads for the full search, at most ${MAX_WORKERS}; default: the core count where the full search runs`, boundedInt(MAX_WORKERS, 'worker threads sharing one fingerprint table'))
     .option('--format <format>', FORMAT_HELP, formatList)
-    .option('--resume <checkpoint.json>', 'continue a search (full, reduced or breadth-first) stopped by Ctrl-C or a bound, from the checkpoint it wrote');
+    .option('--resume <checkpoint.json>', 'continue a search (full, reduced, breadth-first or parallel) stopped by Ctrl-C or a bound, from the checkpoint it wrote');
 }
 
 export function exploreCommand(): Command {
@@ -251,7 +249,9 @@ export function exploreCommand(): Command {
         if (names.length || f.file.length || f.variant.length || f.invariant) throw new UsageError('--resume takes the scenario, variants and invariants from the checkpoint: give no scenario, --file, --variant or --invariant');
         const c = readCheckpoint(f.resume);
         const job = { scenario: c.scenario, variants: c.variants };
-        const results = await runAll([job], { ...f, reduction: c.search === 'reduced', shortest: c.search === 'bfs', ...(c.invariants ? { invariant: c.invariants } : {}) }, ['explore', ...process.argv.slice(3)].join(' '), 'explore', c);
+        // a parallel search's checkpoint continues on its own workers
+        const workers = f.workers ?? (c.search === 'parallel' ? c.parallel!.workers : undefined);
+        const results = await runAll([job], { ...f, reduction: c.search === 'reduced', shortest: c.search === 'bfs', ...(workers !== undefined ? { workers } : {}), ...(c.invariants ? { invariant: c.invariants } : {}) }, ['explore', ...process.argv.slice(3)].join(' '), 'explore', c);
         process.exitCode = exitCodeOf(results.some((r) => r.violation), results.some((r) => r.verdict === 'bounded'));
         return;
       }

@@ -1,7 +1,8 @@
 // Owns checkpoints of a stopped search: a JSON file holding the job (scenario, variants, invariants), the
 // options that shape the state space, and where to continue: for the full depth-first search, the stack as
 // choice indices with the schedule that validates them and the visited fingerprints (base64); for the reduced
-// search, its snapshot (dporsnapshot.ts: stack, summaries, round). Loading checks all of it against the search it is
+// search, its snapshot (dporsnapshot.ts: stack, summaries, round); for the parallel search, its snapshot
+// (parallel/snapshot.ts) and the shared table's fingerprints with their done flags. Loading checks all of it against the search it is
 // asked to continue and fails with one clear UsageError (exit 2) on a corrupt or mismatched file.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -11,6 +12,7 @@ import type { Model } from '../model/model';
 import type { DfsSnapshot } from './dfsresume';
 import type { DporSnapshot } from './dporsnapshot';
 import type { BfsSnapshot } from './bfssnapshot';
+import type { ParallelSnapshot } from './parallel/snapshot';
 import { toBase64, wordsOf } from './packing';
 import { FingerprintTable, fingerprintKey } from './fptable';
 
@@ -39,7 +41,7 @@ export interface Checkpoint {
   digest: string;
   states: number;
   /** which search it continues (absent: the full search) */
-  search?: 'reduced' | 'bfs';
+  search?: 'reduced' | 'bfs' | 'parallel';
   /** the full search's stack */
   snapshot?: DfsSnapshot;
   /** the visited fingerprints, [a, b] Uint32 pairs, little-endian, base64 (the full search) */
@@ -48,6 +50,8 @@ export interface Checkpoint {
   reduced?: DporSnapshot;
   /** the breadth-first search's snapshot (its visited fingerprints are in `visited`) */
   bfs?: BfsSnapshot;
+  /** the parallel search's snapshot (`visited` holds the shared table's pairs, b with its done flag) */
+  parallel?: ParallelSnapshot;
   /** the bound that stopped the run */
   stoppedBy: string;
   savedAt: string;
@@ -66,7 +70,7 @@ function digestOf(c: Omit<Checkpoint, 'digest' | 'savedAt' | 'stoppedBy'>): stri
   const h = createHash('sha256');
   h.update(JSON.stringify([c.format, c.scenario, c.variants, c.invariants ?? null, c.shape, c.stateWords, c.initial, c.states, c.snapshot]));
   h.update(c.visited);
-  if (c.search) h.update(JSON.stringify([c.search, c.reduced ?? c.bfs ?? null]));
+  if (c.search) h.update(JSON.stringify([c.search, c.reduced ?? c.bfs ?? c.parallel ?? null]));
   return h.digest('hex');
 }
 
@@ -74,7 +78,7 @@ type Job = { scenario: ScenarioSpec; variants: string[] };
 
 /** The checkpoint of a job: its model's identity, the search shape, where to continue (`where`), sealed by a digest. */
 function seal(m: Model, job: Job, invariants: readonly string[] | undefined, shape: SearchShape,
-  visited: { states: number; visited: string }, where: Pick<Checkpoint, 'search' | 'snapshot' | 'reduced' | 'bfs'>, stoppedBy: string): Checkpoint {
+  visited: { states: number; visited: string }, where: Pick<Checkpoint, 'search' | 'snapshot' | 'reduced' | 'bfs' | 'parallel'>, stoppedBy: string): Checkpoint {
   const init = m.initial();
   const body = {
     format: FORMAT, scenario: job.scenario, variants: job.variants, ...(invariants ? { invariants: [...invariants] } : {}),
@@ -106,6 +110,18 @@ export function makeBfsCheckpoint(m: Model, job: Job, invariants: readonly strin
   return seal(m, job, invariants, shape, visitedOf(table), { search: 'bfs', bfs }, stoppedBy);
 }
 
+/** A checkpoint of the parallel search: its snapshot and the shared table's pairs (done flags kept). */
+export function makeParallelCheckpoint(m: Model, job: Job, invariants: readonly string[] | undefined,
+  shape: SearchShape, visited: Uint32Array, parallel: ParallelSnapshot, stoppedBy: string): Checkpoint {
+  return seal(m, job, invariants, shape, { states: visited.length / 2, visited: toBase64(visited) }, { search: 'parallel', parallel }, stoppedBy);
+}
+
+/** The shared table's pairs of a parallel search's checkpoint, after checking it belongs to this model and shape. */
+export function restoreSharedPairs(c: Checkpoint, m: Model, shape: SearchShape): Uint32Array {
+  checkBelongs(c, m, shape);
+  return wordsOf('u32', Buffer.from(c.visited, 'base64'), 2 * c.states, 'the visited fingerprints');
+}
+
 export function writeCheckpoint(file: string, c: Checkpoint): void {
   writeFileSync(file, JSON.stringify(c) + '\n');
 }
@@ -127,7 +143,8 @@ export function readCheckpoint(file: string): Checkpoint {
   if (!c || typeof c !== 'object' || c.format !== FORMAT) throw new UsageError(`--resume: '${file}' is not an ${FORMAT} file (or one written by another version)`);
   const { digest, savedAt: _s, stoppedBy: _b, ...body } = c;
   const resumable = c.search === 'reduced' ? !!c.reduced && Array.isArray(c.reduced.frames)
-    : c.search === 'bfs' ? !!c.bfs && typeof c.bfs.frontier === 'string' : !!c.snapshot && Array.isArray(c.snapshot.next);
+    : c.search === 'bfs' ? !!c.bfs && typeof c.bfs.frontier === 'string'
+    : c.search === 'parallel' ? !!c.parallel && Array.isArray(c.parallel.stacks) : !!c.snapshot && Array.isArray(c.snapshot.next);
   if (typeof c.visited !== 'string' || !resumable || digest !== digestOf(body)) {
     throw new UsageError(`--resume: checkpoint '${file}' is corrupt (its digest does not match its content)`);
   }

@@ -171,8 +171,7 @@ export function* dfsSearch(m: Model, opts: DfsOptions = {}): Sliced<DfsResult> {
     if (stop !== null) {
       if (stop === SLICE) yield;
       else {
-        snapshot = takeSnapshot(stack, current, transitions, bound, depthMet);
-        bound = stop;
+        stopAt(stop);
         break;
       }
     }
@@ -237,12 +236,18 @@ export function* dfsSearch(m: Model, opts: DfsOptions = {}): Sliced<DfsResult> {
     const end = d && found(d, depth);
     if (end) return end;
     if (limits.maxStates !== Infinity && visited.size >= limits.maxStates) {
-      snapshot = takeSnapshot(stack, current, transitions, bound, depthMet);
-      bound = `${limits.maxStates} states`;
+      stopAt(`${limits.maxStates} states`);
       break;
     }
   }
   return finish(snapshot ? { snapshot } : {});
+
+  /** A stop bound ends the search: the snapshot to continue from (a parallel worker keeps its held edges). */
+  function stopAt(why: string): void {
+    snapshot = takeSnapshot(stack, current, transitions, bound, depthMet);
+    openEdges?.keepAll(stack);
+    bound = why;
+  }
 
   /** The step from frame `top` returns to frame `at`: a livelock if that cycle is fair and makes no progress. */
   function livelockOnStack(at: number, top: number): DfsResult | null {

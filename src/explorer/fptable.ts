@@ -178,17 +178,25 @@ export class FingerprintTable implements StateStore {
     for (let i = 0; i < old.length; i += 2) if (old[i] !== 0 || old[i + 1] !== 0) this.insert(old[i], old[i + 1]);
   }
 
-  /** Every stored fingerprint, as [a, b] pairs packed in one array (a checkpoint, or a coverage test). */
-  fingerprints(): Uint32Array {
+  /** Every stored fingerprint, as [a, b] pairs packed in one array (a checkpoint, or a coverage test); in shared
+   * mode with `withDone`, b keeps its done flag (a checkpoint of the parallel search, see addFlagged). */
+  fingerprints(withDone = false): Uint32Array {
     const out = new Uint32Array(2 * this.size);
     let w = 0;
     const t = this.table;
+    const bMask = this.counter && !withDone ? B_BITS : 0xffffffff;
     for (let i = 0; i < t.length; i += 2) {
       if (t[i] === 0 && t[i + 1] === 0) continue;
       out[w++] = t[i];
-      out[w++] = this.counter ? t[i + 1] & B_BITS : t[i + 1];
+      out[w++] = t[i + 1] & bMask;
     }
     return out.subarray(0, w);
+  }
+
+  /** Shared mode: adds a pair from fingerprints(true), done flag included (restoring a parallel checkpoint). */
+  addFlagged(a: number, b: number): void {
+    const k = this.insertShared(a, b & B_BITS);
+    if ((b & DONE) !== 0) this.markDone(k >= 0 ? k : -1 - k);
   }
 
   /** A local table holding the given fingerprints. */

@@ -14,7 +14,7 @@ export { metExpectation } from '../result/format';
 import { replaySchedule } from './trace';
 import { makeCounterexample, type Counterexample } from './counterexample';
 import { FingerprintTable, SMALL_TABLE } from './fptable';
-import { checkBelongs, makeBfsCheckpoint, makeCheckpoint, makeReducedCheckpoint, restoreTable, shapeOf, type Checkpoint } from './checkpoint';
+import { checkBelongs, makeBfsCheckpoint, makeCheckpoint, makeParallelCheckpoint, makeReducedCheckpoint, restoreSharedPairs, restoreTable, shapeOf, type Checkpoint } from './checkpoint';
 import { UsageError } from '../model/variants';
 import type { DfsResult } from './dfs';
 import type { ShardSpec } from './shard';
@@ -66,7 +66,7 @@ export const PARALLEL_AFTER = 20_000;
 export function parallelObstacle(opts: JobOptions): string | null {
   if (!fullSearch(opts)) return 'the parallel search is the full search: add --no-reduction (and no --shortest or --bitstate)';
   if (opts.shard) return '--workers and --shard do not combine (run each shard as its own job)';
-  if (opts.resume) return '--resume continues in one thread: give no --workers';
+  if (opts.resume && opts.resume.search !== 'parallel') return 'this checkpoint continues a search in one thread: give no --workers';
   if (opts.maxDepth !== undefined || opts.maxPreemptions !== undefined || opts.maxOpsPerThread !== undefined) return 'the parallel search does not take --max-depth, --max-preemptions or --max-ops';
   if (opts.collectAll || opts.visited) return 'the parallel search reports the first violation only';
   return null;
@@ -81,18 +81,29 @@ export async function runJobAsync(job: JobSpec, opts: JobOptions = {}): Promise<
   opts = { sliceMs: SLICE_MS, ...opts }; // signal handlers and progress run between slices
   const workers = opts.workers ?? 1;
   if (workers <= 1 || parallelObstacle(opts)) return runSliced(jobSearch(job, opts));
+  const resumed = opts.resume?.search === 'parallel' ? opts.resume : undefined;
   // small jobs end before threads would have started: try PARALLEL_AFTER states in this thread first
   const after = opts.parallelAfter ?? PARALLEL_AFTER;
-  if (after > 0 && (opts.maxStates === undefined || opts.maxStates > after)) {
+  if (!resumed && after > 0 && (opts.maxStates === undefined || opts.maxStates > after)) {
     const t0 = performance.now();
     const first = await runSliced(jobSearch(job, { ...opts, maxStates: after }));
     if (first.bound !== `${after} states`) return first;
     if (opts.timeBudgetMs !== undefined) opts = { ...opts, timeBudgetMs: Math.max(1, opts.timeBudgetMs - (performance.now() - t0)) };
   }
-  const p = await exploreParallel(job, opts.invariants, { ...opts, workers });
-  if (p.deferred) return { ...(await runSliced(jobSearch(job, opts))), parallel: p.parallel };
-  const { deferred: _d, ...r } = p;
-  return { scenario: job.scenario.name, variants: job.variants, ...(job.expect ? { expect: job.expect } : {}), ...r };
+  const m = buildModel(job.scenario, job.variants, opts.invariants);
+  const shape = shapeOf(opts);
+  const resumeParallel = resumed ? { snapshot: resumed.parallel!, visited: restoreSharedPairs(resumed, m, shape) } : undefined;
+  const p = await exploreParallel(job, opts.invariants, { ...opts, workers, ...(resumeParallel ? { resumeParallel } : {}) });
+  // the sequential search decides from the start (a resumed one too: the parallel search's part is not reused)
+  const { resume: _r, ...fresh } = opts;
+  if (p.deferred) return { ...(await runSliced(jobSearch(job, fresh))), parallel: p.parallel };
+  const { deferred: _d, resumable, ...r } = p;
+  const out: JobResult = { scenario: job.scenario.name, variants: job.variants, ...(job.expect ? { expect: job.expect } : {}), ...r };
+  if (resumable && opts.checkpoint !== false) {
+    const checkpoint = makeParallelCheckpoint(m, job, opts.invariants, shape, resumable.visited, resumable.snapshot, r.bound ?? 'stop');
+    Object.defineProperty(out, 'checkpoint', { value: checkpoint, enumerable: false }); // not in the report JSON
+  }
+  return out;
 }
 
 /** Does this job run the full depth-first search (the one that checkpoints, resumes, shards)? */
@@ -167,6 +178,10 @@ export const FULL_PROBE_STATES = 2000;
 function* fullJob(m: Model, job: JobSpec, opts: JobOptions, probe: boolean): Sliced<{ r?: SearchOutcome; chosen?: SearchChoice; fingerprints?: Uint32Array }> {
   const { resume: _r, checkpoint: _c, ...dfsOpts } = opts;
   const shape = shapeOf(opts);
+  if (opts.resume?.search === 'parallel') {
+    const n = opts.resume.parallel!.workers;
+    throw new UsageError(`--resume: the checkpoint continues the parallel search on ${n} workers: give --workers ${n} or none`);
+  }
   if (opts.resume && !opts.resume.snapshot) throw new UsageError(`--resume: the checkpoint continues the ${opts.resume.search ?? 'full'} search, not the full search`);
   const table = opts.resume ? restoreTable(opts.resume, m, shape) : new FingerprintTable();
   const o = { ...dfsOpts, visited: table, ...(opts.resume ? { resume: opts.resume.snapshot } : {}) };

@@ -47,6 +47,15 @@ export class OpenEdges {
     }
   }
 
+  /** The search stops with frames still open (a checkpoint): every held edge is kept, done target or not. Keeping
+   * more edges is the cautious side: each kept edge is only checked for lying on a cycle. */
+  keepAll(stack: DfsStack): void {
+    for (const e of this.held.splice(0)) {
+      this.kept++;
+      this.onKept?.(stack.states[e.frame], e.to, e.actor);
+    }
+  }
+
   /** After the shared table moved to a larger one: the stack's and the held edges' slots, looked up again. */
   relocateIfMoved(stack: DfsStack): void {
     const shared = this.shared;

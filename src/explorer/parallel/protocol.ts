@@ -2,7 +2,8 @@
 // applies, the shared buffers (fingerprint table, root counter, stop flag) and the result a worker posts.
 import type { ScenarioSpec } from '../../model/scenario';
 import type { SharedTable } from '../fptable';
-import type { DfsRoot } from '../dfs';
+import type { DfsRoot, DfsSnapshot } from '../dfs';
+import type { OpenEdge } from '../shard';
 import type { ExploreStats, Schedule } from '../result';
 import type { Violation } from '../../model/model';
 import type { MessagePort } from 'node:worker_threads';
@@ -14,7 +15,9 @@ export const RUN = 0, INTERRUPT = 1, VIOLATION = 2, TABLE_FULL = 3, ABANDONED = 
 /** Int32 indexes in `control`: the stop flag, the next root to claim, the workers whose search ended, the
  * workers paused for a larger table, and how many times the table grew */
 export const STOP = 0, NEXT_ROOT = 1, SEARCHES_DONE = 2, PAUSED = 3, GROWN = 4;
-export const CONTROL_BYTES = 20;
+/** ... and the workers a stop bound ended (their stacks go into a checkpoint; then no worker checks cycles) */
+export const STOPPED = 5;
+export const CONTROL_BYTES = 24;
 
 /** More edges into other workers' states than this are not checked for cycles (the sequential search decides). */
 export const MAX_OPEN_EDGES = 100_000;
@@ -31,6 +34,8 @@ export interface WorkerInput {
   /** absolute deadline (Date.now() ms) for a time budget */
   deadline?: number;
   roots: DfsRoot[];
+  /** resuming a checkpoint: the stack this worker had when the search stopped (its transitions count from 0) */
+  resume?: DfsSnapshot;
   table: SharedTable;
   /** Int32s: the stop flag, the next root to claim, the workers done searching */
   control: SharedArrayBuffer;
@@ -62,6 +67,11 @@ export interface WorkerOutput {
   /** ms this worker spent on that check */
   cycleMs?: number;
   roots: number;
+  /** a stop bound ended the search: this worker's stack, and its edges into other workers' states so far (copies;
+   * `edgesOverflow` when there were more than MAX_OPEN_EDGES), for the checkpoint */
+  snapshot?: DfsSnapshot;
+  edges?: OpenEdge[];
+  edgesOverflow?: boolean;
   stats: ExploreStats;
   /** CPU ms of the worker thread's search (-1 where unknown) */
   cpuMs?: number;

@@ -6,7 +6,9 @@
 // finds a violation, or a cycle could cross workers (an edge into a state another worker is still below, or a
 // back edge in the top region) lies on a cycle while livelocks are checked, the sequential search decides the
 // job. Each worker checks its own such edges for cycles once every worker's search is over, in parallel with
-// the others; a table 3/4 full grows while the workers wait.
+// the others; a table 3/4 full grows while the workers wait. A search stopped by a bound or a signal hands back
+// its snapshot (snapshot.ts: the table with done flags, each worker's stack, the edges met so far), and one
+// resumed from it goes on with the same workers and ends with the uninterrupted search's states and transitions.
 import { availableParallelism } from 'node:os';
 import { buildModel } from '../../model/model';
 import type { ScenarioSpec } from '../../model/scenario';
@@ -20,11 +22,22 @@ import { MessageChannel } from 'node:worker_threads';
 import { StepGraph } from '../stepgraph';
 import { runOnWorkers } from './pool';
 import { POLL_EVERY } from '../limits';
+import { toBase64 } from '../packing';
+import { UsageError } from '../../model/variants';
+import { checkSplit, packEdges, stepGraphOf, unpackEdges, type ParallelSnapshot } from './snapshot';
+import type { OpenEdge } from '../shard';
 
 export type { ParallelInfo } from '../../result/format';
 
-/** `deferred`: the parallel search did not decide the job (see parallel.sequential); run the sequential one. */
-export type ParallelResult = DfsResult & { parallel: ParallelInfo; deferred?: boolean };
+/** `deferred`: the parallel search did not decide the job (see parallel.sequential); run the sequential one.
+ * `resumable`: a stop bound ended it; the snapshot and the table's fingerprints (with done flags) to continue. */
+export type ParallelResult = DfsResult & { parallel: ParallelInfo; deferred?: boolean; resumable?: { snapshot: ParallelSnapshot; visited: Uint32Array } };
+
+/** A stopped parallel search to continue: its snapshot and the fingerprints fingerprints(true) gave. */
+export interface ParallelResume {
+  snapshot: ParallelSnapshot;
+  visited: Uint32Array;
+}
 
 /** The most worker threads one search runs: the shared table's counters have room for them and the main thread. */
 export const MAX_WORKERS = MAX_THREADS - 1;
@@ -46,11 +59,15 @@ function tableLog2(opts: ExploreOptions, atLeast: number): number {
 }
 
 export async function exploreParallel(job: { scenario: ScenarioSpec; variants: string[] }, invariants: readonly string[] | undefined,
-  opts: ExploreOptions & { workers: number; rootsPerWorker?: number; preload?: string[]; tableLog2?: number }): Promise<ParallelResult> {
+  opts: ExploreOptions & { workers: number; rootsPerWorker?: number; preload?: string[]; tableLog2?: number; resumeParallel?: ParallelResume }): Promise<ParallelResult> {
   const t0 = performance.now();
   const m = buildModel(job.scenario, job.variants, invariants);
   const deadlock = opts.deadlock !== false, livelock = opts.livelock !== false;
-  const region = topRegion(m, (opts.rootsPerWorker ?? 64) * opts.workers);
+  const resume = opts.resumeParallel?.snapshot;
+  const rootsPerWorker = resume?.rootsPerWorker ?? opts.rootsPerWorker ?? 64;
+  if (resume && resume.workers !== opts.workers) throw new UsageError(`--resume: the checkpoint was taken on ${resume.workers} workers, this run has ${opts.workers} (give --workers ${resume.workers} or none)`);
+  const region = topRegion(m, rootsPerWorker * opts.workers);
+  if (resume) asUsage(() => checkSplit(resume, region));
   const info: ParallelInfo = { workers: opts.workers, level: region.level, frontier: region.frontier.length, roots: [] };
   const sequential = (why: string): ParallelResult => ({
     verdict: 'bounded', deferred: true, parallel: { ...info, sequential: why },
@@ -62,16 +79,26 @@ export async function exploreParallel(job: { scenario: ScenarioSpec; variants: s
   // a worker sees the table's fill only when it polls (every POLL_EVERY transitions): the table keeps room for
   // what every worker may insert until then
   const headroom = 2 * opts.workers * POLL_EVERY;
-  let log2 = Math.max(opts.tableLog2 ?? tableLog2(opts, region.top.length + region.frontier.length), Math.ceil(Math.log2(4 * headroom)));
+  let log2 = Math.max(opts.tableLog2 ?? tableLog2(opts, region.top.length + region.frontier.length), Math.ceil(Math.log2(4 * headroom)), resume?.tableLog2 ?? 0);
   const fullAt = (): number => Math.min(Math.floor((1 << log2) * 0.75), (1 << log2) - headroom);
   const buffers = FingerprintTable.sharedBuffers(log2);
   let table = new FingerprintTable(0, buffers);
-  for (const r of region.top) table.add(r.state);
-  for (const r of region.frontier) table.add(r.state);
   const control = new SharedArrayBuffer(CONTROL_BYTES);
   const flags = new Int32Array(control);
   const stepGraph = new SharedArrayBuffer(4 * StepGraph.words(m));
-  new Int32Array(stepGraph).set(region.steps.bits);
+  const words = m.initial().length;
+  let earlierEdges: OpenEdge[] = [];
+  if (resume) {
+    const v = opts.resumeParallel!.visited;
+    for (let i = 0; i < v.length; i += 2) table.addFlagged(v[i], v[i + 1]);
+    new Int32Array(stepGraph).set(asUsage(() => stepGraphOf(resume, StepGraph.words(m))));
+    earlierEdges = asUsage(() => unpackEdges(resume, words));
+    flags[NEXT_ROOT] = resume.nextRoot;
+  } else {
+    for (const r of region.top) table.add(r.state);
+    for (const r of region.frontier) table.add(r.state);
+    new Int32Array(stepGraph).set(region.steps.bits);
+  }
   // the table grows (4 times, up to MAX_GROWN_LOG2 slots) unless --max-memory or --max-states sized it
   const grow = opts.maxMemoryMB === undefined && opts.maxStates === undefined;
   const channels = Array.from({ length: opts.workers }, () => new MessageChannel());
@@ -117,7 +144,8 @@ export async function exploreParallel(job: { scenario: ScenarioSpec; variants: s
   let outs: WorkerOutput[];
   const tw = performance.now();
   try {
-    outs = await runOnWorkers(Array.from({ length: opts.workers }, (_, i) => ({ ...input, thread: i + 1, tables: channels[i].port2 })),
+    const stackOf = (i: number) => (resume?.stacks[i] ? { resume: { ...resume.stacks[i]!, transitions: 0 } } : {});
+    outs = await runOnWorkers(Array.from({ length: opts.workers }, (_, i) => ({ ...input, ...stackOf(i), thread: i + 1, tables: channels[i].port2 })),
       (k) => [channels[k].port2]);
   } catch (e) {
     Atomics.store(flags, STOP, ABANDONED); // the workers still running stop, and none waits for the lost one
@@ -136,25 +164,52 @@ export async function exploreParallel(job: { scenario: ScenarioSpec; variants: s
   if (outs.some((o) => o.violation)) return sequential('a worker found a violation: the sequential search reports the same one as --workers 1');
   const flag = Atomics.load(flags, STOP);
   const stopped = flag === INTERRUPT ? 'interrupted' : flag === TABLE_FULL ? `memory (shared table of 2^${log2} slots full; raise --max-memory)` : outs.find((o) => o.bound)?.bound;
+  const workerTransitions = (resume?.transitions ?? 0) + outs.reduce((a, o) => a + o.stats.transitions, 0);
+  const workerDepth = Math.max(resume?.maxDepth ?? 0, ...outs.map((o) => o.stats.maxDepth));
   if (livelock && !stopped) {
     // a cycle met by no single worker's stack shows as an edge into a state another worker was still below
-    // (each worker checked its own such edges) or as a back edge of the top region (checked here)
-    info.openEdges = region.backEdges.length + outs.reduce((a, o) => a + o.openEdges, 0);
-    if (outs.some((o) => o.openEdges >= MAX_OPEN_EDGES)) return sequential('too many edges into states other workers were exploring to check for cycles');
+    // (each worker checked its own such edges) or as a back edge of the top region (checked here, with the
+    // edges a resumed search's earlier part met)
+    info.openEdges = region.backEdges.length + earlierEdges.length + outs.reduce((a, o) => a + o.openEdges, 0);
+    if (resume?.edgesOverflow || outs.some((o) => o.openEdges >= MAX_OPEN_EDGES)) return sequential('too many edges into states other workers were exploring to check for cycles');
     const tc = performance.now();
-    const cycles = [closesCycle(m, region.backEdges, undefined, new StepGraph(m, new Int32Array(stepGraph).slice())), ...outs.map((o) => o.cycle ?? null)];
+    const cycles = [closesCycle(m, [...region.backEdges, ...earlierEdges], undefined, new StepGraph(m, new Int32Array(stepGraph).slice())), ...outs.map((o) => o.cycle ?? null)];
     info.cycleCheckMs = Math.round(performance.now() - tc) + Math.max(...outs.map((o) => o.cycleMs ?? 0));
     if (cycles.includes(true)) return sequential('a cycle spans workers: the sequential search checks it for livelock');
     if (cycles.includes(null)) return sequential('checking edges between workers for cycles ran out of budget');
   }
   const states = table.size;
-  const transitions = outs.reduce((a, o) => a + o.stats.transitions, 0) + region.top.reduce((a, r) => { const l: number[] = []; m.steps(r.state, l); return a + l.length / 2; }, 0);
+  const transitions = workerTransitions + region.top.reduce((a, r) => { const l: number[] = []; m.steps(r.state, l); return a + l.length / 2; }, 0);
   const ms = Math.max(performance.now() - t0, 0.001);
+  const resumable = stopped ? {
+    snapshot: {
+      workers: opts.workers, rootsPerWorker, level: region.level, top: region.top.length, frontier: region.frontier.length,
+      tableLog2: log2, nextRoot: Math.min(Atomics.load(flags, NEXT_ROOT), region.frontier.length), stacks: outs.map((o) => o.snapshot ?? null),
+      transitions: workerTransitions, maxDepth: workerDepth, stepGraph: toBase64(new Int32Array(stepGraph)),
+      ...edgesOf([...earlierEdges, ...outs.flatMap((o) => o.edges ?? [])], words),
+      edgesOverflow: !!resume?.edgesOverflow || outs.some((o) => o.edgesOverflow),
+    },
+    visited: table.fingerprints(true),
+  } : undefined;
   return {
     verdict: stopped ? 'bounded' : 'clean', ...(stopped ? { bound: stopped } : {}), parallel: info,
+    ...(resumable ? { resumable } : {}),
     stats: {
-      states, transitions, maxDepth: region.level + Math.max(...outs.map((o) => o.stats.maxDepth)), ms: Math.round(ms),
+      states, transitions, maxDepth: region.level + workerDepth, ms: Math.round(ms),
       statesPerSec: Math.round((states / ms) * 1000), visitedBytes: table.bytes, omission: table.omissionProbability,
     },
   };
+}
+
+/** A checkpoint that does not fit this search is the user's input: one line, exit 2. */
+function asUsage<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw new UsageError(`--resume: ${(e as Error).message}`);
+  }
+}
+
+function edgesOf(edges: OpenEdge[], words: number): { edges: string; edgeCount: number } {
+  return { edges: packEdges(edges, words), edgeCount: edges.length };
 }

@@ -11,7 +11,7 @@ import { exploreDfs } from '../dfs';
 import { FingerprintTable } from '../fptable';
 import { closesCycle, type OpenEdge } from '../shard';
 import { StepGraph } from '../stepgraph';
-import { RUN, VIOLATION, TABLE_FULL, ABANDONED, GROW, MAX_OPEN_EDGES, STOP, NEXT_ROOT, SEARCHES_DONE, PAUSED, GROWN, type WorkerInput, type WorkerOutput } from './protocol';
+import { RUN, VIOLATION, TABLE_FULL, ABANDONED, GROW, MAX_OPEN_EDGES, STOP, NEXT_ROOT, SEARCHES_DONE, PAUSED, GROWN, STOPPED, type WorkerInput, type WorkerOutput } from './protocol';
 
 /** This worker's search ended (whatever the reason): its step graphs join the others' (all edges if unknown). */
 function searchDone(control: Int32Array, shared: Int32Array, mine: Int32Array | null): void {
@@ -80,9 +80,11 @@ function run(w: WorkerInput): WorkerOutput {
     const stepGraph = new StepGraph(m);
     r = exploreDfs(m, {
       roots: w.roots, claim, shared, onOpenEdge, stepGraph, shouldStop, deadlock: w.deadlock, livelock: w.livelock,
+      ...(w.resume ? { resume: w.resume } : {}),
       ...(w.maxStates !== undefined ? { maxStates: w.maxStates } : {}),
       ...(w.deadline !== undefined ? { timeBudgetMs: Math.max(1, w.deadline - Date.now()) } : {}),
     });
+    if (r.snapshot) Atomics.add(control, STOPPED, 1); // (before this search counts as done)
     if (r.violation) {
       // stop the others, those waiting for a larger table too
       Atomics.compareExchange(control, STOP, RUN, VIOLATION);
@@ -95,17 +97,23 @@ function run(w: WorkerInput): WorkerOutput {
   }
   // the edges into other workers' states are checked for cycles here, in parallel with the other workers, once
   // all searches ended: only then are the step graphs complete
+  // when another worker's search was stopped by a bound, this worker's edges go into the checkpoint instead
   let cycle: boolean | null | undefined, cycleMs: number | undefined;
+  let keepEdges = !!r.snapshot && !r.violation;
   if (w.livelock && r.verdict === 'clean') {
     const t = performance.now();
-    if (openEdges.length >= MAX_OPEN_EDGES || !allSearchesDone(control, w.workers)) cycle = null;
+    if (!allSearchesDone(control, w.workers)) cycle = null;
+    else if (Atomics.load(control, STOPPED) > 0) keepEdges = true;
+    else if (openEdges.length >= MAX_OPEN_EDGES) cycle = null;
     else cycle = closesCycle(m, openEdges, undefined, new StepGraph(m, Int32Array.from(sharedSteps, (_, i) => Atomics.load(sharedSteps, i))));
-    cycleMs = Math.round(performance.now() - t);
+    if (!keepEdges) cycleMs = Math.round(performance.now() - t);
   }
   return {
     verdict: r.verdict, ...(r.violation ? { violation: r.violation, schedule: r.schedule } : {}),
     ...(r.bound ? { bound: r.bound } : {}), openEdges: r.openEdges ?? 0, ...(cycle !== undefined ? { cycle, cycleMs } : {}),
     roots: claimed, stats: r.stats, cpuMs: cpu0 < 0 ? -1 : threadCpuMs() - cpu0,
+    ...(r.snapshot && !r.violation ? { snapshot: r.snapshot } : {}),
+    ...(keepEdges ? { edges: openEdges, edgesOverflow: (r.openEdges ?? 0) > openEdges.length } : {}),
   };
 }
 
