@@ -289,7 +289,7 @@ export class Model {
       w.dry = false; // the step runs for real, on a copy of its own (apply)
       w.audit(true);
       this.evalEnabled(s, t);
-      this.apply(s, t, 0);
+      this.runStep(this.trialCopy(s), t, 0);
       const out: number[] = [];
       for (const i of w.writeSlots) if (L.accessClass(i) === 'plain' && !out.includes(i * 2 + 2)) out.push(i * 2 + 2);
       for (const i of w.readSlots) if (L.accessClass(i) === 'plain' && !out.includes(i * 2 + 2) && !out.includes(i * 2 + 1)) out.push(i * 2 + 1);
@@ -300,6 +300,15 @@ export class Model {
       c.t = saveT;
       c.args = saveArgs;
     }
+  }
+
+  /** where raceAccesses runs a thread's next step to see what it touches (one array, reused: the result is dropped) */
+  private trial: Int32Array | null = null;
+
+  private trialCopy(s: Int32Array): Int32Array {
+    if (this.trial?.length !== s.length) this.trial = new Int32Array(s.length);
+    this.trial.set(s);
+    return this.trial;
   }
 
   /** The fingerprint halves of the state the last applyHashed returned. */

@@ -40,14 +40,23 @@ export class World {
    * leaves no trace in the state being built, its footprint or its fingerprint).
    */
   sandbox<T>(fn: () => T): T {
-    const saved = { a: this.a, tracking: this.tracking, auditing: this.auditing, hashing: this.hashing, dry: this.dry,
-      readObjects: this.readObjects, writeObjects: this.writeObjects, readSlots: this.readSlots, writeSlots: this.writeSlots };
+    // saved in locals, not an object (this runs after every thread step while the data-race check is on)
+    const a = this.a, tracking = this.tracking, auditing = this.auditing, hashing = this.hashing, dry = this.dry;
+    const readObjects = this.readObjects, writeObjects = this.writeObjects, readSlots = this.readSlots, writeSlots = this.writeSlots;
     this.tracking = this.auditing = this.hashing = false;
     this.dry = true;
     try {
       return fn();
     } finally {
-      Object.assign(this, saved);
+      this.a = a;
+      this.tracking = tracking;
+      this.auditing = auditing;
+      this.hashing = hashing;
+      this.dry = dry;
+      this.readObjects = readObjects;
+      this.writeObjects = writeObjects;
+      this.readSlots = readSlots;
+      this.writeSlots = writeSlots;
     }
   }
 
