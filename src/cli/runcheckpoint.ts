@@ -1,0 +1,91 @@
+// Owns the run checkpoint: the one file (<out>/checkpoints/<command>.ckpt.json) that a run of many units of
+// work (explore or verify over several jobs, fuzz's chunks, mutate's mutants) writes when a signal stops it, so
+// that `<command> --resume FILE` continues the same run. The envelope holds the command, the command line, when
+// the run started and a payload each command defines (its options, the work done with its results, where the
+// unit in progress stood, what is left), sealed by a digest; reading it checks format, digest and command and
+// fails with one clear UsageError (exit 2) on a corrupt, foreign or mismatched file.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { UsageError } from '../model/variants';
+
+export const RUN_CHECKPOINT_FORMAT = 'iommu-check-run-checkpoint/1';
+
+export type RunCommand = 'explore' | 'verify' | 'fuzz' | 'mutate';
+
+export interface RunCheckpoint<P> {
+  format: typeof RUN_CHECKPOINT_FORMAT;
+  command: RunCommand;
+  /** the command line of the first run (the resumed run's report shows it) */
+  commandLine: string;
+  startedAt: string;
+  payload: P;
+  /** sha256 of the fields above: detects an edited or truncated file */
+  digest: string;
+  savedAt: string;
+}
+
+function digestOf(c: Pick<RunCheckpoint<unknown>, 'format' | 'command' | 'commandLine' | 'startedAt' | 'payload'>): string {
+  return createHash('sha256').update(JSON.stringify([c.format, c.command, c.commandLine, c.startedAt, c.payload])).digest('hex');
+}
+
+/** Where a command's run checkpoint goes in an output folder. */
+export function runCheckpointPath(out: string, command: RunCommand): string {
+  return join(out, 'checkpoints', `${command}.ckpt.json`);
+}
+
+/** Writes the run checkpoint of `command` into `out`; returns its path. */
+export function writeRunCheckpoint<P>(out: string, command: RunCommand, commandLine: string, startedAt: Date, payload: P): string {
+  const body = { format: RUN_CHECKPOINT_FORMAT, command, commandLine, startedAt: startedAt.toISOString(), payload } as const;
+  const c: RunCheckpoint<P> = { ...body, digest: digestOf(body), savedAt: new Date().toISOString() };
+  const file = runCheckpointPath(out, command);
+  mkdirSync(join(out, 'checkpoints'), { recursive: true });
+  writeFileSync(file, JSON.stringify(c) + '\n');
+  return file;
+}
+
+function parse(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new UsageError(`--resume: cannot read checkpoint '${file}'`);
+  }
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch {
+    // not JSON: said below
+  }
+  throw new UsageError(`--resume: '${file}' is not a checkpoint (not a JSON object)`);
+}
+
+/** Is this file a run checkpoint (as opposed to one job's search checkpoint)? Unreadable files say no. */
+export function isRunCheckpoint(file: string): boolean {
+  try {
+    return parse(file).format === RUN_CHECKPOINT_FORMAT;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Reads a run checkpoint of `command`, checking its format, digest and command; `valid` checks the payload's
+ * shape (false: corrupt).
+ */
+export function readRunCheckpoint<P>(file: string, command: RunCommand, valid: (p: unknown) => p is P): RunCheckpoint<P> {
+  const c = parse(file) as unknown as RunCheckpoint<P>;
+  if (c.format !== RUN_CHECKPOINT_FORMAT) {
+    const format: unknown = c.format;
+    const job = typeof format === 'string' && format.startsWith('iommu-check-checkpoint/');
+    throw new UsageError(job
+      ? `--resume: '${file}' is one job's search checkpoint, not a run checkpoint: continue it with \`iommu-check explore --resume ${file}\``
+      : `--resume: '${file}' is not an ${RUN_CHECKPOINT_FORMAT} file (or one written by another version)`);
+  }
+  const { digest, savedAt: _s, ...body } = c;
+  if (typeof digest !== 'string' || digest !== digestOf(body) || !valid(c.payload)) {
+    throw new UsageError(`--resume: checkpoint '${file}' is corrupt (its digest does not match its content)`);
+  }
+  if (c.command !== command) throw new UsageError(`--resume: '${file}' is the checkpoint of a \`${c.command}\` run: continue it with \`iommu-check ${c.command} --resume ${file}\``);
+  return c;
+}
