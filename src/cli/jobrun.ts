@@ -2,8 +2,7 @@
 // envelope): the run's options, every job (scenario as a spec, so a changed -f file cannot change the run),
 // the results of the jobs done, the job in progress with its own search checkpoint when its search wrote a usable
 // one, the jobs left, the warnings and the job partition of a sharded run. It also decides which search
-// checkpoint continues exactly, and which options a resumed run may still be given.
-import type { Command } from 'commander';
+// checkpoint continues exactly.
 import type { JobRecord } from '../result/format';
 import type { JobOptions, JobSpec } from '../explorer/job';
 import { FULL_PROBE_STATES } from '../explorer/job';
@@ -11,6 +10,7 @@ import { checkedCheckpoint, type Checkpoint } from '../explorer/checkpoint';
 import { jobKey, type JobPartition } from '../explorer/partition';
 import { validateScenario } from '../model/scenario';
 import { UsageError } from '../model/variants';
+import { DISPLAY_OPTIONS } from './runcheckpoint';
 
 export interface JobRunPayload {
   /** the run's parsed options, without the output folder, --resume and the display options */
@@ -26,21 +26,9 @@ export interface JobRunPayload {
   partition?: JobPartition;
 }
 
-/** Options a resumed run may be given: they change where and how it reports, not what it explores. */
-export const DISPLAY_OPTIONS = ['out', 'quiet', 'progress', 'format', 'showGhosts', 'load', 'resume'];
-
 /** The options kept in the checkpoint (everything that shapes the run). */
 export function storedFlags(f: object): Record<string, unknown> {
   return Object.fromEntries(Object.entries(f).filter(([k, v]) => v !== undefined && !DISPLAY_OPTIONS.includes(k)));
-}
-
-/** Refuses any option given on the command line that a run checkpoint already fixes. */
-export function refuseRunOptions(cmd: Command, names: readonly string[]): void {
-  if (names.length) throw new UsageError('--resume takes the jobs from the run checkpoint: give no scenario');
-  const given = cmd.options.filter((o) => !DISPLAY_OPTIONS.includes(o.attributeName()) && cmd.getOptionValueSource(o.attributeName()) === 'cli');
-  if (given.length) {
-    throw new UsageError(`--resume of a run checkpoint runs with the run's own options: give only -o, -q, --progress, --format or --show-ghosts (not ${given.map((o) => o.long ?? o.short).join(', ')})`);
-  }
 }
 
 /**

@@ -3,10 +3,12 @@
 // that `<command> --resume FILE` continues the same run. The envelope holds the command, the command line, when
 // the run started and a payload each command defines (its options, the work done with its results, where the
 // unit in progress stood, what is left), sealed by a digest; reading it checks format, digest and command and
-// fails with one clear UsageError (exit 2) on a corrupt, foreign or mismatched file.
+// fails with one clear UsageError (exit 2) on a corrupt, foreign or mismatched file. It also says which options a
+// resumed run may still be given (where and how it reports, not what it does).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import type { Command } from 'commander';
 import { UsageError } from '../model/variants';
 
 export const RUN_CHECKPOINT_FORMAT = 'iommu-check-run-checkpoint/1';
@@ -88,4 +90,17 @@ export function readRunCheckpoint<P>(file: string, command: RunCommand, valid: (
   }
   if (c.command !== command) throw new UsageError(`--resume: '${file}' is the checkpoint of a \`${c.command}\` run: continue it with \`iommu-check ${c.command} --resume ${file}\``);
   return c;
+}
+
+/** Options a resumed run may be given: they change where and how it reports, not what it explores. */
+export const DISPLAY_OPTIONS = ['out', 'quiet', 'progress', 'format', 'showGhosts', 'load', 'resume'];
+
+/** Refuses any option given on the command line that a run checkpoint already fixes. */
+export function refuseRunOptions(cmd: Command, names: readonly string[]): void {
+  if (names.length) throw new UsageError('--resume takes the jobs from the run checkpoint: give no scenario');
+  const given = cmd.options.filter((o) => !DISPLAY_OPTIONS.includes(o.attributeName()) && cmd.getOptionValueSource(o.attributeName()) === 'cli');
+  if (given.length) {
+    const allowed = cmd.options.filter((o) => DISPLAY_OPTIONS.includes(o.attributeName()) && o.attributeName() !== 'resume').map((o) => o.short ?? o.long);
+    throw new UsageError(`--resume of a run checkpoint runs with the run's own options: give only ${allowed.join(', ')} (not ${given.map((o) => o.long ?? o.short).join(', ')})`);
+  }
 }
