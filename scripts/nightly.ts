@@ -114,7 +114,7 @@ async function nightly(f: Flags): Promise<number> {
   const faulty = allVariants().filter((v) => v.faulty);
   const rows: CampaignRow[] = [];
   const row = (name: string, variants: string, r: CampaignResult, corpus?: AddOutcome): CampaignRow => {
-    const { finding, unattributed, ...result } = r;
+    const { finding, unattributed, resumeFrom: _resume, ...result } = r;
     const written = writeFuzzRun(fuzzDir, name, `nightly ${name}`, { seed, variants }, started, r);
     return {
       name, variants, result, report: written.markdown, unattributed: unattributed.map((u) => ({ invariant: u.invariant, correctRun: u.correctRun })),
