@@ -85,10 +85,10 @@ export function readRunCheckpoint<P>(file: string, command: RunCommand, valid: (
       : `--resume: '${file}' is not an ${RUN_CHECKPOINT_FORMAT} file (or one written by another version)`);
   }
   const { digest, savedAt: _s, ...body } = c;
-  if (typeof digest !== 'string' || digest !== digestOf(body) || !valid(c.payload)) {
-    throw new UsageError(`--resume: checkpoint '${file}' is corrupt (its digest does not match its content)`);
-  }
+  const corrupt = () => new UsageError(`--resume: checkpoint '${file}' is corrupt (its digest does not match its content)`);
+  if (typeof digest !== 'string' || digest !== digestOf(body)) throw corrupt();
   if (c.command !== command) throw new UsageError(`--resume: '${file}' is the checkpoint of a \`${c.command}\` run: continue it with \`iommu-check ${c.command} --resume ${file}\``);
+  if (!valid(c.payload)) throw corrupt();
   return c;
 }
 

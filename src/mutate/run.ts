@@ -41,6 +41,9 @@ export async function runMutants(mutants: readonly Mutant[], opts: MutateOptions
       out.push(before);
       continue;
     }
+    // a turn of the event loop between mutants: a signal's handler runs even when every exploration is one slice
+    await new Promise((r) => setImmediate(r));
+    if (opts.shouldStop?.()) break;
     const o = await runMutant(mu, opts.maxStates ?? 200_000, opts.shouldStop);
     if (opts.shouldStop?.()) break; // cut short: its verdict is not known
     out.push(o);
