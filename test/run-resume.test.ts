@@ -1,11 +1,12 @@
-// Tests resuming whole runs, on real child processes: explore and verify over several jobs, fuzz and mutate are
+// Tests resuming whole runs, on real child processes: explore and verify over several jobs, fuzz, mutate and nightly are
 // stopped by SIGINT once under way, leave a run checkpoint (checkpoints/<command>.ckpt.json), and `--resume`
 // of it ends with the report of the same run left uninterrupted (jobs, verdicts, states and transitions; fuzz's
-// runs, coverage and finding; mutate's outcomes). Corrupt, foreign and overridden checkpoints are usage errors.
+// runs, coverage and finding; mutate's outcomes; nightly's jobs, campaigns and new cases). Corrupt, foreign and
+// overridden checkpoints are usage errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -71,6 +72,8 @@ test('explore over four jobs: SIGINT in the third leaves a run checkpoint; --res
   assert.match(c.payload.left[0], /^tlb-pml-p4-t3/);
   assert.equal(json(join(r.stoppedOut, 'explore.json')).jobs[2].bound, 'interrupted', 'the partial report shows the job stopped');
   assert.equal(r.resumed.code, whole.code, r.resumed.stdout + r.resumed.stderr);
+  const from = c.payload.current.checkpoint ? `, the next from its checkpoint \\(${c.payload.current.checkpoint.states} states\\)` : '';
+  assert.match(r.resumed.stderr, new RegExp(`resuming explore: 2 of 4 jobs done${from}`));
   const a = json(join(wholeOut, 'explore.json')), b = json(join(r.resumedOut, 'explore.json'));
   assert.deepEqual(jobsOf(b), jobsOf(a));
   assert.equal(b.totals.states, a.totals.states);
@@ -85,6 +88,7 @@ test('verify over several jobs: SIGINT, then --resume: the same verdicts, expect
   assert.equal(whole.code, 4, 'the large job is undecided');
   const r = await stopAndResume('verify', [...args, '--progress'], IN_LARGE_JOB, 4);
   assert.equal(r.resumed.code, whole.code, r.resumed.stdout + r.resumed.stderr);
+  assert.match(r.resumed.stderr, new RegExp(`resuming verify: ${json(r.ckpt).payload.done.length} of ${json(r.ckpt).payload.jobs.length} jobs done`));
   assert.deepEqual(jobsOf(json(join(r.resumedOut, 'verify.json'))), jobsOf(json(join(wholeOut, 'verify.json'))));
   const verdictLines = (s: string) => s.split('\n').filter((l) => /^(NOT AS EXPECTED|UNDECIDED)/.test(l));
   assert.deepEqual(verdictLines(r.resumed.stdout), verdictLines(whole.stdout));
@@ -97,8 +101,10 @@ test('fuzz: SIGINT after a few chunks, then --resume: the same runs, coverage an
   const whole = await cli(['fuzz', ...args, '-q', '-o', wholeOut]);
   assert.equal(whole.code, 1, 'a violation found');
   // a stopped campaign exits 0 (fuzz never proves anything; signals.test.ts) and says how to go on
-  const r = await stopAndResume('fuzz', [...args, '--progress'], /fuzz: [2-9]00 runs/, 0);
+  const r = await stopAndResume('fuzz', [...args, '--progress'], /fuzz: [2-9]00 runs/, 0, ['--progress']);
   const c = json(r.ckpt);
+  assert.match(r.resumed.stderr, new RegExp(`resumed after ${c.payload.state.runs} runs\\n(fuzz: ${c.payload.state.runs + 100} runs)?`));
+  assert.match(r.resumed.stderr, new RegExp(`\\nfuzz: ${c.payload.state.runs + 100} runs, `), 'the first chunk it runs is the next one');
   assert.ok(c.payload.state.runs >= 200 && c.payload.state.runs < 2086, `stopped after ${c.payload.state.runs} runs`);
   assert.equal(c.payload.state.chunk, c.payload.state.runs / 100, 'stopped between chunks');
   assert.equal(r.resumed.code, whole.code, r.resumed.stdout + r.resumed.stderr);
@@ -153,4 +159,42 @@ test('a corrupt, foreign or overridden run checkpoint is a one-line usage error 
   const one = tmp();
   await cli(['explore', '-f', spin('tlb-p3-t2.json'), '--max-states', '3000', '-q', '-o', one]);
   await usage(['verify', '--resume', join(one, 'checkpoints', 'tlb-pml-p3-t2--default.ckpt.json')], /one job's search checkpoint, not a run checkpoint: continue it with `iommu-check explore --resume/);
+});
+
+test('npm run nightly: SIGINT among the fuzz campaigns, then --resume: the same explorer jobs, campaigns and new cases', async () => {
+  const script = join(root, 'dist', 'scripts', 'nightly.js');
+  const nightly = (args: string[], ready?: RegExp): Promise<Ended> => {
+    const child = spawn(process.execPath, [script, ...args], { cwd: root });
+    let stdout = '', stderr = '', sent = false;
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => {
+      stderr += c;
+      if (ready && !sent && ready.test(stderr)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    return new Promise((res) => child.on('close', (code) => res({ code, stdout, stderr })));
+  };
+  const args = ['--fuzz-runs', '2', '--max-states', '100', '--seed', '7', '--no-corpus']; // about 3 s
+  const wholeOut = tmp(), stoppedOut = tmp(), resumedOut = tmp();
+  const whole = await nightly([...args, '-o', wholeOut]);
+  const stopped = await nightly([...args, '-o', stoppedOut], /(nightly: fuzz .*\n){3}/);
+  const ckpt = join(stoppedOut, 'checkpoints', 'nightly.ckpt.json');
+  assert.ok(existsSync(ckpt), stopped.stderr);
+  assert.equal(json(join(stoppedOut, 'nightly.json')).interrupted, 'SIGINT');
+  const c = json(ckpt).payload;
+  assert.equal(c.explorer.done.length, c.explorer.jobs, 'stopped after the explorer');
+  assert.ok(Object.keys(c.campaigns).length >= 3, `${Object.keys(c.campaigns).length} campaigns done`);
+  const resumed = await nightly(['--resume', ckpt, '-o', resumedOut]);
+  assert.equal(resumed.code, whole.code, resumed.stderr);
+  assert.match(resumed.stderr, new RegExp(`resuming: ${c.explorer.jobs} of ${c.explorer.jobs} explorer jobs and ${Object.keys(c.campaigns).length} fuzz campaigns done`));
+  const summary = (out: string) => {
+    const s = json(join(out, 'nightly.json'));
+    return [s.seed, s.explorer.jobs, s.explorer.states, s.explorer.notAsExpected, s.problems, s.interrupted, s.fuzzNeverExercised,
+      s.fuzz.map((r: Record<string, any>) => [r.name, r.result.runs, r.result.stoppedBy, r.finding?.invariant, r.finding?.runsToFind, r.finding?.minimized, r.corpus && Object.keys(r.corpus), r.result.coverage.states])];
+  };
+  assert.deepEqual(summary(resumedOut), summary(wholeOut));
+  const cases = (out: string) => readdirSync(join(out, 'new-cases')).map((f) => readFileSync(join(out, 'new-cases', f), 'utf8'));
+  assert.deepEqual(cases(resumedOut), cases(wholeOut), 'the same new cases, byte for byte');
 });

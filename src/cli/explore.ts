@@ -193,7 +193,7 @@ async function runAll(input: RunInput, f: ExploreFlags): Promise<JobResult[]> {
   // a run of many jobs (or one resumed from a run checkpoint) leaves a run checkpoint when a signal stops it
   const runCheckpointed = jobs.length > 1 || !!run;
   const results: JobResult[] = run ? (run.payload.done as JobResult[]) : [];
-  if (run && !f.quiet) process.stderr.write(`resuming ${name}: ${results.length} of ${jobs.length} jobs done${run.payload.current?.checkpoint ? `, the next from its checkpoint (${run.payload.current.checkpoint.states} states)` : ''}\n`);
+  if (run) process.stderr.write(`resuming ${name}: ${results.length} of ${jobs.length} jobs done${run.payload.current?.checkpoint ? `, the next from its checkpoint (${run.payload.current.checkpoint.states} states)` : ''}\n`);
   const resumeAt = results.length;
   for (let i = resumeAt; i < jobs.length; i++) {
     const job = jobs[i];

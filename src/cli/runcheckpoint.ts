@@ -13,7 +13,7 @@ import { UsageError } from '../model/variants';
 
 export const RUN_CHECKPOINT_FORMAT = 'iommu-check-run-checkpoint/1';
 
-export type RunCommand = 'explore' | 'verify' | 'fuzz' | 'mutate';
+export type RunCommand = 'explore' | 'verify' | 'fuzz' | 'mutate' | 'nightly';
 
 export interface RunCheckpoint<P> {
   format: typeof RUN_CHECKPOINT_FORMAT;
@@ -29,6 +29,11 @@ export interface RunCheckpoint<P> {
 
 function digestOf(c: Pick<RunCheckpoint<unknown>, 'format' | 'command' | 'commandLine' | 'startedAt' | 'payload'>): string {
   return createHash('sha256').update(JSON.stringify([c.format, c.command, c.commandLine, c.startedAt, c.payload])).digest('hex');
+}
+
+/** The command line that continues a run from its checkpoint `file`. */
+export function resumeCommand(command: RunCommand, file: string): string {
+  return command === 'nightly' ? `npm run nightly -- --resume ${file}` : `iommu-check ${command} --resume ${file}`;
 }
 
 /** Where a command's run checkpoint goes in an output folder. */
@@ -87,7 +92,7 @@ export function readRunCheckpoint<P>(file: string, command: RunCommand, valid: (
   const { digest, savedAt: _s, ...body } = c;
   const corrupt = () => new UsageError(`--resume: checkpoint '${file}' is corrupt (its digest does not match its content)`);
   if (typeof digest !== 'string' || digest !== digestOf(body)) throw corrupt();
-  if (c.command !== command) throw new UsageError(`--resume: '${file}' is the checkpoint of a \`${c.command}\` run: continue it with \`iommu-check ${c.command} --resume ${file}\``);
+  if (c.command !== command) throw new UsageError(`--resume: '${file}' is the checkpoint of a \`${c.command}\` run: continue it with \`${resumeCommand(c.command, file)}\``);
   if (!valid(c.payload)) throw corrupt();
   return c;
 }
