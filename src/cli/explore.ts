@@ -187,8 +187,8 @@ async function runAll(input: RunInput, f: ExploreFlags): Promise<JobResult[]> {
   const plain = jobOptions(f);
   if (input.resume) plain.resume = input.resume;
   plain.workers = workersFor(f, plain);
-  const run_ = interruptible(plain, f, command.split(' ')[0]);
-  const opts = run_.opts;
+  const stoppable = interruptible(plain, f, command.split(' ')[0]);
+  const opts = stoppable.opts;
   const started = run ? new Date(run.startedAt) : new Date();
   // a run of many jobs (or one resumed from a run checkpoint) leaves a run checkpoint when a signal stops it
   const runCheckpointed = jobs.length > 1 || !!run;
@@ -202,7 +202,7 @@ async function runAll(input: RunInput, f: ExploreFlags): Promise<JobResult[]> {
     if (current?.search && !r.search) r.search = current.search;
     if (opts.onProgress) process.stderr.write('\r\x1b[K');
     // cut short by the signal: its search was stopped, or (a violation) its shortening may have been
-    const cut = r.bound === 'interrupted' || (run_.stopped() && !!r.violation);
+    const cut = r.bound === 'interrupted' || (stoppable.stopped() && !!r.violation);
     if (runCheckpointed && cut) {
       const ckpt = usableCheckpoint(r.checkpoint, current?.checkpoint ? resumeOptions(plain, current.checkpoint) : plain);
       const file = writeRunCheckpoint(f.out, name, command, started, makePayload({ ...f, shard: undefined }, jobs, results, { ...(ckpt ? { checkpoint: ckpt } : {}), ...(r.search ? { search: r.search } : {}) }, warnings, partition));
@@ -224,7 +224,7 @@ async function runAll(input: RunInput, f: ExploreFlags): Promise<JobResult[]> {
     if (r.bound === 'interrupted') break;
     if (!f.quiet) process.stderr.write(`${r.scenario} [${r.variants.join('+') || 'default'}]: ${r.violation ? `VIOLATION ${r.violation.invariant}` : r.verdict}, ${r.stats.states} states${r.search ? `, ${r.search.ran} search: ${r.search.why}` : ''}\n`);
   }
-  run_.done();
+  stoppable.done();
   const workersUsed = Math.max(1, ...results.map((r) => (r.parallel && !r.parallel.sequential ? r.parallel.workers : 1)));
   if (f.workers !== undefined && workersUsed < f.workers && !f.quiet)
     process.stderr.write(`workers: ${workersUsed} used of the ${f.workers} asked for (a job under the parallel threshold, or too small to split, runs in one thread)\n`);

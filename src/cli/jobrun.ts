@@ -59,7 +59,7 @@ export function makePayload(flags: object, jobs: JobSpec[], done: JobRecord[], c
 export function validJobRun(p: unknown): p is JobRunPayload {
   const r = p as JobRunPayload;
   if (!r || typeof r !== 'object' || typeof r.flags !== 'object' || !Array.isArray(r.jobs) || !Array.isArray(r.done) || !Array.isArray(r.warnings)) return false;
-  if (r.done.length >= r.jobs.length || r.left.length !== r.jobs.length - r.done.length) return false;
+  if (!Array.isArray(r.left) || r.done.length >= r.jobs.length || r.left.length !== r.jobs.length - r.done.length) return false;
   if (!r.jobs.every((j) => j && typeof j.scenario === 'object' && Array.isArray(j.variants))) return false;
   if (!r.done.every((d, i) => d && d.scenario === r.jobs[i].scenario.name && typeof d.stats === 'object')) return false;
   try {
