@@ -2,8 +2,9 @@
 // derived from (seed, shard, chunk) so that a seed and a run bound give the same result every time; stops at
 // the run bound, the time budget, an outside stop request (SIGINT) or the first violation, which fast-check
 // shrinks (keeping the same invariant) and minimize() then reduces to a shortest replayable counterexample.
+// A stopped campaign returns where it stood between chunks (CampaignState), from which it resumes exactly.
 import fc from 'fast-check';
-import { Coverage, type CoverageReport } from './coverage';
+import { Coverage, type CoverageReport, type CoverageSnapshot } from './coverage';
 import { buildModel, type Violation } from '../src/model/model';
 import type { ScenarioSpec } from '../src/model/scenario';
 import { UsageError, VariantSet } from '../src/model/variants';
@@ -40,8 +41,10 @@ export interface CampaignOptions extends CaseShape {
   /** property evaluations fast-check's shrinking may use (default 3000) */
   shrinkBudget?: number;
   minimize?: MinimizeOptions;
-  /** polled between chunks: true stops the campaign with its results kept */
+  /** polled between chunks: true stops the campaign with its results kept (and `resumeFrom` to go on) */
   shouldStop?: () => boolean;
+  /** go on from where a stopped campaign with the same options was (its result's resumeFrom) */
+  resume?: CampaignState;
   onProgress?: (p: Progress) => void;
 }
 
@@ -68,6 +71,21 @@ export interface Finding {
   counterexample: Counterexample;
 }
 
+/**
+ * Where a campaign stopped between chunks: the next chunk and everything counted so far. Chunk c's seed is
+ * chunkSeed(seed, shard, c), so a campaign resumed from here runs exactly the chunks the uninterrupted one would.
+ */
+export interface CampaignState {
+  chunk: number;
+  runs: number;
+  invalid: number;
+  truncated: number;
+  /** milliseconds the campaign ran so far (a time budget goes on from there) */
+  ms: number;
+  unattributed: CampaignResult['unattributed'];
+  coverage: CoverageSnapshot;
+}
+
 export interface CampaignResult {
   seed: number;
   shard: Shard;
@@ -89,6 +107,8 @@ export interface CampaignResult {
   crash?: { error: string; case: FuzzCase };
   /** what the runs covered (coverage.ts); shrinking's re-runs not counted */
   coverage: CoverageReport;
+  /** stopped by an outside request: where to continue (CampaignOptions.resume) */
+  resumeFrom?: CampaignState;
 }
 
 /** A 32-bit seed for (seed, shard, chunk): murmur3's finalizer over the three mixed together. */
@@ -115,19 +135,23 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
   const chunk = o.chunk ?? 100;
   const maxSteps = o.maxSteps ?? DEFAULT_MAX_STEPS;
   const shrinkBudget = o.shrinkBudget ?? 3000;
-  const t0 = performance.now();
-  let runs = 0, invalid = 0, truncated = 0;
-  const unattributed: CampaignResult['unattributed'] = [];
+  const from = o.resume;
+  const t0 = performance.now() - (from?.ms ?? 0);
+  let runs = from?.runs ?? 0, invalid = from?.invalid ?? 0, truncated = from?.truncated ?? 0;
+  const unattributed: CampaignResult['unattributed'] = from ? [...from.unattributed] : [];
   const elapsed = () => performance.now() - t0;
-  const coverage = new Coverage();
+  const coverage = from ? Coverage.from(from.coverage) : new Coverage();
   const progress = (): Progress => ({ runs, ms: Math.round(elapsed()), runsPerSec: Math.round((runs / Math.max(elapsed(), 1)) * 1000) });
   const done = (stoppedBy: CampaignResult['stoppedBy'], extra: Partial<CampaignResult> = {}): CampaignResult =>
     ({ seed: o.seed, shard, invalid, truncated, ...progress(), stoppedBy, unattributed, coverage: coverage.report(elapsed()), ...extra });
 
-  for (let c = 0; ; c++) {
+  for (let c = from?.chunk ?? 0; ; c++) {
     if (o.runs !== undefined && runs >= o.runs) return done('runs');
     if (o.timeMs !== undefined && elapsed() >= o.timeMs) return done('time');
-    if (o.shouldStop?.()) return done('stop');
+    if (o.shouldStop?.()) {
+      const ms = Math.round(elapsed());
+      return done('stop', { resumeFrom: { chunk: c, runs, invalid, truncated, ms, unattributed: [...unattributed], coverage: coverage.snapshot() } });
+    }
     // state of one chunk: the first violation fixes the invariant that shrinking must keep
     let target: string | null = null;
     let shrinkCalls = 0;

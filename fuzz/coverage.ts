@@ -3,10 +3,11 @@
 // and steps/s, how many times each operation (by name) completed, and per invariant that applied to a fuzzed
 // model how many of those distinct states were interesting for it (Invariant.interesting: its premise holds, so
 // a bug could show), evaluated only on a state first reached; 0 = the campaign never exercised it. Shrinking's
-// re-runs are not counted.
+// re-runs are not counted. A snapshot of the counts lets a resumed campaign go on counting (a fuzz checkpoint).
 import type { Model } from '../src/model/model';
 import type { Invariant } from '../src/invariants';
 import { fingerprint } from '../src/model/statehash';
+import { toBase64, wordsOf } from '../src/explorer/packing';
 
 /** Distinct states kept at most (about 50 MB of a JS Set of numbers); past it the count is a lower bound. */
 export const STATE_CAP = 1_000_000;
@@ -23,6 +24,16 @@ export interface CoverageReport {
   interesting: Record<string, number>;
   /** the invariants of `interesting` with 0: the campaign never reached a state where they had something to check */
   neverExercised: string[];
+}
+
+/** What a Coverage counted so far, as JSON holds it (a fuzz checkpoint): states as 53-bit fingerprints. */
+export interface CoverageSnapshot {
+  /** the distinct states' fingerprints, float64 little-endian, base64 */
+  seen: string;
+  capped: boolean;
+  steps: number;
+  operations: Record<string, number>;
+  interesting: Record<string, number>;
 }
 
 export class Coverage {
@@ -63,6 +74,23 @@ export class Coverage {
     if (!cur) return;
     const name = cur.op.text.replace(/\(.*$/, '');
     this.ops.set(name, (this.ops.get(name) ?? 0) + 1);
+  }
+
+  /** Everything counted so far, to continue from (Coverage.from). */
+  snapshot(): CoverageSnapshot {
+    return { seen: toBase64(Float64Array.from(this.seen)), capped: this.capped, steps: this.steps, operations: Object.fromEntries(this.ops), interesting: Object.fromEntries(this.hits) };
+  }
+
+  /** A Coverage that goes on counting from a snapshot: the same report as if it had counted all along. */
+  static from(s: CoverageSnapshot): Coverage {
+    const c = new Coverage();
+    const buf = Buffer.from(s.seen, 'base64');
+    for (const h of wordsOf('f64', buf, buf.length / 8, 'the distinct states')) c.seen.add(h);
+    c.capped = s.capped;
+    c.steps = s.steps;
+    for (const [k, v] of Object.entries(s.operations)) c.ops.set(k, v);
+    for (const [k, v] of Object.entries(s.interesting)) c.hits.set(k, v);
+    return c;
   }
 
   report(ms: number): CoverageReport {

@@ -16,6 +16,8 @@ import { checkOutDir, jobFileName, minimizedPath, writeRun } from './output';
 import { summaryRows, textTable } from '../report/table';
 import { formatCounterexample } from '../result/format';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from '../explorer/checkpoint';
+import { DISPLAY_OPTIONS, isRunCheckpoint, readRunCheckpoint, refuseRunOptions, writeRunCheckpoint, type RunCheckpoint } from './runcheckpoint';
+import { makePayload, resumeOptions, usableCheckpoint, validJobRun, type JobRunPayload } from './jobrun';
 import { UsageError } from '../model/variants';
 import { mkdirSync } from 'node:fs';
 import { parseShard, type ShardSpec } from '../explorer/shard';
@@ -103,7 +105,7 @@ function jobOptions(f: ExploreFlags): JobOptions {
  * SIGINT or SIGTERM stops the running search cleanly at the end of its time slice (partial report, verdict
  * 'bounded', a checkpoint where the search can resume); a second one ends the process at once (signals.ts).
  */
-function interruptible(opts: JobOptions, f: ExploreFlags, name: string): { opts: JobOptions; done(): void } {
+function interruptible(opts: JobOptions, f: ExploreFlags, name: string): { opts: JobOptions; stopped(): boolean; done(): void } {
   const stop = stopOnSignals(name);
   const showProgress = f.progress ?? (process.stderr.isTTY && !f.quiet);
   return {
@@ -111,6 +113,7 @@ function interruptible(opts: JobOptions, f: ExploreFlags, name: string): { opts:
       ...opts, shouldStop: stop.stopped,
       ...(showProgress ? { onProgress: (p: Progress) => process.stderr.write(`\r${progressLine(p)}\x1b[K`) } : {}),
     },
+    stopped: stop.stopped,
     done: stop.done,
   };
 }
@@ -155,26 +158,58 @@ export function guarded<A extends unknown[]>(body: (...a: A) => Promise<void>): 
   };
 }
 
-async function runAll(jobs: JobSpec[], f: ExploreFlags, command: string, name: string, resume?: Checkpoint, warnings: string[] = []): Promise<JobResult[]> {
+/** What runAll runs: new jobs, one job from its search checkpoint, or the rest of a run from its run checkpoint. */
+interface RunInput {
+  jobs: JobSpec[];
+  command: string;
+  name: 'explore' | 'verify';
+  warnings?: string[];
+  /** one job's search checkpoint (explore --resume of a job checkpoint) */
+  resume?: Checkpoint;
+  /** a run checkpoint (explore/verify --resume of a run checkpoint) */
+  run?: RunCheckpoint<JobRunPayload>;
+}
+
+async function runAll(input: RunInput, f: ExploreFlags): Promise<JobResult[]> {
   checkOutDir(f.out);
+  const { name, run } = input;
+  let { jobs } = input;
+  const command = run ? run.commandLine : input.command;
+  const warnings = run ? run.payload.warnings : input.warnings ?? [];
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
   // with many jobs, --shard i/N runs every N-th job whole (partition.ts); with one, it splits that job (shard.ts)
-  let partition: JobPartition | undefined;
+  let partition: JobPartition | undefined = run?.payload.partition;
   if (f.shard && jobs.length > 1) {
     partition = { index: f.shard.index, count: f.shard.count, keys: jobs.map(jobKey) };
     jobs = partitionJobs(jobs, f.shard);
     f = { ...f, shard: undefined };
   }
   const plain = jobOptions(f);
-  if (resume) plain.resume = resume;
+  if (input.resume) plain.resume = input.resume;
   plain.workers = workersFor(f, plain);
-  const run = interruptible(plain, f, command.split(' ')[0]);
-  const opts = run.opts;
-  const started = new Date();
-  const results: JobResult[] = [];
-  for (const job of jobs) {
-    const r = await runJobAsync(job, opts);
+  const stoppable = interruptible(plain, f, command.split(' ')[0]);
+  const opts = stoppable.opts;
+  const started = run ? new Date(run.startedAt) : new Date();
+  // a run of many jobs (or one resumed from a run checkpoint) leaves a run checkpoint when a signal stops it
+  const runCheckpointed = jobs.length > 1 || !!run;
+  const results: JobResult[] = run ? (run.payload.done as JobResult[]) : [];
+  if (run) process.stderr.write(`resuming ${name}: ${results.length} of ${jobs.length} jobs done${run.payload.current?.checkpoint ? `, the next from its checkpoint (${run.payload.current.checkpoint.states} states)` : ''}\n`);
+  const resumeAt = results.length;
+  for (let i = resumeAt; i < jobs.length; i++) {
+    const job = jobs[i];
+    const current = i === resumeAt && run?.payload.current ? run.payload.current : undefined;
+    const r = await runJobAsync(job, current?.checkpoint ? resumeOptions(opts, current.checkpoint) : opts);
+    if (current?.search && !r.search) r.search = current.search;
     if (opts.onProgress) process.stderr.write('\r\x1b[K');
+    // cut short by the signal: its search was stopped, or (a violation) its shortening may have been
+    const cut = r.bound === 'interrupted' || (stoppable.stopped() && !!r.violation);
+    if (runCheckpointed && cut) {
+      const ckpt = usableCheckpoint(r.checkpoint, current?.checkpoint ? resumeOptions(plain, current.checkpoint) : plain);
+      const file = writeRunCheckpoint(f.out, name, command, started, makePayload({ ...f, shard: undefined }, jobs, results, { ...(ckpt ? { checkpoint: ckpt } : {}), ...(r.search ? { search: r.search } : {}) }, warnings, partition));
+      results.push(r);
+      process.stderr.write(`checkpoint: ${file} (${i} of ${jobs.length} jobs done${ckpt ? `; the job in progress from ${ckpt.states} states` : '; the job in progress runs again'}; continue with: iommu-check ${name} --resume ${file})\n`);
+      break;
+    }
     results.push(r);
     if (r.fingerprints && r.shard) r.shard.fingerprintsFile = saveFingerprints(f.out, r);
     if (r.checkpoint) {
@@ -187,7 +222,7 @@ async function runAll(jobs: JobSpec[], f: ExploreFlags, command: string, name: s
     if (r.bound === 'interrupted') break;
     if (!f.quiet) process.stderr.write(`${r.scenario} [${r.variants.join('+') || 'default'}]: ${r.violation ? `VIOLATION ${r.violation.invariant}` : r.verdict}, ${r.stats.states} states${r.search ? `, ${r.search.ran} search: ${r.search.why}` : ''}\n`);
   }
-  run.done();
+  stoppable.done();
   const workersUsed = Math.max(1, ...results.map((r) => (r.parallel && !r.parallel.sequential ? r.parallel.workers : 1)));
   if (f.workers !== undefined && workersUsed < f.workers && !f.quiet)
     process.stderr.write(`workers: ${workersUsed} used of the ${f.workers} asked for (a job under the parallel threshold, or too small to split, runs in one thread)\n`);
@@ -236,7 +271,7 @@ function common(cmd: Command): Command {
     .option('--shard <i/N>', 'with many jobs: run every N-th job (scenario × variants) from the i-th; with one job: shard i of a swarm of N differently ordered full searches (bound each with --time or --max-states); combine the reports with `iommu-check merge`', shardSpec)
     .option('--workers <n>', `worker threads for the full search, at most ${MAX_WORKERS}; default: the core count where the full search runs`, boundedInt(MAX_WORKERS, 'worker threads sharing one fingerprint table'))
     .option('--format <format>', FORMAT_HELP, formatList)
-    .option('--resume <checkpoint.json>', 'continue a search (full, reduced, breadth-first or parallel) stopped by Ctrl-C or a bound, from the checkpoint it wrote');
+    .option('--resume <checkpoint.json>', 'continue what a signal or a bound stopped: a run of many jobs from its run checkpoint (checkpoints/<command>.ckpt.json), or one job\'s search (full, reduced, breadth-first or parallel) from its checkpoint');
 }
 
 export function exploreCommand(): Command {
@@ -244,14 +279,22 @@ export function exploreCommand(): Command {
     .description('explore every interleaving of scenarios (default: every built-in, with its correct variants)')
     .argument('[scenario...]', 'built-in scenario names (see `list scenarios`)')
     .addOption(new Option('-v, --variant <name>', 'run with these variants instead of the correct ones (repeatable)').argParser(collect).default([])))
-    .action(guarded(async (names: string[], f: ExploreFlags) => {
+    .action(guarded(async (names: string[], f: ExploreFlags, cmd: Command) => {
+      const line = ['explore', ...process.argv.slice(3)].join(' ');
+      if (f.resume && isRunCheckpoint(f.resume)) {
+        refuseRunOptions(cmd, names);
+        const run = readRunCheckpoint(f.resume, 'explore', validJobRun);
+        const results = await runAll({ jobs: run.payload.jobs, command: line, name: 'explore', run }, resumedFlags(run.payload, f, cmd));
+        process.exitCode = exitCodeOf(results.some((r) => r.violation), results.some((r) => r.verdict === 'bounded'));
+        return;
+      }
       if (f.resume) {
         if (names.length || f.file.length || f.variant.length || f.invariant) throw new UsageError('--resume takes the scenario, variants and invariants from the checkpoint: give no scenario, --file, --variant or --invariant');
         const c = readCheckpoint(f.resume);
         const job = { scenario: c.scenario, variants: c.variants };
         // a parallel search's checkpoint continues on its own workers
         const workers = f.workers ?? (c.search === 'parallel' ? c.parallel!.workers : undefined);
-        const results = await runAll([job], { ...f, reduction: c.search === 'reduced', shortest: c.search === 'bfs', ...(workers !== undefined ? { workers } : {}), ...(c.invariants ? { invariant: c.invariants } : {}) }, ['explore', ...process.argv.slice(3)].join(' '), 'explore', c);
+        const results = await runAll({ jobs: [job], command: line, name: 'explore', resume: c }, { ...f, reduction: c.search === 'reduced', shortest: c.search === 'bfs', ...(workers !== undefined ? { workers } : {}), ...(c.invariants ? { invariant: c.invariants } : {}) });
         process.exitCode = exitCodeOf(results.some((r) => r.violation), results.some((r) => r.verdict === 'bounded'));
         return;
       }
@@ -260,21 +303,34 @@ export function exploreCommand(): Command {
       const scenarios = resolveScenarios(names, f.file);
       const warnings = variantWarnings(scenarios, f.variant);
       const jobs = scenarios.flatMap((sc) => (f.variant.length ? [{ scenario: sc, variants: f.variant }] : correctJobs(sc)));
-      const results = await runAll(jobs, f, ['explore', ...process.argv.slice(3)].join(' '), 'explore', undefined, warnings);
+      const results = await runAll({ jobs, command: line, name: 'explore', warnings }, f);
       process.exitCode = exitCodeOf(results.some((r) => r.violation), results.some((r) => r.verdict === 'bounded'));
     }));
+}
+
+/** A resumed run's flags: the checkpoint's, with the display options given on this command line. */
+function resumedFlags(p: JobRunPayload, f: ExploreFlags, cmd: Command): ExploreFlags {
+  const shown = Object.fromEntries(DISPLAY_OPTIONS.filter((k) => cmd.getOptionValueSource(k) === 'cli').map((k) => [k, (f as unknown as Record<string, unknown>)[k]]));
+  return { ...(p.flags as unknown as ExploreFlags), out: f.out, ...shown, resume: undefined };
 }
 
 export function verifyCommand(): Command {
   return common(new Command('verify')
     .description('check the checker: every correct variant explores clean and every faulty one is caught by its invariant')
     .argument('[scenario...]', 'built-in scenario names (default: all)'))
-    .action(guarded(async (names: string[], f: ExploreFlags) => {
-      if (f.resume) throw new UsageError('--resume works with `explore`, not `verify`');
-      if (f.invariant) checkInvariantNames(f.invariant);
-      const scenarios = resolveScenarios(names, f.file);
-      const jobs = scenarios.flatMap((sc) => [...correctJobs(sc), ...faultyJobs(sc)]);
-      const results = await runAll(jobs, { ...f, quiet: true }, ['verify', ...process.argv.slice(3)].join(' '), 'verify');
+    .action(guarded(async (names: string[], f: ExploreFlags, cmd: Command) => {
+      const line = ['verify', ...process.argv.slice(3)].join(' ');
+      let results: JobResult[];
+      if (f.resume) {
+        refuseRunOptions(cmd, names);
+        const run = readRunCheckpoint(f.resume, 'verify', validJobRun);
+        results = await runAll({ jobs: run.payload.jobs, command: line, name: 'verify', run }, { ...resumedFlags(run.payload, f, cmd), quiet: true });
+      } else {
+        if (f.invariant) checkInvariantNames(f.invariant);
+        const scenarios = resolveScenarios(names, f.file);
+        const jobs = scenarios.flatMap((sc) => [...correctJobs(sc), ...faultyJobs(sc)]);
+        results = await runAll({ jobs, command: line, name: 'verify' }, { ...f, quiet: true });
+      }
       // a job stopped by a bound before any violation is undecided (exit 4), not a wrong answer (exit 1)
       const undecided = results.filter((r) => r.verdict === 'bounded' && !r.violation);
       const missed = results.filter((r) => metExpectation(r) === false && !undecided.includes(r));

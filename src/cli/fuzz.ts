@@ -1,12 +1,14 @@
 // Owns `iommu-check fuzz`: random programs and schedules over the built-in scenarios' configurations, for a
 // time budget or a number of runs; prints a progress line and runs/s, stops on SIGINT with the results kept,
 // writes the report; exit 1 when a violation was found (minimized and saved as a replayable counterexample).
+// A signal leaves a run checkpoint (the inputs, the next chunk, the counts so far) that --resume continues exactly.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { runCampaign, type CampaignOptions } from '../../fuzz/campaign';
+import { runCampaign, type CampaignOptions, type CampaignState } from '../../fuzz/campaign';
 import { coverageLine, summaryLine, writeFuzzRun } from '../../fuzz/report';
 import { formatCounterexample } from '../result/format';
 import { UsageError, VariantSet } from '../model/variants';
-import type { ScenarioSpec } from '../model/scenario';
+import { validateScenario, type ScenarioSpec } from '../model/scenario';
+import { readRunCheckpoint, refuseRunOptions, writeRunCheckpoint, type RunCheckpoint } from './runcheckpoint';
 import { boundedInt, collect, parseDuration, positiveInt } from './parse';
 import { MAX_OPS_PER_THREAD, MAX_THREADS } from '../model/scenario';
 import { checkOutDir } from './output';
@@ -29,7 +31,38 @@ interface FuzzFlags {
   maxSteps: number;
   out: string;
   quiet?: boolean;
+  progress?: boolean;
+  resume?: string;
   format?: Format[];
+}
+
+/** The run checkpoint of `fuzz` (runcheckpoint.ts is the envelope): the campaign's inputs and where it stopped. */
+interface FuzzRun {
+  scenarios: ScenarioSpec[];
+  variants: string[];
+  seed: number;
+  shard: { index: number; count: number };
+  runs?: number;
+  timeMs?: number;
+  maxThreads: number;
+  maxOps: number;
+  maxSteps: number;
+  warnings: string[];
+  state: CampaignState;
+}
+
+function validFuzzRun(p: unknown): p is FuzzRun {
+  const r = p as FuzzRun;
+  const n = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
+  if (!r || !Array.isArray(r.scenarios) || !Array.isArray(r.variants) || !n(r.seed) || !r.shard || !n(r.shard.index) || !n(r.shard.count)
+    || !n(r.maxThreads) || !n(r.maxOps) || !n(r.maxSteps) || !Array.isArray(r.warnings) || !r.state || !n(r.state.chunk) || !n(r.state.runs)
+    || !Array.isArray(r.state.unattributed) || !r.state.coverage || typeof r.state.coverage.seen !== 'string') return false;
+  try {
+    r.scenarios = r.scenarios.map((sc) => validateScenario(sc));
+  } catch (e) {
+    throw new UsageError(`--resume: the run checkpoint holds an invalid scenario: ${(e as Error).message}`);
+  }
+  return true;
 }
 
 /** Re-exported for scripts that import it from here; the parser lives in ./parse. */
@@ -69,13 +102,22 @@ export function fuzzCommand(): Command {
     .option('--max-steps <n>', 'steps one run may take', positiveInt, 2000)
     .option('-o, --out <dir>', 'where to write the report and the counterexample', 'reports')
     .option('-q, --quiet', 'no progress line')
+    .option('--progress', 'a progress line on stderr after every chunk of runs (default: every second on a terminal, else every 10 s)')
     .option('--format <format>', FORMAT_HELP, formatList)
-    .action((names: string[], f: FuzzFlags) => {
+    .option('--resume <checkpoint.json>', 'continue a campaign a signal stopped, from its run checkpoint (checkpoints/fuzz.ckpt.json): the runs left, as the uninterrupted campaign would have run them')
+    .action((names: string[], f: FuzzFlags, cmd: Command) => {
       // usage errors surface here, synchronously, so main() maps them to exit 2
-      if (f.variant.length) new VariantSet(f.variant);
       checkOutDir(f.out);
-      const scenarios = resolveScenarios(names, f.file);
-      return fuzz(scenarios, f).catch((e: unknown) => {
+      let run: RunCheckpoint<FuzzRun> | undefined;
+      if (f.resume) {
+        refuseRunOptions(cmd, names);
+        run = readRunCheckpoint(f.resume, 'fuzz', validFuzzRun);
+        const p = run.payload;
+        f = { ...f, variant: p.variants, seed: p.seed, shard: p.shard, runs: p.runs, time: p.timeMs, maxThreads: p.maxThreads, maxOps: p.maxOps, maxSteps: p.maxSteps };
+      }
+      if (f.variant.length) new VariantSet(f.variant);
+      const scenarios = run ? run.payload.scenarios : resolveScenarios(names, f.file);
+      return fuzz(scenarios, f, run).catch((e: unknown) => {
         if (!(e instanceof UsageError)) throw e;
         process.stderr.write(`iommu-check: ${e.message}\n`);
         process.exitCode = 2;
@@ -83,33 +125,41 @@ export function fuzzCommand(): Command {
     });
 }
 
-async function fuzz(scenarios: ScenarioSpec[], f: FuzzFlags): Promise<void> {
+async function fuzz(scenarios: ScenarioSpec[], f: FuzzFlags, run?: RunCheckpoint<FuzzRun>): Promise<void> {
   // a selected variant no template uses: an error; one some templates do not use: a warning (variant-warnings.ts)
-  const warnings = variantWarnings(scenarios, f.variant);
+  const warnings = run ? run.payload.warnings : variantWarnings(scenarios, f.variant);
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
   const seed = f.seed ?? (Math.floor(Math.random() * 2 ** 31) | 0);
-  const timeMs = f.time ?? (f.runs === undefined ? 60_000 : undefined);
+  const timeMs = f.time ?? (f.runs === undefined && !run ? 60_000 : undefined);
   const stop = stopOnSignals('fuzz');
-  const started = new Date();
+  const started = run ? new Date(run.startedAt) : new Date();
   const tty = process.stderr.isTTY;
   let lastPrint = 0;
   const budget = [f.runs !== undefined ? `${f.runs} runs` : '', timeMs !== undefined ? clock(timeMs) : ''].filter(Boolean).join(' or ');
-  if (!f.quiet) process.stderr.write(`fuzz: seed ${seed}, shard ${f.shard.index + 1}/${f.shard.count}, ${scenarios.length} template(s), ${f.variant.length ? f.variant.join('+') : 'correct variants'}, budget ${budget}\n`);
+  if (!f.quiet) process.stderr.write(`fuzz: seed ${seed}, shard ${f.shard.index + 1}/${f.shard.count}, ${scenarios.length} template(s), ${f.variant.length ? f.variant.join('+') : 'correct variants'}, budget ${budget}${run ? `; resumed after ${run.payload.state.runs} runs` : ''}\n`);
   const opts: CampaignOptions = {
     scenarios, variants: f.variant.length ? f.variant : undefined, seed, shard: f.shard, runs: f.runs, timeMs,
     maxThreads: f.maxThreads, maxOps: f.maxOps, maxSteps: f.maxSteps,
     shouldStop: stop.stopped,
+    ...(run ? { resume: run.payload.state } : {}),
     onProgress: (p) => {
-      if (f.quiet || p.ms - lastPrint < (tty ? 1000 : 10_000)) return;
+      if (f.quiet || (!f.progress && p.ms - lastPrint < (tty ? 1000 : 10_000))) return;
       lastPrint = p.ms;
       const line = `fuzz: ${p.runs} runs, ${p.runsPerSec} runs/s, ${clock(p.ms)} of ${budget}, no violation yet`;
-      process.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
+      process.stderr.write(tty && !f.progress ? `\r${line}\x1b[K` : `${line}\n`);
     },
   };
   const r = await runCampaign(opts);
   stop.done();
-  if (!f.quiet && tty && lastPrint > 0) process.stderr.write('\n');
-  const command = ['fuzz', ...process.argv.slice(3)].join(' ');
+  if (!f.quiet && tty && !f.progress && lastPrint > 0) process.stderr.write('\n');
+  const command = run ? run.commandLine : ['fuzz', ...process.argv.slice(3)].join(' ');
+  if (r.resumeFrom) {
+    const payload: FuzzRun = { scenarios: JSON.parse(JSON.stringify(scenarios)) as ScenarioSpec[], variants: f.variant, seed, shard: f.shard,
+      ...(f.runs !== undefined ? { runs: f.runs } : {}), ...(timeMs !== undefined ? { timeMs } : {}),
+      maxThreads: f.maxThreads, maxOps: f.maxOps, maxSteps: f.maxSteps, warnings: [...warnings], state: r.resumeFrom };
+    const file = writeRunCheckpoint(f.out, 'fuzz', command, started, payload);
+    process.stderr.write(`checkpoint: ${file} (${r.runs} runs done; continue with: iommu-check fuzz --resume ${file})\n`);
+  }
   const w = writeFuzzRun(f.out, 'fuzz', command, { seed, shard: `${f.shard.index + 1}/${f.shard.count}`, runs: f.runs, timeMs, variants: f.variant, maxThreads: f.maxThreads, maxOps: f.maxOps, maxSteps: f.maxSteps }, started, r, warnings);
   console.log(`seed ${seed}, shard ${f.shard.index + 1}/${f.shard.count}: ${summaryLine(w.report)}${stop.stopped() ? ' (interrupted)' : ''}`);
   if (w.report.coverage) console.log(coverageLine(w.report.coverage));

@@ -140,6 +140,11 @@ export function readCheckpoint(file: string): Checkpoint {
   } catch {
     throw new UsageError(`--resume: '${file}' is not a checkpoint (not JSON)`);
   }
+  return checkedCheckpoint(c, file);
+}
+
+/** Checks a parsed checkpoint's own consistency (`file` names where it came from in the errors). */
+export function checkedCheckpoint(c: Checkpoint, file: string): Checkpoint {
   if (!c || typeof c !== 'object' || c.format !== FORMAT) throw new UsageError(`--resume: '${file}' is not an ${FORMAT} file (or one written by another version)`);
   const { digest, savedAt: _s, stoppedBy: _b, ...body } = c;
   const resumable = c.search === 'reduced' ? !!c.reduced && Array.isArray(c.reduced.frames)

@@ -28,11 +28,22 @@ export interface MutateOptions {
   onMutant?: (o: MutantOutcome, done: number, total: number) => void;
   /** polled by each exploration: true stops the run (the mutant being explored is left out, as are the rest) */
   shouldStop?: () => boolean;
+  /** outcomes of mutants already explored (a resumed run): kept as they are, those mutants not run again */
+  done?: readonly MutantOutcome[];
 }
 
 export async function runMutants(mutants: readonly Mutant[], opts: MutateOptions = {}): Promise<MutantOutcome[]> {
   const out: MutantOutcome[] = [];
+  const done = new Map((opts.done ?? []).map((o) => [o.id, o]));
   for (const mu of mutants) {
+    const before = done.get(mu.id);
+    if (before) {
+      out.push(before);
+      continue;
+    }
+    // a turn of the event loop between mutants: a signal's handler runs even when every exploration is one slice
+    await new Promise((r) => setImmediate(r));
+    if (opts.shouldStop?.()) break;
     const o = await runMutant(mu, opts.maxStates ?? 200_000, opts.shouldStop);
     if (opts.shouldStop?.()) break; // cut short: its verdict is not known
     out.push(o);
