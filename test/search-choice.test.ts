@@ -38,6 +38,13 @@ test('a small job ends within the probe: the full search, said so', () => {
   assert.equal(r.stats.states, full.stats.states);
 });
 
+test('a job stopped within the probe says so: no choice was made', () => {
+  const r = runJob({ scenario: tlb, variants: [] }, { reduction: 'auto', maxStates: 500 });
+  assert.equal(r.verdict, 'bounded');
+  assert.equal(r.search?.ran, 'full');
+  assert.match(r.search!.why, new RegExp(`^stopped \\(500 states\\) within the full search's probe of ${FULL_PROBE_STATES} states, before the choice$`));
+});
+
 test('past the probe, a contended job goes on with the same full search: same states and transitions', () => {
   const a = runJob({ scenario: tlb, variants: [] }, { reduction: 'auto' });
   const f = runJob({ scenario: tlb, variants: [] }, { reduction: false });

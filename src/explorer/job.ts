@@ -192,7 +192,12 @@ function* fullJob(m: Model, job: JobSpec, opts: JobOptions, probe: boolean): Sli
   let r: SearchOutcome = yield* dfsSearch(m, opts.shard ? { ...o, orderSeed: swarmSeed(opts.shard) } : cap ? { ...o, maxStates: cap } : o);
   let chosen: SearchChoice | undefined;
   if (probe) {
-    if (!(cap && r.snapshot && r.bound === `${cap} states`)) chosen = { search: 'full', why: `the full search ended within its probe of ${FULL_PROBE_STATES} states`, sampled: 0 };
+    if (!(cap && r.snapshot && r.bound === `${cap} states`)) {
+      // ended within the probe: done, or stopped there (a signal, --time, --max-states) before any choice was made
+      const why = r.verdict === 'bounded' && r.bound ? `stopped (${r.bound}) within the full search's probe of ${FULL_PROBE_STATES} states, before the choice`
+        : `the full search ended within its probe of ${FULL_PROBE_STATES} states`;
+      chosen = { search: 'full', why, sampled: 0 };
+    }
     else {
       const t0 = performance.now();
       chosen = chooseSearch(m);
