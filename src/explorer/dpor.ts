@@ -98,7 +98,7 @@ function* dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions, abortOnGr
   const checkDeadlock = opts.deadlock !== false;
   const checkLivelock = opts.livelock !== false;
   const collect = opts.collectAll ? new Collector() : null;
-  const summaries = new SummaryStore(2 * A * fs.words);
+  const summaries = new SummaryStore(A, fs.words);
   const scratchFlat = new Uint32Array(2 * A * fs.words);
   const onStack = new Map<number, number>();
   const stack: Frame[] = [];
@@ -276,10 +276,10 @@ function* dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions, abortOnGr
 
   /** Views of a stored summary, per actor. */
   const unpack = (ref: number): Summary => {
-    const R: Uint32Array[] = [], W: Uint32Array[] = [], k = fs.words, flat = summaries.flatOf(ref);
+    const R: Uint32Array[] = [], W: Uint32Array[] = [];
     for (let q = 0; q < A; q++) {
-      R.push(flat.subarray(q * k, (q + 1) * k));
-      W.push(flat.subarray((A + q) * k, (A + q + 1) * k));
+      R.push(summaries.actorR(ref, q));
+      W.push(summaries.actorW(ref, q));
     }
     return { R, W, top: summaries.topOf(ref) };
   };

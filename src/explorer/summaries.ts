@@ -1,33 +1,115 @@
 // Owns the reduced search's visited set: per state key, its subtree summary (every actor's footprint met below
-// it, flat: R of each actor then W of each actor) and its fallback flag. Summaries repeat a great deal (the same
-// footprints below many states: 6-16x on the independent stress scenarios, 3.4x on stress-shared-domain), so each
-// distinct one is stored once and a state holds only a reference to it (reference * 2 + flag), in an
-// open-addressing table of typed arrays (a Float64 key and an Int32 reference a slot: 12 bytes, at most half full).
-/** Bytes a distinct summary costs beside its words (typed-array header, its hash bucket). */
-const DISTINCT_OVERHEAD = 96;
+// it: R and W bit sets per actor) and its fallback flag. Summaries repeat a great deal, and the footprints of
+// one actor within them far more (the same few footprints below many states), so both are interned: each
+// distinct actor footprint (R then W) is stored once in one flat pool, each distinct summary is the tuple of its
+// actors' footprint ids, stored once in another, and a state holds only a reference to its tuple (reference * 2
+// + flag) in an open-addressing table (a Float64 key and an Int32 reference a slot: 12 bytes, at most 3/4 full).
+// Pools are single typed arrays (no object per entry), so `bytes` is what the store really holds.
+
+/** Fixed-length records of Uint32 words, each distinct one stored once, in one growing array; ids in order. */
+class InternPool {
+  private data: Uint32Array;
+  private index = new Int32Array(64); // id + 1 by hash, open addressing; 0 = empty
+  count = 0;
+
+  constructor(readonly len: number) {
+    this.data = new Uint32Array(Math.max(len, 1) * 64);
+  }
+
+  get bytes(): number {
+    return this.data.byteLength + this.index.byteLength;
+  }
+
+  /** The id of the record src[off .. off + len), stored when new. */
+  intern(src: Uint32Array, off = 0): number {
+    const len = this.len;
+    let h = 0x811c9dc5;
+    for (let i = 0; i < len; i++) h = Math.imul(h ^ src[off + i], 0x01000193);
+    const mask = this.index.length - 1;
+    let j = (h ^ (h >>> 15)) & mask;
+    for (;;) {
+      const v = this.index[j];
+      if (v === 0) break;
+      if (this.equals(v - 1, src, off)) return v - 1;
+      j = (j + 1) & mask;
+    }
+    const id = this.count++;
+    if ((id + 1) * len > this.data.length) {
+      const grown = new Uint32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data.set(src.subarray(off, off + len), id * len);
+    this.index[j] = id + 1;
+    if (this.count * 4 > this.index.length * 3) this.rehash();
+    return id;
+  }
+
+  /** Record `id` (a view: valid as long as the pool does not grow; records never change). */
+  view(id: number): Uint32Array {
+    return this.data.subarray(id * this.len, (id + 1) * this.len);
+  }
+
+  word(id: number, k: number): number {
+    return this.data[id * this.len + k];
+  }
+
+  private equals(id: number, src: Uint32Array, off: number): boolean {
+    const d = this.data, at = id * this.len;
+    for (let i = 0; i < this.len; i++) if (d[at + i] !== src[off + i]) return false;
+    return true;
+  }
+
+  private rehash(): void {
+    const index = new Int32Array(this.index.length * 2), mask = index.length - 1;
+    for (let id = 0; id < this.count; id++) {
+      let h = 0x811c9dc5;
+      for (let i = 0; i < this.len; i++) h = Math.imul(h ^ this.data[id * this.len + i], 0x01000193);
+      let j = (h ^ (h >>> 15)) & mask;
+      while (index[j] !== 0) j = (j + 1) & mask;
+      index[j] = id + 1;
+    }
+    this.index = index;
+  }
+}
 
 export class SummaryStore {
   private readonly refs = new KeyTable();
-  private readonly flats: Uint32Array[] = [];
-  private readonly byHash = new Map<number, number | number[]>();
+  /** one actor's footprint: R (words) then W (words) */
+  private readonly footprints: InternPool;
+  /** one summary: the footprint id of each actor */
+  private readonly tuples: InternPool;
+  private readonly actorScratch: Uint32Array;
+  private readonly tupleScratch: Uint32Array;
 
-  /** `words`: the length of every summary */
-  constructor(readonly words: number) {}
+  /** `actors` footprints per summary, of `words` words per bit set */
+  constructor(readonly actors: number, readonly words: number) {
+    this.footprints = new InternPool(2 * words);
+    this.tuples = new InternPool(actors);
+    this.actorScratch = new Uint32Array(2 * words);
+    this.tupleScratch = new Uint32Array(actors);
+  }
 
   get size(): number {
     return this.refs.size;
   }
 
+  /** distinct summaries */
   get distinct(): number {
-    return this.flats.length;
+    return this.tuples.count;
   }
 
-  /** Estimated bytes held (entries and distinct summaries). */
+  /** distinct actor footprints */
+  get distinctFootprints(): number {
+    return this.footprints.count;
+  }
+
+  /** Bytes held: the state table and both pools (their typed arrays, as allocated). */
   get bytes(): number {
-    return this.refs.bytes + this.flats.length * (this.words * 4 + DISTINCT_OVERHEAD);
+    return this.refs.bytes + this.footprints.bytes + this.tuples.bytes;
   }
 
-  /** Stores state `key`'s summary; `flat` may be a scratch array (it is copied when new). */
+  /** Stores state `key`'s summary, given flat: R of every actor, then W of every actor (may be scratch). */
   set(key: number, flat: Uint32Array, top: boolean): void {
     this.refs.set(key, this.intern(flat) * 2 + (top ? 1 : 0));
   }
@@ -37,56 +119,62 @@ export class SummaryStore {
     return this.refs.get(key);
   }
 
-  flatOf(ref: number): Uint32Array {
-    return this.flats[ref >>> 1];
+  /** Actor q's R and W in the summary `ref` refers to (views). */
+  actorR(ref: number, q: number): Uint32Array {
+    return this.footprints.view(this.tuples.word(ref >>> 1, q)).subarray(0, this.words);
+  }
+
+  actorW(ref: number, q: number): Uint32Array {
+    return this.footprints.view(this.tuples.word(ref >>> 1, q)).subarray(this.words);
   }
 
   topOf(ref: number): boolean {
     return (ref & 1) === 1;
   }
 
-  /** Every (key, reference) pair, and the distinct summaries (for checkpoints). */
+  /** The summary `ref` refers to, flat (a copy: R of every actor, then W of every actor). */
+  flatOf(ref: number): Uint32Array {
+    const A = this.actors, w = this.words, out = new Uint32Array(2 * A * w);
+    for (let q = 0; q < A; q++) {
+      out.set(this.actorR(ref, q), q * w);
+      out.set(this.actorW(ref, q), (A + q) * w);
+    }
+    return out;
+  }
+
+  /** Every (key, reference) pair (for checkpoints). */
   entries(): Iterable<[number, number]> {
     return this.refs.entries();
   }
 
-  distinctFlats(): readonly Uint32Array[] {
-    return this.flats;
+  /** The distinct summaries, flat, in reference order (for checkpoints). */
+  distinctFlats(): Uint32Array[] {
+    return Array.from({ length: this.tuples.count }, (_, id) => this.flatOf(id * 2));
   }
 
-  /** Restores a saved store: the distinct summaries, then the states' references to them. */
+  /** Restores a saved store: the distinct summaries (in reference order), then the states' references to them. */
   restore(flats: readonly Uint32Array[], refs: Iterable<[number, number]>): void {
-    for (const f of flats) this.intern(f);
+    flats.forEach((f, id) => {
+      if (this.intern(f) !== id) throw new Error('checkpoint does not match this search: its distinct summaries repeat');
+    });
     for (const [k, r] of refs) {
-      if ((r >>> 1) >= this.flats.length) throw new Error('checkpoint does not match this search: a summary reference is out of range');
+      if ((r >>> 1) >= this.tuples.count) throw new Error('checkpoint does not match this search: a summary reference is out of range');
       this.refs.set(k, r);
     }
   }
 
   private intern(flat: Uint32Array): number {
-    let h = 0x811c9dc5;
-    for (let i = 0; i < flat.length; i++) h = Math.imul(h ^ flat[i], 0x01000193);
-    const at = this.byHash.get(h);
-    if (at !== undefined) {
-      if (typeof at === 'number') {
-        if (same(this.flats[at], flat)) return at;
-      } else for (const id of at) if (same(this.flats[id], flat)) return id;
+    const A = this.actors, w = this.words, a = this.actorScratch, t = this.tupleScratch;
+    for (let q = 0; q < A; q++) {
+      a.set(flat.subarray(q * w, (q + 1) * w), 0);
+      a.set(flat.subarray((A + q) * w, (A + q + 1) * w), w);
+      t[q] = this.footprints.intern(a);
     }
-    const id = this.flats.length;
-    this.flats.push(flat.slice());
-    if (at === undefined) this.byHash.set(h, id);
-    else if (typeof at === 'number') this.byHash.set(h, [at, id]);
-    else at.push(id);
-    return id;
+    return this.tuples.intern(t);
   }
 }
 
-function same(a: Uint32Array, b: Uint32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** State key -> reference (>= 0), open addressing with linear probing; grows at half full. */
+/** State key -> reference (>= 0), open addressing with linear probing; grows at 3/4 full. */
 class KeyTable {
   private keys = new Float64Array(64);
   private vals = new Int32Array(64); // reference + 1; 0 = empty
@@ -117,7 +205,7 @@ class KeyTable {
       if (v === 0) {
         this.keys[i] = key;
         this.vals[i] = ref + 1;
-        if (++this.size * 2 > this.keys.length) this.grow();
+        if (++this.size * 4 > this.keys.length * 3) this.grow();
         return;
       }
       if (this.keys[i] === key) {
