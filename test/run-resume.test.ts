@@ -17,9 +17,10 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'iommu-check-run-resume-'));
 
 interface Ended { code: number | null; stdout: string; stderr: string }
 
-/** Runs the CLI to its end; with `ready`, sends SIGINT once `ready` shows on stderr (the run is under way). */
-function cli(args: string[], ready?: RegExp): Promise<Ended> {
-  const child = spawn(process.execPath, [bin, ...args], { cwd: root });
+/** Runs the CLI (or another script) to its end; with `ready`, sends SIGINT once `ready` shows on stderr (the run
+ * is under way). */
+function cli(args: string[], ready?: RegExp, script = bin): Promise<Ended> {
+  const child = spawn(process.execPath, [script, ...args], { cwd: root });
   let stdout = '', stderr = '', sent = false;
   child.stdout.on('data', (c) => (stdout += c));
   child.stderr.on('data', (c) => {
@@ -163,19 +164,7 @@ test('a corrupt, foreign or overridden run checkpoint is a one-line usage error 
 
 test('npm run nightly: SIGINT among the fuzz campaigns, then --resume: the same explorer jobs, campaigns and new cases', async () => {
   const script = join(root, 'dist', 'scripts', 'nightly.js');
-  const nightly = (args: string[], ready?: RegExp): Promise<Ended> => {
-    const child = spawn(process.execPath, [script, ...args], { cwd: root });
-    let stdout = '', stderr = '', sent = false;
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => {
-      stderr += c;
-      if (ready && !sent && ready.test(stderr)) {
-        sent = true;
-        child.kill('SIGINT');
-      }
-    });
-    return new Promise((res) => child.on('close', (code) => res({ code, stdout, stderr })));
-  };
+  const nightly = (args: string[], ready?: RegExp): Promise<Ended> => cli(args, ready, script);
   const args = ['--fuzz-runs', '2', '--max-states', '100', '--seed', '7', '--no-corpus']; // about 3 s
   const wholeOut = tmp(), stoppedOut = tmp(), resumedOut = tmp();
   const whole = await nightly([...args, '-o', wholeOut]);
