@@ -1,3 +1,100 @@
 #!/usr/bin/env node
-// The installed command: runs the compiled CLI (built by `npm install` through the prepare script).
-require('../dist/src/cli/main.js').main(process.argv);
+// The installed command. Runs the CLI bundled into one file (dist/cli.js, scripts/bundle.js) through a V8 code
+// cache, so a start reads one file and compiles little; falls back to the compiled modules (dist/src/cli/main.js)
+// when the bundle is missing, or in a checkout older than them (a `tsc` without the bundle step). The cache lives in the user's
+// own cache folder ($XDG_CACHE_HOME or ~/.cache, /iommu-check, mode 0700; never a shared temporary folder, since a
+// code cache is code), one file per bundle and Node version; it is written at exit when absent or when V8 refused
+// it (the few most recent are kept); IOMMU_CHECK_CODE_CACHE=0 turns it off, =verbose says on stderr what it did. A cache that cannot be read or
+// written is simply not used.
+'use strict';
+const { createHash } = require('node:crypto');
+const fs = require('node:fs');
+const Module = require('node:module');
+const { homedir } = require('node:os');
+const { dirname, join } = require('node:path');
+const vm = require('node:vm');
+
+const dist = join(__dirname, '..', 'dist');
+/** cache files kept (one per bundle built: a rebuild, another installed version) */
+const KEEP = 6;
+const bundle = join(dist, 'cli.js');
+const compiled = join(dist, 'src', 'cli', 'main.js');
+
+function stat(file) {
+  try {
+    return fs.statSync(file);
+  } catch {
+    return null;
+  }
+}
+
+/** The cache of this very bundle: its path, size, time and package version (npm pack gives every file one fixed
+ * time), and this Node; V8 itself checks little more than the source's length. */
+function cacheFile(st) {
+  if (process.env.IOMMU_CHECK_CODE_CACHE === '0') return null;
+  const base = process.env.XDG_CACHE_HOME || (homedir() && join(homedir(), '.cache'));
+  if (!base) return null;
+  let version = '';
+  try {
+    version = JSON.parse(fs.readFileSync(join(__dirname, '..', 'package.json'), 'utf8')).version;
+  } catch {
+    return null;
+  }
+  const id = [bundle, st.size, st.mtimeMs, version, process.version, process.arch].join('\0');
+  return join(base, 'iommu-check', `cli-${createHash('sha256').update(id).digest('hex').slice(0, 24)}.v8cache`);
+}
+
+function readCache(file) {
+  try {
+    return file ? fs.readFileSync(file) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCache(file, script) {
+  try {
+    fs.mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
+    fs.renameSync(tmp, file); // whole or not at all, even with two runs at once
+    // one file per bundle built: keep the most recent few
+    const dir = dirname(file);
+    const old = fs.readdirSync(dir).filter((f) => /^cli-[0-9a-f]+\.v8cache$/.test(f))
+      .map((f) => ({ f, t: fs.statSync(join(dir, f)).mtimeMs })).sort((a, b) => b.t - a.t).slice(KEEP);
+    for (const { f } of old) fs.rmSync(join(dir, f), { force: true });
+  } catch {
+    // not cached: the next run compiles again
+  }
+}
+
+/** Loads the bundle as a CommonJS module, compiled with the cached code when V8 accepts it. */
+function loadBundle(st) {
+  const source = fs.readFileSync(bundle, 'utf8').replace(/^#!/, '//');
+  const file = cacheFile(st);
+  const cachedData = readCache(file);
+  const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData });
+  const write = file && (!cachedData || script.cachedDataRejected);
+  if (write) process.once('exit', () => writeCache(file, script));
+  if (process.env.IOMMU_CHECK_CODE_CACHE === 'verbose') {
+    process.stderr.write(`code cache: ${!file ? 'off' : !cachedData ? 'none yet' : script.cachedDataRejected ? 'rejected' : 'used'}${write ? `, writing ${file}` : ''}\n`);
+  }
+  const mod = new Module(bundle, module);
+  mod.filename = bundle;
+  mod.paths = Module._nodeModulePaths(dist);
+  const req = (id) => mod.require(id);
+  req.resolve = (request, options) => Module._resolveFilename(request, mod, false, options);
+  req.cache = Module._cache;
+  req.main = require.main;
+  script.runInThisContext().call(mod.exports, mod.exports, req, mod, bundle, dist);
+  mod.loaded = true;
+  return mod.exports;
+}
+
+// in a checkout (tsconfig.json beside package.json) a `tsc` may have left the bundle behind; an installed package
+// holds what its build made (and npm's unpacking gives its files no telling times)
+const st = stat(bundle), compiledAt = stat(compiled);
+const checkout = fs.existsSync(join(__dirname, '..', 'tsconfig.json'));
+const current = st && (!checkout || !compiledAt || st.mtimeMs >= compiledAt.mtimeMs);
+const cli = current ? loadBundle(st) : require(compiled);
+cli.main(process.argv);

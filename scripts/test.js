@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs the test suite: type-check and build, then every test/*.test.ts under node's test runner (through ts-node)
+// Runs the test suite: type-check, build and bundle, then every test/*.test.ts under node's test runner (through ts-node)
 // with c8 coverage; prints the coverage summary, then ends with the line "N passed, N failed".
 const { spawnSync, spawn } = require('node:child_process');
 const { readdirSync } = require('node:fs');
@@ -11,6 +11,12 @@ const bin = (name) => join(root, 'node_modules', '.bin', name);
 const tsc = spawnSync(bin('tsc'), ['-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
 if (tsc.status !== 0) {
   console.log('type-check failed\n0 passed, 1 failed');
+  process.exit(1);
+}
+// and the bundle the installed command loads (dist/cli.js; bin falls back to dist/src/ if it were older)
+const bundle = spawnSync(process.execPath, [join(root, 'scripts', 'bundle.js')], { cwd: root, stdio: 'inherit' });
+if (bundle.status !== 0) {
+  console.log('bundling failed\n0 passed, 1 failed');
   process.exit(1);
 }
 const only = process.argv.slice(2);

@@ -52,6 +52,7 @@ test('npm pack, then npm install of the tarball outside the checkout (offline): 
   assert.ok(own, 'npm pack wrote no tarball');
   const listing = run('tar', ['tzf', join(packs, own)], packs).out.split('\n');
   assert.ok(listing.includes('package/dist/src/cli/main.js'), 'dist/ is packed');
+  assert.ok(listing.includes('package/dist/cli.js'), 'the bundled CLI is packed');
   assert.ok(!listing.some((f) => f.startsWith('package/src/') || f.startsWith('package/test/') || f.startsWith('package/dist/test/')), 'no sources or tests packed');
   // the runtime dependencies as tarballs, so that the install needs neither network nor the npm cache
   for (const dir of runtimeDependencyDirs()) {
@@ -64,8 +65,10 @@ test('npm pack, then npm install of the tarball outside the checkout (offline): 
   assert.equal(inst.code, 0, inst.err);
   const bin = join(user, 'node_modules', '.bin', 'iommu-check');
   assert.ok(existsSync(bin), 'the bin is linked');
-  const list = run(bin, ['list'], user);
+  // the installed command runs the bundle (and writes its code cache in the user's cache folder)
+  const list = run(bin, ['list'], user, { IOMMU_CHECK_CODE_CACHE: 'verbose', XDG_CACHE_HOME: join(user, '.cache') });
   assert.equal(list.code, 0, list.err);
+  assert.match(list.err, /^code cache: none yet, writing /);
   assert.match(list.out, /unmap-racing-dma-with-sync/);
   const explore = run(bin, ['explore', 'unmap-racing-dma-with-sync', '-o', 'explore-out'], user);
   assert.equal(explore.code, 0, explore.err);

@@ -4,7 +4,7 @@
 // breaking the granularity rule — is one line naming the module and the definition (exit 2).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve, extname } from 'node:path';
+import { resolve, extname, join } from 'node:path';
 import { UsageError, findVariant } from '../model/variants';
 import { definitionsOf, loadingFrom, loadedModules, type ModuleRef } from '../model/origin';
 import { allScenarios } from '../model/scenarios';
@@ -17,17 +17,28 @@ let apiMapped = false;
 
 /**
  * A module imports the API as 'iommu-check/api'. Wherever it lives (installed beside the package or not), that
- * name resolves to the API of the running iommu-check, so the module defines into the registries this run reads.
+ * name resolves to the API of the running iommu-check, so the module defines into the registries this run reads:
+ * the very module object this code imported (a file of dist/src/, or a part of the bundled CLI, dist/cli.js),
+ * entered in the module cache under a name of its own.
  */
 function mapApi(): void {
   if (apiMapped) return;
   apiMapped = true;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const Module = require('node:module') as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
-  const api = require.resolve('../api');
+  const Module = require('node:module') as {
+    new (id: string): { exports: unknown; loaded: boolean; filename: string };
+    _resolveFilename: (request: string, ...rest: unknown[]) => string;
+    _cache: Record<string, unknown>;
+  };
+  const key = join(__dirname, '__iommu-check-api__.js');
+  const entry = new Module(key);
+  entry.exports = require('../api');
+  entry.filename = key;
+  entry.loaded = true;
+  Module._cache[key] = entry;
   const resolve = Module._resolveFilename;
   Module._resolveFilename = function (request: string, ...rest: unknown[]): string {
-    return request === 'iommu-check/api' ? api : resolve.call(this, request, ...rest);
+    return request === 'iommu-check/api' ? key : resolve.call(this, request, ...rest);
   };
 }
 

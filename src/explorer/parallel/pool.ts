@@ -4,12 +4,20 @@
 // that fails or exits is dropped; the next job starts a fresh one.
 import { Worker, type Transferable } from 'node:worker_threads';
 import { extname, join } from 'node:path';
+import { existsSync } from 'node:fs';
 import type { WorkerInput, WorkerOutput } from './protocol';
 
 const idle: Worker[] = [];
 
+/** The worker's module: beside this one (compiled or under ts-node), or, from the bundled CLI (dist/cli.js), the
+ * compiled one (workers load dist/src/ as files, so a user's module they preload shares their API instance). */
+function workerFile(): string {
+  const beside = join(__dirname, `worker${extname(__filename)}`);
+  return existsSync(beside) ? beside : join(__dirname, 'src', 'explorer', 'parallel', 'worker.js');
+}
+
 function start(): Worker {
-  const file = join(__dirname, `worker${extname(__filename)}`);
+  const file = workerFile();
   const execArgv = extname(__filename) === '.ts' ? ['--require', 'ts-node/register'] : [];
   const env = { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' };
   return new Worker(file, { execArgv, env });

@@ -1,0 +1,66 @@
+// Tests the installed command's loader (bin/iommu-check.js): it runs the bundled CLI (dist/cli.js) when the bundle
+// is at least as new as the compiled sources (in a checkout; always in an installed package), else dist/src/; the bundle answers as the compiled CLI does; its V8
+// code cache is written in the user's cache folder on the first run and used on the next, and can be turned off.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..');
+const bin = join(root, 'bin', 'iommu-check.js');
+const run = (file: string, args: string[], env: Record<string, string> = {}) =>
+  spawnSync(process.execPath, [file, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } });
+
+test('the bundle is built with the sources and answers as the compiled CLI does', () => {
+  assert.ok(statSync(join(root, 'dist', 'cli.js')).mtimeMs >= statSync(join(root, 'dist', 'src', 'cli', 'main.js')).mtimeMs, 'dist/cli.js is current');
+  const cache = mkdtempSync(join(tmpdir(), 'iommu-check-cache-'));
+  for (const args of [['list', 'variants'], ['list', 'scenarios'], ['explore', 'no-such-scenario']]) {
+    const viaBin = run(bin, args, { XDG_CACHE_HOME: cache });
+    const compiled = run(join(root, 'dist', 'src', 'cli', 'main.js'), args);
+    assert.deepEqual([viaBin.status, viaBin.stdout, viaBin.stderr], [compiled.status, compiled.stdout, compiled.stderr], args.join(' '));
+  }
+});
+
+test('the code cache is written on the first run, used on the next, and can be turned off', () => {
+  const cache = mkdtempSync(join(tmpdir(), 'iommu-check-cache-'));
+  const env = { XDG_CACHE_HOME: cache, IOMMU_CHECK_CODE_CACHE: 'verbose' };
+  const first = run(bin, ['list', 'invariants'], env);
+  assert.equal(first.status, 0, first.stderr);
+  assert.match(first.stderr, /^code cache: none yet, writing .*iommu-check\/cli-[0-9a-f]{24}\.v8cache\n/);
+  const files = readdirSync(join(cache, 'iommu-check'));
+  assert.equal(files.length, 1);
+  assert.equal(statSync(join(cache, 'iommu-check')).mode & 0o777, 0o700, 'the cache folder is the user\'s own');
+  const second = run(bin, ['list', 'invariants'], env);
+  assert.equal(second.stderr, 'code cache: used\n');
+  assert.equal(second.stdout, first.stdout);
+  const off = run(bin, ['list', 'invariants'], { XDG_CACHE_HOME: cache, IOMMU_CHECK_CODE_CACHE: '0' });
+  assert.equal(off.status, 0);
+  assert.equal(off.stdout, first.stdout);
+});
+
+test('a bundle older than the compiled sources is not used: the command runs dist/src/', () => {
+  // a copy of the package layout whose bundle is a stand-in that says it ran
+  const pkg = mkdtempSync(join(tmpdir(), 'iommu-check-pkg-'));
+  mkdirSync(join(pkg, 'bin'));
+  mkdirSync(join(pkg, 'dist'));
+  copyFileSync(bin, join(pkg, 'bin', 'iommu-check.js'));
+  copyFileSync(join(root, 'package.json'), join(pkg, 'package.json'));
+  copyFileSync(join(root, 'tsconfig.json'), join(pkg, 'tsconfig.json')); // a checkout: the times are compared
+  symlinkSync(join(root, 'dist', 'src'), join(pkg, 'dist', 'src'));
+  symlinkSync(join(root, 'node_modules'), join(pkg, 'node_modules'));
+  const fake = join(pkg, 'dist', 'cli.js');
+  writeFileSync(fake, '#!/usr/bin/env node\nexports.main = () => console.log("the bundle ran");\n');
+  const env = { IOMMU_CHECK_CODE_CACHE: '0' };
+  const fresh = run(join(pkg, 'bin', 'iommu-check.js'), ['list', 'variants'], env);
+  assert.equal(fresh.stdout, 'the bundle ran\n');
+  const past = new Date(statSync(join(root, 'dist', 'src', 'cli', 'main.js')).mtimeMs - 60_000);
+  utimesSync(fake, past, past);
+  const stale = run(join(pkg, 'bin', 'iommu-check.js'), ['list', 'variants'], env);
+  assert.equal(stale.status, 0, stale.stderr);
+  assert.match(stale.stdout, /^VARIANTS\n/);
+  // an installed package (no tsconfig.json) runs its bundle whatever the files' times
+  rmSync(join(pkg, 'tsconfig.json'));
+  assert.equal(run(join(pkg, 'bin', 'iommu-check.js'), ['list', 'variants'], env).stdout, 'the bundle ran\n');
+});
