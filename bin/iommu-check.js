@@ -7,7 +7,6 @@
 // it (the few most recent are kept); IOMMU_CHECK_CODE_CACHE=0 turns it off, =verbose says on stderr what it did. A cache that cannot be read or
 // written is simply not used.
 'use strict';
-const { createHash } = require('node:crypto');
 const fs = require('node:fs');
 const Module = require('node:module');
 const { homedir } = require('node:os');
@@ -41,7 +40,18 @@ function cacheFile(st) {
     return null;
   }
   const id = [bundle, st.size, st.mtimeMs, version, process.version, process.arch].join('\0');
-  return join(base, 'iommu-check', `cli-${createHash('sha256').update(id).digest('hex').slice(0, 24)}.v8cache`);
+  return join(base, 'iommu-check', `cli-${hash96(id)}.v8cache`);
+}
+
+/** Three independent 32-bit FNV-1a hashes of s as 24 hex digits (a file name; node:crypto costs a load). */
+function hash96(s) {
+  let out = '';
+  for (const seed of [0x811c9dc5, 0x050c5d1f, 0x2f0b3ac7]) {
+    let h = seed;
+    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+    out += (h >>> 0).toString(16).padStart(8, '0');
+  }
+  return out;
 }
 
 function readCache(file) {

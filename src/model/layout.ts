@@ -175,14 +175,17 @@ export class Layout {
     /** the scenario's thread names (lock holders, owning threads) */
     readonly threads: ThreadNames = [],
   ) {
+    this.fieldNames = slotNames.map((n) => n.replace(/\[.*$/, ''));
     this.fieldBase = new Int32Array(slotNames.length);
     for (let i = 1; i < slotNames.length; i++)
-      this.fieldBase[i] = this.fieldOf(i) === this.fieldOf(i - 1) ? this.fieldBase[i - 1] : i;
+      this.fieldBase[i] = this.fieldNames[i] === this.fieldNames[i - 1] ? this.fieldBase[i - 1] : i;
     this.counterSlots = Int32Array.from(Array.from(thresholdBase).flatMap((b, i) => (b >= 0 ? [i] : [])));
   }
 
   /** per slot, the first slot of its field (its element index is the difference) */
   private readonly fieldBase: Int32Array;
+  /** per slot, its field's name (the slot's name without its indices) */
+  private readonly fieldNames: readonly string[];
 
   /** the counter slots (LayoutBuilder.counter) */
   readonly counterSlots: Int32Array;
@@ -202,7 +205,7 @@ export class Layout {
 
   /** The field a slot belongs to: "domain.refs" for "domain.refs[1]". */
   fieldOf(slot: number): string {
-    return this.slotNames[slot].replace(/\[.*$/, '');
+    return this.fieldNames[slot];
   }
 
   /** The fields that declared no printer (their values print as raw numbers). */
