@@ -155,14 +155,7 @@ export function* dfsSearch(m: Model, opts: DfsOptions = {}): Sliced<DfsResult> {
       if (snapshot) break;
       const r = claim();
       if (r < 0) break;
-      current = r;
-      rootSchedule = roots[r].schedule;
-      const st = roots[r].state;
-      const slot = rootSlot(st);
-      const v0 = check(st, 0);
-      if (v0) return finish({ violation: v0, schedule: path(0) });
-      const d0 = push(st, fingerprint(st), -1, 0, slot);
-      const end = d0 && found(d0, 0);
+      const end = startRoot(r);
       if (end) return end;
       continue;
     }
@@ -178,13 +171,7 @@ export function* dfsSearch(m: Model, opts: DfsOptions = {}): Sliced<DfsResult> {
     openEdges?.relocateIfMoved(stack); // the poll may have waited for a larger shared table
     const list = succ[top];
     if (next[top] >= list.length || top >= maxDepth) {
-      if (top >= maxDepth && list.length > 0) bound ??= `depth ${maxDepth}`;
-      if (openEdges) {
-        // (done flags serve only the livelock checks between workers)
-        openEdges.settle(top, stack);
-        shared!.markDone(stack.slots[top]);
-      }
-      stack.pop();
+      popFrame(top);
       continue;
     }
     const actor = list[next[top]], choice = list[next[top] + 1];
@@ -241,6 +228,29 @@ export function* dfsSearch(m: Model, opts: DfsOptions = {}): Sliced<DfsResult> {
     }
   }
   return finish(snapshot ? { snapshot } : {});
+
+  /** Root r of the roots claimed: checked and pushed; the end of the search when it violates (or deadlocks). */
+  function startRoot(r: number): DfsResult | null {
+    current = r;
+    rootSchedule = roots[r].schedule;
+    const st = roots[r].state;
+    const slot = rootSlot(st);
+    const v0 = check(st, 0);
+    if (v0) return finish({ violation: v0, schedule: path(0) });
+    const d0 = push(st, fingerprint(st), -1, 0, slot);
+    return d0 && found(d0, 0);
+  }
+
+  /** Frame `top` is done (every successor tried, or at the depth bound): off the stack. */
+  function popFrame(top: number): void {
+    if (top >= maxDepth && succ[top].length > 0) bound ??= `depth ${maxDepth}`;
+    if (openEdges) {
+      // (done flags serve only the livelock checks between workers)
+      openEdges.settle(top, stack);
+      shared!.markDone(stack.slots[top]);
+    }
+    stack.pop();
+  }
 
   /** A stop bound ends the search: the snapshot to continue from (a parallel worker keeps its held edges). */
   function stopAt(why: string): void {
