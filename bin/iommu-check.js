@@ -3,8 +3,8 @@
 // cache, so a start reads one file and compiles little; falls back to the compiled modules (dist/src/cli/main.js)
 // when the bundle is missing, or in a checkout older than them (a `tsc` without the bundle step). The cache lives in the user's
 // own cache folder ($XDG_CACHE_HOME or ~/.cache, /iommu-check, mode 0700; never a shared temporary folder, since a
-// code cache is code), one file per bundle and Node version; it is written at exit when absent or when V8 refused
-// it (the few most recent are kept); IOMMU_CHECK_CODE_CACHE=0 turns it off, =verbose says on stderr what it did. A cache that cannot be read or
+// code cache is code), one file per bundle, Node version and command; it is written at exit when absent or when V8
+// refused it (the few most recent bundles' are kept); IOMMU_CHECK_CODE_CACHE=0 turns it off, =verbose says on stderr what it did. A cache that cannot be read or
 // written is simply not used.
 'use strict';
 const fs = require('node:fs');
@@ -14,8 +14,8 @@ const { dirname, join } = require('node:path');
 const vm = require('node:vm');
 
 const dist = join(__dirname, '..', 'dist');
-/** cache files kept (one per bundle built: a rebuild, another installed version) */
-const KEEP = 6;
+/** bundles whose cache files are kept (one set per bundle built: a rebuild, another installed version) */
+const KEEP = 4;
 const bundle = join(dist, 'cli.js');
 const compiled = join(dist, 'src', 'cli', 'main.js');
 
@@ -40,7 +40,9 @@ function cacheFile(st) {
     return null;
   }
   const id = [bundle, st.size, st.mtimeMs, version, process.version, process.arch].join('\0');
-  return join(base, 'iommu-check', `cli-${hash96(id)}.v8cache`);
+  // one per command: each caches what its own first run compiled (a `list` compiles little of `explore`)
+  const command = /^[a-z]+$/.test(process.argv[2] ?? '') ? process.argv[2] : 'other';
+  return join(base, 'iommu-check', `cli-${hash96(id)}-${command}.v8cache`);
 }
 
 /** Three independent 32-bit FNV-1a hashes of s as 24 hex digits (a file name; node:crypto costs a load). */
@@ -68,11 +70,14 @@ function writeCache(file, script) {
     const tmp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
     fs.renameSync(tmp, file); // whole or not at all, even with two runs at once
-    // one file per bundle built: keep the most recent few
-    const dir = dirname(file);
-    const old = fs.readdirSync(dir).filter((f) => /^cli-[0-9a-f]+\.v8cache$/.test(f))
-      .map((f) => ({ f, t: fs.statSync(join(dir, f)).mtimeMs })).sort((a, b) => b.t - a.t).slice(KEEP);
-    for (const { f } of old) fs.rmSync(join(dir, f), { force: true });
+    // files of the few bundles written to last are kept, older bundles' removed
+    const dir = dirname(file), when = new Map();
+    for (const f of fs.readdirSync(dir)) {
+      const m = /^cli-([0-9a-f]{24})-[a-z]+\.v8cache$/.exec(f);
+      if (m) when.set(m[1], Math.max(when.get(m[1]) ?? 0, fs.statSync(join(dir, f)).mtimeMs));
+    }
+    const old = new Set([...when].sort((a, b) => b[1] - a[1]).slice(KEEP).map(([b]) => b));
+    for (const f of fs.readdirSync(dir)) if (old.has(f.slice(4, 28))) fs.rmSync(join(dir, f), { force: true });
   } catch {
     // not cached: the next run compiles again
   }

@@ -28,16 +28,27 @@ test('the code cache is written on the first run, used on the next, and can be t
   const env = { XDG_CACHE_HOME: cache, IOMMU_CHECK_CODE_CACHE: 'verbose' };
   const first = run(bin, ['list', 'invariants'], env);
   assert.equal(first.status, 0, first.stderr);
-  assert.match(first.stderr, /^code cache: none yet, writing .*iommu-check\/cli-[0-9a-f]{24}\.v8cache\n/);
-  const files = readdirSync(join(cache, 'iommu-check'));
-  assert.equal(files.length, 1);
+  assert.match(first.stderr, /^code cache: none yet, writing .*iommu-check\/cli-[0-9a-f]{24}-list\.v8cache\n/);
+  assert.equal(readdirSync(join(cache, 'iommu-check')).length, 1);
   assert.equal(statSync(join(cache, 'iommu-check')).mode & 0o777, 0o700, 'the cache folder is the user\'s own');
   const second = run(bin, ['list', 'invariants'], env);
   assert.equal(second.stderr, 'code cache: used\n');
   assert.equal(second.stdout, first.stdout);
+  // each command has its own, written by its own first run
+  const replay = run(bin, ['replay', 'no-such-file.json'], env);
+  assert.match(replay.stderr, /^code cache: none yet, writing .*-replay\.v8cache\n/);
+  assert.deepEqual(readdirSync(join(cache, 'iommu-check')).map((f) => f.replace(/^cli-[0-9a-f]{24}-/, '')).sort(), ['list.v8cache', 'replay.v8cache']);
   const off = run(bin, ['list', 'invariants'], { XDG_CACHE_HOME: cache, IOMMU_CHECK_CODE_CACHE: '0' });
   assert.equal(off.status, 0);
   assert.equal(off.stdout, first.stdout);
+  // the cache files of bundles no longer built are removed, the few most recent kept
+  for (let k = 0; k < 6; k++) writeFileSync(join(cache, 'iommu-check', `cli-${String(k).repeat(24)}-list.v8cache`), 'x');
+  const past = new Date(Date.now() - 3_600_000);
+  for (let k = 0; k < 6; k++) utimesSync(join(cache, 'iommu-check', `cli-${String(k).repeat(24)}-list.v8cache`), past, past);
+  rmSync(join(cache, 'iommu-check', readdirSync(join(cache, 'iommu-check')).find((f) => f.endsWith('-replay.v8cache'))!));
+  assert.match(run(bin, ['replay', 'no-such-file.json'], env).stderr, /writing/);
+  const left = readdirSync(join(cache, 'iommu-check'));
+  assert.equal(left.length, 2 + 3, left.join(' ')); // this bundle's two, and three older bundles'
 });
 
 test('a bundle older than the compiled sources is not used: the command runs dist/src/', () => {
