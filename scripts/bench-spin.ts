@@ -56,7 +56,7 @@ const KINDS = {
   explore1: 'explore --no-reduction --workers 1',
   explore2: 'explore --no-reduction --workers 2',
   panReduced: 'pan, partial-order reduction',
-  exploreReduced: 'explore (reduced)',
+  exploreReduced: 'explore --reduction',
 } as const;
 type Kind = keyof typeof KINDS;
 
@@ -79,7 +79,8 @@ function benchSize(size: Size, runs: number): string[] {
       explore1: () => runExplore(size, ['--no-reduction', '--workers', '1'], dir),
       explore2: () => runExplore(size, ['--no-reduction', '--workers', '2'], dir),
       panReduced: () => runPan(pan.reduced, log2, dir),
-      exploreReduced: () => runExplore(size, [], dir),
+      // --reduction: the reduced search itself (without a flag explore chooses per job, here the full search)
+      exploreReduced: () => runExplore(size, ['--reduction'], dir),
     };
     for (let k = 0; k < runs; k++)
       for (const kind of Object.keys(once) as Kind[]) {
