@@ -18,15 +18,18 @@
  *   device.domain[v]               -> ste[v]           domain + 1 (attached in the set-up, never written after)
  *   ghost.window/promised/watch[0][p] -> window[p], promised[p], watch[p]   (pgtable/state.ts)
  *   ghost.watched[t][0]            -> watched[t]
- *   op[t], step[t]                 -> thread t's process counter (one Promela location per (op, step), with the
- *                                     device and instance loops unrolled: dev and instances tell them apart)
+ *   op[t], step[t]                 -> thread t's process counter (the device and instance loops unrolled: an
+ *                                     (op, step) in the loop is one location per iteration, as dev and
+ *                                     instances tell the iterations apart in the explorer's state)
  *   local[t][0..4], ret[t], preempt[t], gather[t][0] -> the thread's loc[0..4], ret, preempt, gather
  *       unmap: loc = {page, unmapped, pte}; map: loc = {pte}; iotlb_sync: loc = {pages, instances, prod, dev, val}
  *       (the explorer zeroes a thread's locals when an operation returns; so does the model)
  *   walker[i], cmdq-consumer[i]    -> processes Walker(i), Consumer(i): each enabled choice one step
- * Left out: the explorer's fields that no step of these scenarios changes (domain state and refs, group
- * mutexes, the unused local[t][5], the DMA ghosts: no thread calls dma) and the data-race check's bookkeeping
- * (ghost.race, ghost.poised.*), which is a function of each thread's next step and so adds no state.
+ * Left out: the explorer's fields that no step of these scenarios changes (domain state, refs and lock, group
+ * mutexes, the DMA ghosts: no thread calls dma; the IOVA allocator's and the vIOMMU's fields, the
+ * sleep-in-atomic ghosts, the unused local[t][5]) and the data-race check's bookkeeping (ghost.race,
+ * ghost.poised.*), a function of each thread's next step, which adds no state. Transitions: pan counts the
+ * explorer's + 2.
  *
  * Threads (as in the scenario files): T1 unmap_sync(page 0); T2 map(page 1 -> phys 1) then unmap_sync(page 1);
  * with NTHR=3, T3 unmap_sync(page P-1). The set-up maps every page but page 1 (page p -> phys p).
