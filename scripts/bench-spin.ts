@@ -1,24 +1,21 @@
 // The side-by-side benchmark against SPIN (`npm run bench:spin [tlb-p4-t3 ...] [--runs N] [--write]`): builds
-// SPIN's `pan` from the Promela model in bench/spin/ (a copy carried in the repository, so a clean clone works),
-// checks first that both checkers store the same state graph (pan stores exactly one state more, its pre-init
-// state) and aborts if not, then times pan without and with its partial-order reduction and `explore` (full
-// search on 1 and 2 workers, reduced search), alternating, and prints medians and ratios. Times are the search
-// times each tool reports (pan's "elapsed time", explore's "in N ms"), so process start-up is not counted.
+// SPIN's `pan` from the project's Promela model of its own steps, bench/spin/tlb-steps.pml (spin-pan.ts), checks
+// first that both checkers store the same state graph (pan stores exactly one state more, its pre-init state)
+// and aborts if not, then times pan without and with its partial-order reduction and `explore` (full search on
+// 1 and 2 workers, reduced search), alternating, and prints medians and ratios. Times are the search times each
+// tool reports (pan's "elapsed time", explore's "in N ms"), so process start-up is not counted.
 // Needs `spin` and `gcc` on PATH (Debian: apt-get install spin); without them it says so and exits 0.
 // Writes reports/bench/spin.md with --write only (bench-output.ts).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchArgs, writeBenchFiles } from './bench-output';
+import { buildPan, MODEL, MODEL_DIR, onPath, runPan as panOnce, tableLog2, type PanRun, type Size } from './spin-pan';
 import { markdownTable } from '../src/report/table';
 
 const ROOT = __dirname.includes('dist') ? join(__dirname, '..', '..') : join(__dirname, '..');
-const MODEL_DIR = join(ROOT, 'bench', 'spin');
-const MODEL = 'tlb-matched.pml';
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
-
-interface Size { name: string; pages: number; threads: number }
 
 function fail(msg: string, code = 1): never {
   process.stderr.write(`bench:spin: ${msg}\n`);
@@ -32,27 +29,17 @@ function parseSize(name: string): Size {
   return { name, pages: Number(m[1]), threads: Number(m[2]) };
 }
 
-function onPath(cmd: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
-}
-
-/** Builds pan (full and reduced) for one size in its own directory. */
-function buildPan(size: Size, dir: string): { full: string; reduced: string } {
-  execFileSync('spin', ['-o1', '-a', `-DP=${size.pages}`, `-DNTHR=${size.threads}`, join(MODEL_DIR, MODEL)], { cwd: dir, stdio: 'pipe' });
-  const full = join(dir, 'pan-full'), reduced = join(dir, 'pan-reduced');
-  execFileSync('gcc', ['-O2', '-DSAFETY', '-DNOREDUCE', '-w', '-o', full, 'pan.c'], { cwd: dir, stdio: 'pipe' });
-  execFileSync('gcc', ['-O2', '-DSAFETY', '-w', '-o', reduced, 'pan.c'], { cwd: dir, stdio: 'pipe' });
-  return { full, reduced };
-}
-
 interface Run { states: number; ms: number }
 
 function runPan(bin: string, log2Slots: number, cwd: string): Run {
-  const out = execFileSync(bin, ['-m100000', `-w${log2Slots}`], { cwd, encoding: 'utf8', maxBuffer: 1 << 24 });
-  const states = /(\d+) states, stored/.exec(out), t = /elapsed time ([\d.e+-]+) seconds/.exec(out);
-  if (!states || !t) fail(`cannot read pan's output:\n${out}`);
-  if (/errors: [1-9]/.test(out)) fail(`pan found an error in the correct model:\n${out}`);
-  return { states: Number(states[1]), ms: Number(t[1]) * 1000 };
+  let r: PanRun;
+  try {
+    r = panOnce(bin, log2Slots, cwd);
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  if (r.errors > 0) fail(`pan found an error in the correct model:\n${r.out}`);
+  return { states: r.states, ms: r.ms };
 }
 
 function runExplore(size: Size, extra: string[], out: string): Run {
@@ -69,17 +56,17 @@ const KINDS = {
   explore1: 'explore --no-reduction --workers 1',
   explore2: 'explore --no-reduction --workers 2',
   panReduced: 'pan, partial-order reduction',
-  exploreReduced: 'explore (reduced)',
+  exploreReduced: 'explore --reduction',
 } as const;
 type Kind = keyof typeof KINDS;
 
 function benchSize(size: Size, runs: number): string[] {
   const dir = mkdtempSync(join(tmpdir(), `bench-spin-${size.name}-`));
   try {
-    const pan = buildPan(size, dir);
+    const pan = { full: buildPan(size, dir, 'pan-full'), reduced: buildPan(size, dir, 'pan-reduced', { reduced: true }) };
     // the state graphs first: explore's full search, then pan with a table sized to fit
     const ex = runExplore(size, ['--no-reduction', '--workers', '1'], dir);
-    const log2 = Math.max(18, Math.ceil(Math.log2(ex.states + 1)) + 1);
+    const log2 = tableLog2(ex.states);
     const pf = runPan(pan.full, log2, dir);
     if (pf.states !== ex.states + 1)
       fail(`${size.name}: the state graphs differ: pan stores ${pf.states} states, explore --no-reduction ${ex.states} (expected pan = explore + 1); ` +
@@ -92,7 +79,8 @@ function benchSize(size: Size, runs: number): string[] {
       explore1: () => runExplore(size, ['--no-reduction', '--workers', '1'], dir),
       explore2: () => runExplore(size, ['--no-reduction', '--workers', '2'], dir),
       panReduced: () => runPan(pan.reduced, log2, dir),
-      exploreReduced: () => runExplore(size, [], dir),
+      // --reduction: the reduced search itself (without a flag explore chooses per job, here the full search)
+      exploreReduced: () => runExplore(size, ['--reduction'], dir),
     };
     for (let k = 0; k < runs; k++)
       for (const kind of Object.keys(once) as Kind[]) {
