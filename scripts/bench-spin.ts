@@ -1,4 +1,4 @@
-// The side-by-side benchmark against SPIN (`npm run bench:spin [tlb-p4-t3 ...] [--runs N] [--write]`): builds
+// The side-by-side benchmark against SPIN (`npm run bench:spin [tlb-p4-t3 ...] [--runs N] [--reduced SIZES|none] [--write]`): builds
 // SPIN's `pan` from the project's Promela model of its own steps, bench/spin/tlb-steps.pml (spin-pan.ts), checks
 // first that both checkers store the same state graph (pan stores exactly one state more, its pre-init state)
 // and aborts if not, then times pan without and with its partial-order reduction and `explore` (full search on
@@ -60,7 +60,7 @@ const KINDS = {
 } as const;
 type Kind = keyof typeof KINDS;
 
-function benchSize(size: Size, runs: number): string[] {
+function benchSize(size: Size, runs: number, reducedToo: boolean): string[] {
   const dir = mkdtempSync(join(tmpdir(), `bench-spin-${size.name}-`));
   try {
     const pan = { full: buildPan(size, dir, 'pan-full'), reduced: buildPan(size, dir, 'pan-reduced', { reduced: true }) };
@@ -82,8 +82,9 @@ function benchSize(size: Size, runs: number): string[] {
       // --reduction: the reduced search itself (without a flag explore chooses per job, here the full search)
       exploreReduced: () => runExplore(size, ['--reduction'], dir),
     };
+    const kinds = (Object.keys(once) as Kind[]).filter((k) => reducedToo || (k !== 'panReduced' && k !== 'exploreReduced'));
     for (let k = 0; k < runs; k++)
-      for (const kind of Object.keys(once) as Kind[]) {
+      for (const kind of kinds) {
         const r = once[kind]();
         ms[kind].push(r.ms);
         states[kind] = r.states;
@@ -96,8 +97,8 @@ function benchSize(size: Size, runs: number): string[] {
       `${med('panFull').toFixed(0)} ms (${rate('panFull')})`,
       `${med('explore1').toFixed(0)} ms (${rate('explore1')})`, ratio('explore1', 'panFull'),
       `${med('explore2').toFixed(0)} ms`, ratio('explore2', 'panFull'),
-      `${states.panReduced} / ${states.exploreReduced}`,
-      `${med('panReduced').toFixed(0)} / ${med('exploreReduced').toFixed(0)} ms`, ratio('exploreReduced', 'panReduced'),
+      ...(reducedToo ? [`${states.panReduced} / ${states.exploreReduced}`,
+        `${med('panReduced').toFixed(0)} / ${med('exploreReduced').toFixed(0)} ms`, ratio('exploreReduced', 'panReduced')] : ['not run', 'not run', '—']),
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -108,10 +109,16 @@ function main(): void {
   const args = benchArgs(process.argv.slice(2));
   let runs = 5;
   const names: string[] = [];
+  let reducedOn: string[] | undefined; // sizes whose reduced searches run (default: every size)
   for (let k = 0; k < args.rest.length; k++) {
     if (args.rest[k] === '--runs') {
       runs = Number(args.rest[++k]);
       if (!Number.isInteger(runs) || runs < 1) fail('--runs needs a whole number ≥ 1', 2);
+    } else if (args.rest[k] === '--reduced') {
+      const v = args.rest[++k];
+      if (v === undefined) fail('--reduced needs a list of sizes (tlb-p4-t3,...) or none', 2);
+      reducedOn = v === 'none' ? [] : v.split(',');
+      for (const n of reducedOn) parseSize(n);
     } else if (args.rest[k].startsWith('-')) fail(`unknown option ${args.rest[k]}`, 2);
     else names.push(args.rest[k]);
   }
@@ -122,7 +129,7 @@ function main(): void {
     }
   if (!existsSync(CLI)) fail(`${CLI} is missing: build first (npm run build)`);
   const sizes = (names.length ? names : ['tlb-p4-t3', 'tlb-p5-t3', 'tlb-p6-t3']).map(parseSize);
-  const rows = sizes.map((s) => benchSize(s, runs));
+  const rows = sizes.map((s) => benchSize(s, runs, !reducedOn || reducedOn.includes(s.name)));
   const header = ['size', 'states', 'pan (full)', 'explore, 1 worker', 'ratio', 'explore, 2 workers', 'ratio',
     'reduced states pan / explore', 'reduced pan / explore', 'ratio'];
   const table = markdownTable([header, ...rows]);
