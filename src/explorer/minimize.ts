@@ -50,11 +50,15 @@ export function minimize(scenario: ScenarioSpec, variants: readonly string[], sc
   let sched = schedule.slice();
   let v = violation;
   const removed = { threads: 0, ops: 0, steps: 0 };
+  /** the model of `sc` (built once per scenario kept: a model build is most of a short run's start-up) */
+  let model: Model | null = null;
+  const current = (): Model => (model ??= buildModel(sc, variants, invariants));
   /** Keep the smaller scenario when the violation still replays on it. */
   const attempt = (cand: ScenarioSpec, cs: Schedule): boolean => {
     const r = tryScenario(cand, variants, cs, inv, budget, invariants);
     if (!r) return false;
     sc = cand;
+    model = r.m;
     sched = r.schedule;
     v = r.violation;
     return true;
@@ -69,8 +73,7 @@ export function minimize(scenario: ScenarioSpec, variants: readonly string[], sc
   // 2. single operations of each thread: drop the op and the schedule steps it took
   for (let t = 0; t < sc.threads.length; t++) {
     for (let k = sc.threads[t].ops.length - 1; k >= 0; k--) {
-      const m = buildModel(sc, variants, invariants);
-      const owner = opOfEachStep(m, sched, t);
+      const owner = opOfEachStep(current(), sched, t);
       const ops = sc.threads[t].ops.filter((_, j) => j !== k);
       const cand: ScenarioSpec = { ...sc, threads: sc.threads.map((th, j) => (j === t ? { ...th, ops } : th)) };
       // compiled ops may expand (unmap_sync = unmap + iotlb_sync): compare by call index via the expansion map
@@ -83,7 +86,7 @@ export function minimize(scenario: ScenarioSpec, variants: readonly string[], sc
     if (attempt(cand, sched)) removed.ops++;
   }
   // 3. single steps, last first
-  const m = buildModel(sc, variants, invariants);
+  const m = current();
   for (let n = sched.length - 1; n >= 0; n--) {
     const cs = sched.filter((_, j) => j !== n);
     const r = stillFails(m, cs, inv);
