@@ -100,6 +100,7 @@ function loadBundle(st) {
   const req = (id) => mod.require(id);
   req.resolve = (request, options) => Module._resolveFilename(request, mod, false, options);
   req.cache = Module._cache;
+  req.extensions = Module._extensions;
   req.main = require.main;
   script.runInThisContext().call(mod.exports, mod.exports, req, mod, bundle, dist);
   mod.loaded = true;

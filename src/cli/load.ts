@@ -1,46 +1,17 @@
-// Owns `--load FILE`: loading users' modules (.js, or .ts through ts-node) written with the modelling API,
-// noting each definition's module (path and content hash), and checking what they defined before anything
-// runs: a bad definition — an unknown operation, a duplicate name, a scenario naming an unknown variant, a step
+// Owns `--load FILE`: loading users' modules (.js, or .ts through ts-node) written with the modelling API
+// (model/usermodules.ts requires them), noting each definition's module (path and content hash), and checking what
+// they defined before anything runs: a bad definition — an unknown operation, a duplicate name, a scenario naming an unknown variant, a step
 // breaking the granularity rule — is one line naming the module and the definition (exit 2).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve, extname, join } from 'node:path';
+import { resolve, extname } from 'node:path';
 import { UsageError, findVariant } from '../model/variants';
 import { definitionsOf, loadingFrom, loadedModules, type ModuleRef } from '../model/origin';
 import { allScenarios } from '../model/scenarios';
 import { buildModel } from '../model/model';
 import { granularityError } from '../model/granularity';
 import { checkScenarioVariants } from '../model/scenario-variants';
-
-let tsRegistered = false;
-let apiMapped = false;
-
-/**
- * A module imports the API as 'iommu-check/api'. Wherever it lives (installed beside the package or not), that
- * name resolves to the API of the running iommu-check, so the module defines into the registries this run reads:
- * the very module object this code imported (a file of dist/src/, or a part of the bundled CLI, dist/cli.js),
- * entered in the module cache under a name of its own.
- */
-function mapApi(): void {
-  if (apiMapped) return;
-  apiMapped = true;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const Module = require('node:module') as {
-    new (id: string): { exports: unknown; loaded: boolean; filename: string };
-    _resolveFilename: (request: string, ...rest: unknown[]) => string;
-    _cache: Record<string, unknown>;
-  };
-  const key = join(__dirname, '__iommu-check-api__.js');
-  const entry = new Module(key);
-  entry.exports = require('../api');
-  entry.filename = key;
-  entry.loaded = true;
-  Module._cache[key] = entry;
-  const resolve = Module._resolveFilename;
-  Module._resolveFilename = function (request: string, ...rest: unknown[]): string {
-    return request === 'iommu-check/api' ? key : resolve.call(this, request, ...rest);
-  };
-}
+import { canRequireTs, registerTsNode, requireUserModule } from '../model/usermodules';
 
 /** Load each module once; returns the modules now loaded. */
 export function loadModules(files: readonly string[]): readonly ModuleRef[] {
@@ -50,35 +21,22 @@ export function loadModules(files: readonly string[]): readonly ModuleRef[] {
     if (!existsSync(path)) throw new UsageError(`--load ${file}: no such file`);
     const ext = extname(path);
     if (!['.js', '.cjs', '.ts'].includes(ext)) throw new UsageError(`--load ${file}: expected a .js or .ts module`);
-    if (ext === '.ts' && !tsRegistered) {
-      registerTsNode(file);
-      tsRegistered = true;
+    if (ext === '.ts' && !canRequireTs()) {
+      try {
+        registerTsNode();
+      } catch (e) {
+        throw new UsageError(`--load ${file}: ${(e as Error).message}`);
+      }
     }
-    mapApi();
     const ref: ModuleRef = { path, sha256: createHash('sha256').update(readFileSync(path)).digest('hex') };
     try {
-      loadingFrom(ref, () => require(path));
+      loadingFrom(ref, () => requireUserModule(path));
     } catch (e) {
       throw new UsageError(`--load ${file}: ${firstLine(e)}`);
     }
     check(file, ref);
   }
   return loadedModules();
-}
-
-/**
- * TypeScript modules load through ts-node, which an installed iommu-check does not bring: it is looked up from
- * the user's folder first (their project's own ts-node), then beside iommu-check.
- */
-function registerTsNode(file: string): void {
-  let path: string;
-  try {
-    path = require.resolve('ts-node', { paths: [process.cwd(), __dirname] });
-  } catch {
-    throw new UsageError(`--load ${file}: loading a .ts module needs ts-node (npm install --save-dev ts-node typescript), or compile it to .js`);
-  }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  require(path).register({ transpileOnly: true, compilerOptions: { module: 'commonjs' } });
 }
 
 function firstLine(e: unknown): string {

@@ -26,7 +26,7 @@ export interface WorkerInput {
   scenario: ScenarioSpec;
   variants: string[];
   invariants?: string[];
-  /** modules to load before building the model: ones that register operations of their own (the tests' ops) */
+  /** modules to load before building the model: the main thread's --load modules, and tests' own operations */
   preload?: string[];
   deadlock: boolean;
   livelock: boolean;

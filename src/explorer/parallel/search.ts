@@ -11,6 +11,7 @@
 // resumed from it goes on with the same workers and ends with the uninterrupted search's states and transitions.
 import { availableParallelism } from 'node:os';
 import { buildModel } from '../../model/model';
+import { loadedModules } from '../../model/origin';
 import type { ScenarioSpec } from '../../model/scenario';
 import type { DfsResult } from '../dfs';
 import { FingerprintTable, MAX_THREADS } from '../fptable';
@@ -64,6 +65,7 @@ export async function exploreParallel(job: { scenario: ScenarioSpec; variants: s
   const m = buildModel(job.scenario, job.variants, invariants);
   const deadlock = opts.deadlock !== false, livelock = opts.livelock !== false;
   const resume = opts.resumeParallel?.snapshot;
+  const preload = [...new Set([...(opts.preload ?? []), ...loadedModules().map((m) => m.path)])];
   const rootsPerWorker = resume?.rootsPerWorker ?? opts.rootsPerWorker ?? 64;
   if (resume && resume.workers !== opts.workers) throw new UsageError(`--resume: the checkpoint was taken on ${resume.workers} workers, this run has ${opts.workers} (give --workers ${resume.workers} or none)`);
   const region = topRegion(m, rootsPerWorker * opts.workers);
@@ -104,7 +106,8 @@ export async function exploreParallel(job: { scenario: ScenarioSpec; variants: s
   const channels = Array.from({ length: opts.workers }, () => new MessageChannel());
   const input: Omit<WorkerInput, 'thread' | 'tables'> = {
     scenario: job.scenario, variants: job.variants, ...(invariants ? { invariants: [...invariants] } : {}), deadlock, livelock,
-    ...(opts.preload ? { preload: opts.preload } : {}),
+    // the modules --load loaded in this thread (a scenario or variant of theirs is unknown to a worker without them)
+    ...(preload.length ? { preload } : {}),
     ...(opts.maxStates !== undefined ? { maxStates: opts.maxStates } : {}),
     ...(opts.timeBudgetMs !== undefined ? { deadline: Date.now() + opts.timeBudgetMs } : {}),
     roots: region.frontier, table: buffers, control, stepGraph, workers: opts.workers, fullAt: fullAt(), grow,

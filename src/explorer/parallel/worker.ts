@@ -7,6 +7,7 @@ import { parentPort, receiveMessageOnPort, type MessagePort } from 'node:worker_
 import { threadCpuMs } from './cpu';
 import '../../model/scenarios';
 import { buildModel } from '../../model/model';
+import { loadUserModules } from '../../model/usermodules';
 import { exploreDfs } from '../dfs';
 import { FingerprintTable } from '../fptable';
 import { closesCycle, type OpenEdge } from '../shard';
@@ -55,7 +56,7 @@ function run(w: WorkerInput): WorkerOutput {
   // copies (a state is a view into a 64 KB slab, which it would keep alive), at most MAX_OPEN_EDGES of them
   const openEdges: OpenEdge[] = [];
   try {
-    for (const file of w.preload ?? []) require(file);
+    loadUserModules(w.preload ?? []); // the main thread's --load modules (their operations, variants, scenarios)
     m = buildModel(w.scenario, w.variants, w.invariants);
     const shared = new FingerprintTable(0, w.table, w.thread);
     const claim = (): number => {
