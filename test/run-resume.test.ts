@@ -187,3 +187,16 @@ test('npm run nightly: SIGINT among the fuzz campaigns, then --resume: the same 
   const cases = (out: string) => readdirSync(join(out, 'new-cases')).map((f) => readFileSync(join(out, 'new-cases', f), 'utf8'));
   assert.deepEqual(cases(resumedOut), cases(wholeOut), 'the same new cases, byte for byte');
 });
+
+test('--resume without -o writes to the stopped run\'s own folder (where its checkpoints/ is); -o still wins', async () => {
+  const out = tmp(), elsewhere = tmp();
+  await cli(['explore', '-f', spin('tlb-p3-t2.json'), '--no-reduction', '--max-states', '3000', '-q', '-o', out]);
+  const ckpt = join(out, 'checkpoints', 'tlb-pml-p3-t2--default.ckpt.json');
+  assert.equal(json(join(out, 'explore.json')).jobs[0].verdict, 'bounded');
+  const resumed = await cli(['explore', '--resume', ckpt, '-q']);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.equal(json(join(out, 'explore.json')).jobs[0].verdict, 'clean', 'the report in the run\'s folder is the resumed run\'s');
+  const again = await cli(['explore', '--resume', ckpt, '-q', '-o', elsewhere]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(json(join(elsewhere, 'explore.json')).jobs[0].verdict, 'clean');
+});

@@ -16,7 +16,7 @@ import { checkOutDir, jobFileName, minimizedPath, writeRun } from './output';
 import { summaryRows, textTable } from '../report/table';
 import { formatCounterexample } from '../result/format';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from '../explorer/checkpoint';
-import { DISPLAY_OPTIONS, isRunCheckpoint, readRunCheckpoint, refuseRunOptions, writeRunCheckpoint, type RunCheckpoint } from './runcheckpoint';
+import { DISPLAY_OPTIONS, isRunCheckpoint, readRunCheckpoint, refuseRunOptions, resumedOut, writeRunCheckpoint, type RunCheckpoint } from './runcheckpoint';
 import { makePayload, resumeOptions, usableCheckpoint, validJobRun, type JobRunPayload } from './jobrun';
 import { UsageError } from '../model/variants';
 import { mkdirSync } from 'node:fs';
@@ -281,6 +281,7 @@ export function exploreCommand(): Command {
     .addOption(new Option('-v, --variant <name>', 'run with these variants instead of the correct ones (repeatable)').argParser(collect).default([])))
     .action(guarded(async (names: string[], f: ExploreFlags, cmd: Command) => {
       const line = ['explore', ...process.argv.slice(3)].join(' ');
+      if (f.resume) f.out = resumedOut(cmd, f.out, f.resume);
       if (f.resume && isRunCheckpoint(f.resume)) {
         refuseRunOptions(cmd, names);
         const run = readRunCheckpoint(f.resume, 'explore', validJobRun);
@@ -320,6 +321,7 @@ export function verifyCommand(): Command {
     .argument('[scenario...]', 'built-in scenario names (default: all)'))
     .action(guarded(async (names: string[], f: ExploreFlags, cmd: Command) => {
       const line = ['verify', ...process.argv.slice(3)].join(' ');
+      if (f.resume) f.out = resumedOut(cmd, f.out, f.resume);
       let results: JobResult[];
       if (f.resume) {
         refuseRunOptions(cmd, names);

@@ -8,7 +8,7 @@ import { coverageLine, summaryLine, writeFuzzRun } from '../../fuzz/report';
 import { formatCounterexample } from '../result/format';
 import { UsageError, VariantSet } from '../model/variants';
 import { validateScenario, type ScenarioSpec } from '../model/scenario';
-import { readRunCheckpoint, refuseRunOptions, writeRunCheckpoint, type RunCheckpoint } from './runcheckpoint';
+import { readRunCheckpoint, refuseRunOptions, resumedOut, writeRunCheckpoint, type RunCheckpoint } from './runcheckpoint';
 import { boundedInt, collect, parseDuration, positiveInt } from './parse';
 import { MAX_OPS_PER_THREAD, MAX_THREADS } from '../model/scenario';
 import { checkOutDir } from './output';
@@ -107,6 +107,7 @@ export function fuzzCommand(): Command {
     .option('--resume <checkpoint.json>', 'continue a campaign a signal stopped, from its run checkpoint (checkpoints/fuzz.ckpt.json): the runs left, as the uninterrupted campaign would have run them')
     .action((names: string[], f: FuzzFlags, cmd: Command) => {
       // usage errors surface here, synchronously, so main() maps them to exit 2
+      if (f.resume) f.out = resumedOut(cmd, f.out, f.resume);
       checkOutDir(f.out);
       let run: RunCheckpoint<FuzzRun> | undefined;
       if (f.resume) {

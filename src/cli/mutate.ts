@@ -10,7 +10,7 @@ import { resolveScenarios } from './scenarios';
 import { deriveMutants } from '../mutate/mutants';
 import { runMutants, type MutantOutcome } from '../mutate/run';
 import { validateScenario, type ScenarioSpec } from '../model/scenario';
-import { readRunCheckpoint, refuseRunOptions, writeRunCheckpoint, type RunCheckpoint } from './runcheckpoint';
+import { readRunCheckpoint, refuseRunOptions, resumedOut, writeRunCheckpoint, type RunCheckpoint } from './runcheckpoint';
 import { makeMutationReport, renderMutationMarkdown, summaryLine } from '../mutate/report';
 import { OPERATORS, type Operator } from '../mutate/operators';
 import { findOp } from '../model/ops';
@@ -61,6 +61,7 @@ export function mutateCommand(): Command {
     .option('--progress', 'a line on stderr per mutant explored (default: a progress line when stderr is a terminal)')
     .option('--resume <checkpoint.json>', 'continue a run a signal stopped, from its run checkpoint (checkpoints/mutate.ckpt.json): only the mutants not yet explored run')
     .action(guarded(async (names: string[], f: MutateFlags, cmd: Command) => {
+      if (f.resume) f.out = resumedOut(cmd, f.out, f.resume);
       checkOutDir(f.out);
       const commandLine = ['mutate', ...process.argv.slice(3)].join(' ');
       let run: RunCheckpoint<MutateRun> | undefined;

@@ -7,7 +7,7 @@
 // resumed run may still be given (where and how it reports, not what it does).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../model/variants';
 
@@ -34,6 +34,14 @@ function digestOf(c: Pick<RunCheckpoint<unknown>, 'format' | 'command' | 'comman
 /** The command line that continues a run from its checkpoint `file`. */
 export function resumeCommand(command: RunCommand, file: string): string {
   return command === 'nightly' ? `npm run nightly -- --resume ${file}` : `iommu-check ${command} --resume ${file}`;
+}
+
+/** Where a resumed run writes when no -o is given: the stopped run's own folder, the one whose checkpoints/ holds
+ * the checkpoint (so the run's report is continued where it was), else the default. */
+export function resumedOut(cmd: Command, out: string, checkpointFile: string): string {
+  if (cmd.getOptionValueSource('out') === 'cli') return out;
+  const dir = dirname(resolve(checkpointFile));
+  return basename(dir) === 'checkpoints' ? dirname(dir) : out;
 }
 
 /** Where a command's run checkpoint goes in an output folder. */
