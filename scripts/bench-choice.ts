@@ -12,7 +12,7 @@ import { stressScenarios } from '../src/model/scenarios/stress';
 import { runJob, type JobOptions } from '../src/explorer/job';
 import type { ScenarioSpec } from '../src/model/scenario';
 import { validateScenario } from '../src/model/scenario';
-import { benchArgs, writeBenchFiles } from './bench-output';
+import { benchArgs, onlyRuns, writeBenchFiles } from './bench-output';
 import { markdownTable } from '../src/report/table';
 
 const ROOT = __dirname.includes('dist') ? join(__dirname, '..', '..') : join(__dirname, '..');
@@ -44,13 +44,7 @@ function runsFor(fullMs: number, runs: number): number {
 
 function main(): void {
   const args = benchArgs(process.argv.slice(2));
-  let runs = 3;
-  for (let k = 0; k < args.rest.length; k++) {
-    if (args.rest[k] === '--runs') {
-      runs = Number(args.rest[++k]);
-      if (!Number.isInteger(runs) || runs < 1) fail('--runs needs a whole number ≥ 1', 2);
-    } else fail(`unknown argument ${args.rest[k]}`, 2);
-  }
+  const runs = onlyRuns(args.rest, 3, fail);
   const tlb = TLB.map((n) => validateScenario(JSON.parse(readFileSync(join(ROOT, 'bench', 'spin', `${n}.json`), 'utf8')) as ScenarioSpec));
   const rows: string[][] = [['scenario', 'default ran', 'default ms', 'full ms', 'reduced ms', 'default / better', 'within 10 %',
     'states full / reduced', 'reduced cost per state / full']];

@@ -44,3 +44,18 @@ export function writeBenchFiles(dir: string, files: Record<string, string>, writ
   for (const [f, text] of Object.entries(files)) writeFileSync(join(dir, f), text);
   process.stderr.write(`written: ${names.join(', ')}\n`);
 }
+
+/** A `--runs` value: a whole number >= 1, else null. */
+export function runsOf(v: string | undefined): number | null {
+  const n = Number(v);
+  return v !== undefined && Number.isInteger(n) && n >= 1 ? n : null;
+}
+
+/** The arguments of a script that takes only `--runs N` (besides --write and --out): N, or `runs` by default. */
+export function onlyRuns(rest: readonly string[], runs: number, fail: (msg: string, code: number) => never): number {
+  for (let k = 0; k < rest.length; k++) {
+    if (rest[k] === '--runs') runs = runsOf(rest[++k]) ?? fail('--runs needs a whole number ≥ 1', 2);
+    else fail(`unknown argument ${rest[k]}`, 2);
+  }
+  return runs;
+}

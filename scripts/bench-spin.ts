@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { benchArgs, writeBenchFiles } from './bench-output';
+import { benchArgs, runsOf, writeBenchFiles } from './bench-output';
 import { buildPan, MODEL, MODEL_DIR, onPath, runPan as panOnce, tableLog2, type PanRun, type Size } from './spin-pan';
 import { markdownTable } from '../src/report/table';
 
@@ -111,10 +111,8 @@ function main(): void {
   const names: string[] = [];
   let reducedOn: string[] | undefined; // sizes whose reduced searches run (default: every size)
   for (let k = 0; k < args.rest.length; k++) {
-    if (args.rest[k] === '--runs') {
-      runs = Number(args.rest[++k]);
-      if (!Number.isInteger(runs) || runs < 1) fail('--runs needs a whole number ≥ 1', 2);
-    } else if (args.rest[k] === '--reduced') {
+    if (args.rest[k] === '--runs') runs = runsOf(args.rest[++k]) ?? fail('--runs needs a whole number ≥ 1', 2);
+    else if (args.rest[k] === '--reduced') {
       const v = args.rest[++k];
       if (v === undefined) fail('--reduced needs a list of sizes (tlb-p4-t3,...) or none', 2);
       reducedOn = v === 'none' ? [] : v.split(',');

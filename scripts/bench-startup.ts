@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { benchArgs, writeBenchFiles } from './bench-output';
+import { benchArgs, onlyRuns, writeBenchFiles } from './bench-output';
 import { markdownTable } from '../src/report/table';
 
 const ROOT = __dirname.includes('dist') ? join(__dirname, '..', '..') : join(__dirname, '..');
@@ -32,13 +32,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 function main(): void {
   const args = benchArgs(process.argv.slice(2));
-  let runs = 21;
-  for (let k = 0; k < args.rest.length; k++) {
-    if (args.rest[k] === '--runs') {
-      runs = Number(args.rest[++k]);
-      if (!Number.isInteger(runs) || runs < 1) fail('--runs needs a whole number ≥ 1', 2);
-    } else fail(`unknown argument ${args.rest[k]}`, 2);
-  }
+  const runs = onlyRuns(args.rest, 21, fail);
   if (!existsSync(join(ROOT, 'dist', 'src', 'cli', 'main.js'))) fail('dist/ is missing: build first (npm run build)');
   const out = mkdtempSync(join(tmpdir(), 'bench-startup-'));
   // a code cache of its own, written by the warm-up run of this very command (bin/iommu-check.js)

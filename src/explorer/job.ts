@@ -93,7 +93,7 @@ export async function runJobAsync(job: JobSpec, opts: JobOptions = {}): Promise<
   const m = buildModel(job.scenario, job.variants, opts.invariants);
   const shape = shapeOf(opts);
   const resumeParallel = resumed ? { snapshot: resumed.parallel!, visited: restoreSharedPairs(resumed, m, shape) } : undefined;
-  const p = await exploreParallel(job, opts.invariants, { ...opts, workers, ...(resumeParallel ? { resumeParallel } : {}) });
+  const p = await exploreParallel(job, opts.invariants, { ...opts, workers, model: m, ...(resumeParallel ? { resumeParallel } : {}) });
   // the sequential search decides from the start (a resumed one too: the parallel search's part is not reused)
   const { resume: _r, ...fresh } = opts;
   if (p.deferred) return { ...(await runSliced(jobSearch(job, fresh))), parallel: p.parallel };

@@ -6,6 +6,13 @@
 // + flag) in an open-addressing table (a Float64 key and an Int32 reference a slot: 12 bytes, at most 3/4 full).
 // Pools are single typed arrays (no object per entry), so `bytes` is what the store really holds.
 
+/** FNV-1a over the record src[off .. off + len), its high bits folded in (an index table's slot). */
+function hashOf(src: Uint32Array, off: number, len: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < len; i++) h = Math.imul(h ^ src[off + i], 0x01000193);
+  return h ^ (h >>> 15);
+}
+
 /** Fixed-length records of Uint32 words, each distinct one stored once, in one growing array; ids in order. */
 class InternPool {
   private data: Uint32Array;
@@ -23,10 +30,8 @@ class InternPool {
   /** The id of the record src[off .. off + len), stored when new. */
   intern(src: Uint32Array, off = 0): number {
     const len = this.len;
-    let h = 0x811c9dc5;
-    for (let i = 0; i < len; i++) h = Math.imul(h ^ src[off + i], 0x01000193);
     const mask = this.index.length - 1;
-    let j = (h ^ (h >>> 15)) & mask;
+    let j = hashOf(src, off, len) & mask;
     for (;;) {
       const v = this.index[j];
       if (v === 0) break;
@@ -63,9 +68,7 @@ class InternPool {
   private rehash(): void {
     const index = new Int32Array(this.index.length * 2), mask = index.length - 1;
     for (let id = 0; id < this.count; id++) {
-      let h = 0x811c9dc5;
-      for (let i = 0; i < this.len; i++) h = Math.imul(h ^ this.data[id * this.len + i], 0x01000193);
-      let j = (h ^ (h >>> 15)) & mask;
+      let j = hashOf(this.data, id * this.len, this.len) & mask;
       while (index[j] !== 0) j = (j + 1) & mask;
       index[j] = id + 1;
     }

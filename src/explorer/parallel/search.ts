@@ -10,7 +10,7 @@
 // its snapshot (snapshot.ts: the table with done flags, each worker's stack, the edges met so far), and one
 // resumed from it goes on with the same workers and ends with the uninterrupted search's states and transitions.
 import { availableParallelism } from 'node:os';
-import { buildModel } from '../../model/model';
+import { buildModel, type Model } from '../../model/model';
 import { loadedModules } from '../../model/origin';
 import type { ScenarioSpec } from '../../model/scenario';
 import type { DfsResult } from '../dfs';
@@ -60,9 +60,9 @@ function tableLog2(opts: ExploreOptions, atLeast: number): number {
 }
 
 export async function exploreParallel(job: { scenario: ScenarioSpec; variants: string[] }, invariants: readonly string[] | undefined,
-  opts: ExploreOptions & { workers: number; rootsPerWorker?: number; preload?: string[]; tableLog2?: number; resumeParallel?: ParallelResume }): Promise<ParallelResult> {
+  opts: ExploreOptions & { workers: number; rootsPerWorker?: number; preload?: string[]; tableLog2?: number; resumeParallel?: ParallelResume; model?: Model }): Promise<ParallelResult> {
   const t0 = performance.now();
-  const m = buildModel(job.scenario, job.variants, invariants);
+  const m = opts.model ?? buildModel(job.scenario, job.variants, invariants); // the caller's, when it built one
   const deadlock = opts.deadlock !== false, livelock = opts.livelock !== false;
   const resume = opts.resumeParallel?.snapshot;
   const preload = [...new Set([...(opts.preload ?? []), ...loadedModules().map((m) => m.path)])];
