@@ -156,8 +156,7 @@ export function* jobSearch(job: JobSpec, opts: JobOptions = {}): Sliced<JobResul
     const min = minimize(job.scenario, job.variants, r.schedule!, r.violation!, undefined, opts.invariants);
     const { threads, ops, steps } = min.removed;
     if (threads + ops + steps > 0) {
-      const mm = buildModel(min.scenario, job.variants, opts.invariants);
-      const replayed = replaySchedule(mm, min.schedule);
+      const replayed = replaySchedule(min.model, min.schedule);
       out.minimized = makeCounterexample(min.scenario, job.variants, min.violation, min.schedule, replayed.steps,
         `${foundBy}, minimized (removed ${threads} thread(s), ${ops} operation(s), ${steps} step(s))`, opts.invariants, replayed);
     }

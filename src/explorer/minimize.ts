@@ -6,7 +6,7 @@ import { buildModel, type Model, type Violation } from '../model/model';
 import { validateScenario } from '../model/scenario';
 import type { ScenarioSpec } from '../model/scenario';
 import type { Schedule } from './result';
-import { replaySchedule } from './trace';
+import { replayVerdict } from './trace';
 import { exploreBfs } from './bfs';
 
 export interface Minimized {
@@ -14,12 +14,14 @@ export interface Minimized {
   schedule: Schedule;
   violation: Violation;
   removed: { threads: number; ops: number; steps: number };
+  /** the model of the smaller scenario (its trace is replayed on it) */
+  model: Model;
 }
 
 /** Does the schedule, on this scenario, still reach a violation of `invariant`? Returns the prefix that does. */
 function stillFails(m: Model, schedule: Schedule, invariant: string): { schedule: Schedule; violation: Violation } | null {
   try {
-    const r = replaySchedule(m, schedule);
+    const r = replayVerdict(m, schedule);
     if (r.violation?.invariant === invariant) return { schedule: schedule.slice(0, r.executed), violation: r.violation };
   } catch {
     // a step is no longer enabled
@@ -97,7 +99,7 @@ export function minimize(scenario: ScenarioSpec, variants: readonly string[], sc
       n = Math.min(n, sched.length);
     }
   }
-  return { scenario: sc, schedule: sched, violation: v, removed };
+  return { scenario: sc, schedule: sched, violation: v, removed, model: m };
 }
 
 /** For each schedule step: the index of the scenario call (of thread t) it belongs to, or -1. */
