@@ -27,6 +27,7 @@ import { variantWarnings } from './variant-warnings';
 import { jobKey, partitionJobs, type JobPartition } from '../explorer/partition';
 import { FORMAT_HELP, formatList, writeOutputs } from './outputs';
 import type { Format } from '../report/formats';
+import { printErr, printLine } from './print';
 
 interface ExploreFlags {
   file: string[];
@@ -105,16 +106,25 @@ function jobOptions(f: ExploreFlags): JobOptions {
  * SIGINT or SIGTERM stops the running search cleanly at the end of its time slice (partial report, verdict
  * 'bounded', a checkpoint where the search can resume); a second one ends the process at once (signals.ts).
  */
-function interruptible(opts: JobOptions, f: ExploreFlags, name: string): { opts: JobOptions; stopped(): boolean; done(): void } {
+function interruptible(opts: JobOptions, f: ExploreFlags, name: string): { opts: JobOptions; stopped(): boolean; done(): void; clearProgress(): void } {
   const stop = stopOnSignals(name);
-  const showProgress = f.progress ?? (process.stderr.isTTY && !f.quiet);
+  // unless told (--progress / --no-progress), progress shows on a terminal, asked only once a job has run a second
+  // (a short run never touches process.stderr: its stream costs start-up time)
+  const auto = f.progress === undefined && !f.quiet;
+  let tty: boolean | undefined, shown = false;
+  const onProgress = (p: Progress): void => {
+    if (auto && (p.secs < 1 || !(tty ??= process.stderr.isTTY === true))) return;
+    shown = true;
+    printErr(`\r${progressLine(p)}\x1b[K`);
+  };
   return {
-    opts: {
-      ...opts, shouldStop: stop.stopped,
-      ...(showProgress ? { onProgress: (p: Progress) => process.stderr.write(`\r${progressLine(p)}\x1b[K`) } : {}),
-    },
+    opts: { ...opts, shouldStop: stop.stopped, ...(f.progress === true || auto ? { onProgress } : {}) },
     stopped: stop.stopped,
     done: stop.done,
+    clearProgress: () => {
+      if (shown) printErr('\r\x1b[K');
+      shown = false;
+    },
   };
 }
 
@@ -152,7 +162,7 @@ export function guarded<A extends unknown[]>(body: (...a: A) => Promise<void>): 
       await body(...a);
     } catch (e) {
       if (!(e instanceof UsageError)) throw e;
-      process.stderr.write(`iommu-check: ${e.message}\n`);
+      printErr(`iommu-check: ${e.message}\n`);
       process.exitCode = 2;
     }
   };
@@ -176,7 +186,7 @@ async function runAll(input: RunInput, f: ExploreFlags): Promise<JobResult[]> {
   let { jobs } = input;
   const command = run ? run.commandLine : input.command;
   const warnings = run ? run.payload.warnings : input.warnings ?? [];
-  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+  for (const w of warnings) printErr(`warning: ${w}\n`);
   // with many jobs, --shard i/N runs every N-th job whole (partition.ts); with one, it splits that job (shard.ts)
   let partition: JobPartition | undefined = run?.payload.partition;
   if (f.shard && jobs.length > 1) {
@@ -193,21 +203,21 @@ async function runAll(input: RunInput, f: ExploreFlags): Promise<JobResult[]> {
   // a run of many jobs (or one resumed from a run checkpoint) leaves a run checkpoint when a signal stops it
   const runCheckpointed = jobs.length > 1 || !!run;
   const results: JobResult[] = run ? (run.payload.done as JobResult[]) : [];
-  if (run) process.stderr.write(`resuming ${name}: ${results.length} of ${jobs.length} jobs done${run.payload.current?.checkpoint ? `, the next from its checkpoint (${run.payload.current.checkpoint.states} states)` : ''}\n`);
+  if (run) printErr(`resuming ${name}: ${results.length} of ${jobs.length} jobs done${run.payload.current?.checkpoint ? `, the next from its checkpoint (${run.payload.current.checkpoint.states} states)` : ''}\n`);
   const resumeAt = results.length;
   for (let i = resumeAt; i < jobs.length; i++) {
     const job = jobs[i];
     const current = i === resumeAt && run?.payload.current ? run.payload.current : undefined;
     const r = await runJobAsync(job, current?.checkpoint ? resumeOptions(opts, current.checkpoint) : opts);
     if (current?.search && !r.search) r.search = current.search;
-    if (opts.onProgress) process.stderr.write('\r\x1b[K');
+    stoppable.clearProgress();
     // cut short by the signal: its search was stopped, or (a violation) its shortening may have been
     const cut = r.bound === 'interrupted' || (stoppable.stopped() && !!r.violation);
     if (runCheckpointed && cut) {
       const ckpt = usableCheckpoint(r.checkpoint, current?.checkpoint ? resumeOptions(plain, current.checkpoint) : plain);
       const file = writeRunCheckpoint(f.out, name, command, started, makePayload({ ...f, shard: undefined }, jobs, results, { ...(ckpt ? { checkpoint: ckpt } : {}), ...(r.search ? { search: r.search } : {}) }, warnings, partition));
       results.push(r);
-      process.stderr.write(`checkpoint: ${file} (${i} of ${jobs.length} jobs done${ckpt ? `; the job in progress from ${ckpt.states} states` : '; the job in progress runs again'}; continue with: iommu-check ${name} --resume ${file})\n`);
+      printErr(`checkpoint: ${file} (${i} of ${jobs.length} jobs done${ckpt ? `; the job in progress from ${ckpt.states} states` : '; the job in progress runs again'}; continue with: iommu-check ${name} --resume ${file})\n`);
       break;
     }
     results.push(r);
@@ -215,34 +225,34 @@ async function runAll(input: RunInput, f: ExploreFlags): Promise<JobResult[]> {
     if (r.checkpoint) {
       const file = checkpointFile(f, r);
       writeCheckpoint(file, r.checkpoint);
-      process.stderr.write(`checkpoint: ${file} (${r.checkpoint.states} states; continue with: iommu-check explore --resume ${file})\n`);
+      printErr(`checkpoint: ${file} (${r.checkpoint.states} states; continue with: iommu-check explore --resume ${file})\n`);
     } else if (r.verdict === 'bounded' && /^(interrupted|time |memory |\d+ states)/.test(r.bound ?? '') && !f.quiet) {
-      process.stderr.write('no checkpoint: the bitstate search cannot be resumed\n');
+      printErr('no checkpoint: the bitstate search cannot be resumed\n');
     }
     if (r.bound === 'interrupted') break;
-    if (!f.quiet) process.stderr.write(`${r.scenario} [${r.variants.join('+') || 'default'}]: ${r.violation ? `VIOLATION ${r.violation.invariant}` : r.verdict}, ${r.stats.states} states${r.search ? `, ${r.search.ran} search: ${r.search.why}` : ''}\n`);
+    if (!f.quiet) printErr(`${r.scenario} [${r.variants.join('+') || 'default'}]: ${r.violation ? `VIOLATION ${r.violation.invariant}` : r.verdict}, ${r.stats.states} states${r.search ? `, ${r.search.ran} search: ${r.search.why}` : ''}\n`);
   }
   stoppable.done();
   const workersUsed = Math.max(1, ...results.map((r) => (r.parallel && !r.parallel.sequential ? r.parallel.workers : 1)));
   if (f.workers !== undefined && workersUsed < f.workers && !f.quiet)
-    process.stderr.write(`workers: ${workersUsed} used of the ${f.workers} asked for (a job under the parallel threshold, or too small to split, runs in one thread)\n`);
+    printErr(`workers: ${workersUsed} used of the ${f.workers} asked for (a job under the parallel threshold, or too small to split, runs in one thread)\n`);
   const w = writeRun(f.out, name, command, { ...plain, workersUsed, ...(partition ? { jobPartition: partition } : {}) }, started, results, warnings);
-  if (partition && !f.quiet) process.stderr.write(`shard ${partition.index}/${partition.count}: ${jobs.length} of ${partition.keys.length} jobs (combine the shards' reports with \`iommu-check merge\`)\n`);
-  console.log(textTable(summaryRows(w.report.jobs)));
+  if (partition && !f.quiet) printErr(`shard ${partition.index}/${partition.count}: ${jobs.length} of ${partition.keys.length} jobs (combine the shards' reports with \`iommu-check merge\`)\n`);
+  printLine(textTable(summaryRows(w.report.jobs)));
   for (const r of results) {
     if (!r.minimized) continue;
     const file = minimizedPath(join(f.out, 'counterexamples', jobFileName(r, '.json')));
-    if (!f.quiet) console.log(`minimized counterexample: ${file} (${r.minimized.foundBy})`);
+    if (!f.quiet) printLine(`minimized counterexample: ${file} (${r.minimized.foundBy})`);
   }
   for (const r of results) {
     if (!r.counterexample || f.quiet) continue;
-    console.log(`\n${r.scenario} [${r.variants.join('+') || 'default'}] violates ${r.violation!.invariant}: ${r.violation!.message}`);
-    console.log(formatCounterexample(r.counterexample, { ghosts: f.showGhosts }).join('\n'));
+    printLine(`\n${r.scenario} [${r.variants.join('+') || 'default'}] violates ${r.violation!.invariant}: ${r.violation!.message}`);
+    printLine(formatCounterexample(r.counterexample, { ghosts: f.showGhosts }).join('\n'));
   }
   const extra = writeOutputs({ kind: 'run', report: w.report }, w.json, f.out, name, f.format ?? []);
   const t = w.report.totals;
-  console.log(`\n${t.jobs} job(s), ${t.violations} violation(s), ${t.states} states, ${t.transitions} transitions in ${t.ms} ms (${t.statesPerSec} states/s), peak RSS ${t.peakRssMB} MB`);
-  console.log(`report: ${w.markdown} and ${w.json}${extra.length ? `; also ${extra.join(', ')}` : ''}`);
+  printLine(`\n${t.jobs} job(s), ${t.violations} violation(s), ${t.states} states, ${t.transitions} transitions in ${t.ms} ms (${t.statesPerSec} states/s), peak RSS ${t.peakRssMB} MB`);
+  printLine(`report: ${w.markdown} and ${w.json}${extra.length ? `; also ${extra.join(', ')}` : ''}`);
   return results;
 }
 
@@ -336,8 +346,8 @@ export function verifyCommand(): Command {
       // a job stopped by a bound before any violation is undecided (exit 4), not a wrong answer (exit 1)
       const undecided = results.filter((r) => r.verdict === 'bounded' && !r.violation);
       const missed = results.filter((r) => metExpectation(r) === false && !undecided.includes(r));
-      for (const r of missed) console.log(`NOT AS EXPECTED: ${r.scenario} [${r.variants.join('+') || 'default'}] wanted ${r.expect}, got ${r.violation?.invariant ?? r.verdict}`);
-      for (const r of undecided) console.log(`UNDECIDED (clean up to bound: ${r.bound}): ${r.scenario} [${r.variants.join('+') || 'default'}] wanted ${r.expect}`);
+      for (const r of missed) printLine(`NOT AS EXPECTED: ${r.scenario} [${r.variants.join('+') || 'default'}] wanted ${r.expect}, got ${r.violation?.invariant ?? r.verdict}`);
+      for (const r of undecided) printLine(`UNDECIDED (clean up to bound: ${r.bound}): ${r.scenario} [${r.variants.join('+') || 'default'}] wanted ${r.expect}`);
       process.exitCode = exitCodeOf(missed.length > 0, undecided.length > 0);
     }));
 }

@@ -17,6 +17,7 @@ import { stopOnSignals } from './signals';
 import { variantWarnings } from './variant-warnings';
 import { FORMAT_HELP, formatList, writeOutputs } from './outputs';
 import type { Format } from '../report/formats';
+import { printErr, printLine } from './print';
 
 interface FuzzFlags {
   file: string[];
@@ -120,7 +121,7 @@ export function fuzzCommand(): Command {
       const scenarios = run ? run.payload.scenarios : resolveScenarios(names, f.file);
       return fuzz(scenarios, f, run).catch((e: unknown) => {
         if (!(e instanceof UsageError)) throw e;
-        process.stderr.write(`iommu-check: ${e.message}\n`);
+        printErr(`iommu-check: ${e.message}\n`);
         process.exitCode = 2;
       });
     });
@@ -129,7 +130,7 @@ export function fuzzCommand(): Command {
 async function fuzz(scenarios: ScenarioSpec[], f: FuzzFlags, run?: RunCheckpoint<FuzzRun>): Promise<void> {
   // a selected variant no template uses: an error; one some templates do not use: a warning (variant-warnings.ts)
   const warnings = run ? run.payload.warnings : variantWarnings(scenarios, f.variant);
-  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+  for (const w of warnings) printErr(`warning: ${w}\n`);
   const seed = f.seed ?? (Math.floor(Math.random() * 2 ** 31) | 0);
   const timeMs = f.time ?? (f.runs === undefined && !run ? 60_000 : undefined);
   const stop = stopOnSignals('fuzz');
@@ -137,7 +138,7 @@ async function fuzz(scenarios: ScenarioSpec[], f: FuzzFlags, run?: RunCheckpoint
   const tty = process.stderr.isTTY;
   let lastPrint = 0;
   const budget = [f.runs !== undefined ? `${f.runs} runs` : '', timeMs !== undefined ? clock(timeMs) : ''].filter(Boolean).join(' or ');
-  if (!f.quiet) process.stderr.write(`fuzz: seed ${seed}, shard ${f.shard.index + 1}/${f.shard.count}, ${scenarios.length} template(s), ${f.variant.length ? f.variant.join('+') : 'correct variants'}, budget ${budget}${run ? `; resumed after ${run.payload.state.runs} runs` : ''}\n`);
+  if (!f.quiet) printErr(`fuzz: seed ${seed}, shard ${f.shard.index + 1}/${f.shard.count}, ${scenarios.length} template(s), ${f.variant.length ? f.variant.join('+') : 'correct variants'}, budget ${budget}${run ? `; resumed after ${run.payload.state.runs} runs` : ''}\n`);
   const opts: CampaignOptions = {
     scenarios, variants: f.variant.length ? f.variant : undefined, seed, shard: f.shard, runs: f.runs, timeMs,
     maxThreads: f.maxThreads, maxOps: f.maxOps, maxSteps: f.maxSteps,
@@ -147,34 +148,34 @@ async function fuzz(scenarios: ScenarioSpec[], f: FuzzFlags, run?: RunCheckpoint
       if (f.quiet || (!f.progress && p.ms - lastPrint < (tty ? 1000 : 10_000))) return;
       lastPrint = p.ms;
       const line = `fuzz: ${p.runs} runs, ${p.runsPerSec} runs/s, ${clock(p.ms)} of ${budget}, no violation yet`;
-      process.stderr.write(tty && !f.progress ? `\r${line}\x1b[K` : `${line}\n`);
+      printErr(tty && !f.progress ? `\r${line}\x1b[K` : `${line}\n`);
     },
   };
   const r = await runCampaign(opts);
   stop.done();
-  if (!f.quiet && tty && !f.progress && lastPrint > 0) process.stderr.write('\n');
+  if (!f.quiet && tty && !f.progress && lastPrint > 0) printErr('\n');
   const command = run ? run.commandLine : ['fuzz', ...process.argv.slice(3)].join(' ');
   if (r.resumeFrom) {
     const payload: FuzzRun = { scenarios: JSON.parse(JSON.stringify(scenarios)) as ScenarioSpec[], variants: f.variant, seed, shard: f.shard,
       ...(f.runs !== undefined ? { runs: f.runs } : {}), ...(timeMs !== undefined ? { timeMs } : {}),
       maxThreads: f.maxThreads, maxOps: f.maxOps, maxSteps: f.maxSteps, warnings: [...warnings], state: r.resumeFrom };
     const file = writeRunCheckpoint(f.out, 'fuzz', command, started, payload);
-    process.stderr.write(`checkpoint: ${file} (${r.runs} runs done; continue with: iommu-check fuzz --resume ${file})\n`);
+    printErr(`checkpoint: ${file} (${r.runs} runs done; continue with: iommu-check fuzz --resume ${file})\n`);
   }
   const w = writeFuzzRun(f.out, 'fuzz', command, { seed, shard: `${f.shard.index + 1}/${f.shard.count}`, runs: f.runs, timeMs, variants: f.variant, maxThreads: f.maxThreads, maxOps: f.maxOps, maxSteps: f.maxSteps }, started, r, warnings);
-  console.log(`seed ${seed}, shard ${f.shard.index + 1}/${f.shard.count}: ${summaryLine(w.report)}${stop.stopped() ? ' (interrupted)' : ''}`);
-  if (w.report.coverage) console.log(coverageLine(w.report.coverage));
+  printLine(`seed ${seed}, shard ${f.shard.index + 1}/${f.shard.count}: ${summaryLine(w.report)}${stop.stopped() ? ' (interrupted)' : ''}`);
+  if (w.report.coverage) printLine(coverageLine(w.report.coverage));
   const fd = w.report.finding;
   if (fd && r.finding) {
-    console.log(`\n${fd.template} [${fd.variants.join('+') || 'default'}] violates ${fd.violation.invariant}: ${fd.violation.message}`);
-    console.log(`found after ${fd.runsToFind} runs (${(fd.msToFind / 1000).toFixed(2)} s); minimized to ${fd.minimized.threads} thread(s), ${fd.minimized.ops} operation(s), ${fd.minimized.steps} steps`);
-    console.log(formatCounterexample(r.finding.counterexample, { ghosts: f.showGhosts }).join('\n'));
-    console.log(`replay: npx iommu-check replay ${fd.counterexampleFile}`);
+    printLine(`\n${fd.template} [${fd.variants.join('+') || 'default'}] violates ${fd.violation.invariant}: ${fd.violation.message}`);
+    printLine(`found after ${fd.runsToFind} runs (${(fd.msToFind / 1000).toFixed(2)} s); minimized to ${fd.minimized.threads} thread(s), ${fd.minimized.ops} operation(s), ${fd.minimized.steps} steps`);
+    printLine(formatCounterexample(r.finding.counterexample, { ghosts: f.showGhosts }).join('\n'));
+    printLine(`replay: npx iommu-check replay ${fd.counterexampleFile}`);
   }
   for (const u of w.report.unattributed)
-    console.log(`\n${u.invariant} met with the faulty variants, but the same program also fails under the correct ones (${u.correctRun}): ${u.counterexampleFile}`);
-  if (r.crash) console.log(`\nthe model threw on a generated case (see ${w.markdown}):\n${r.crash.error}`);
+    printLine(`\n${u.invariant} met with the faulty variants, but the same program also fails under the correct ones (${u.correctRun}): ${u.counterexampleFile}`);
+  if (r.crash) printLine(`\nthe model threw on a generated case (see ${w.markdown}):\n${r.crash.error}`);
   const extra = writeOutputs({ kind: 'fuzz', report: w.report }, w.json, f.out, 'fuzz', f.format ?? []);
-  console.log(`report: ${w.markdown} and ${w.json}${extra.length ? `; also ${extra.join(', ')}` : ''}`);
+  printLine(`report: ${w.markdown} and ${w.json}${extra.length ? `; also ${extra.join(', ')}` : ''}`);
   process.exitCode = r.finding || r.crash || r.unattributed.length ? 1 : 0;
 }

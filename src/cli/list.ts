@@ -6,6 +6,7 @@ import { allVariants } from '../model/variants';
 import { allInvariants } from '../invariants';
 import { allOps } from '../model/ops';
 import { textTable } from '../report/table';
+import { printLine } from './print';
 
 const KINDS = ['scenarios', 'variants', 'invariants', 'ops'] as const;
 
@@ -32,6 +33,6 @@ export function listCommand(): Command {
     .addArgument(new Argument('[what]', 'what to list (default: everything)').choices(KINDS))
     .action((what?: (typeof KINDS)[number]) => {
       const kinds = what ? [what] : KINDS;
-      console.log(kinds.map((k) => `${k.toUpperCase()}\n${listLines(k)}`).join('\n\n'));
+      printLine(kinds.map((k) => `${k.toUpperCase()}\n${listLines(k)}`).join('\n\n'));
     });
 }

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve, extname } from 'node:path';
 import { UsageError, findVariant } from '../model/variants';
 import { definitionsOf, loadingFrom, loadedModules, type ModuleRef } from '../model/origin';
-import { allScenarios } from '../model/scenarios';
+import { allScenarios, findScenario } from '../model/scenarios';
 import { buildModel } from '../model/model';
 import { granularityError } from '../model/granularity';
 import { checkScenarioVariants } from '../model/scenario-variants';
@@ -49,7 +49,7 @@ function check(file: string, ref: ModuleRef): void {
   const mine = (kind: string) => defs.filter((d) => d.startsWith(`${kind}:`)).map((d) => d.slice(kind.length + 1));
   const variants = mine('variant'), scenarios = mine('scenario'), ops = mine('operation');
   for (const name of scenarios) {
-    const sc = allScenarios().find((s) => s.name === name)!;
+    const sc = findScenario(name);
     try {
       checkScenarioVariants(sc);
     } catch (e) {

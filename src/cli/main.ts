@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { UsageError } from '../model/variants';
 import { loadModules } from './load';
 import { collect } from './parse';
+import { printErr } from './print';
 
 // Each command's module is required only when that command runs (start-up time: the fuzzer and fast-check,
 // mutate, replay and merge cost about 25 ms to load, which `explore` does not need; scripts/bench-startup.ts).
@@ -48,7 +49,7 @@ export function main(argv: string[]): void {
       return;
     }
     if (e instanceof UsageError) {
-      process.stderr.write(`iommu-check: ${e.message}\n`);
+      printErr(`iommu-check: ${e.message}\n`);
       process.exitCode = 2;
       return;
     }

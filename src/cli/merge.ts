@@ -17,6 +17,7 @@ import { renderMarkdown } from '../report/markdown';
 import { summaryRows, textTable } from '../report/table';
 import type { Counterexample } from '../explorer/counterexample';
 import { jobKey, positionsOf, type JobPartition } from '../explorer/partition';
+import { printErr, printLine } from './print';
 
 function readReport(file: string): Report {
   let r: Report;
@@ -160,7 +161,7 @@ export function mergeCommand(): Command {
       // the shards' warnings, once each (a partition's shards each warn of their own jobs)
       const warnings = [...new Set(inputs.flatMap((x) => x.report.warnings ?? []))];
       if (warnings.length) report.warnings = warnings;
-      for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+      for (const w of warnings) printErr(`warning: ${w}\n`);
       mkdirSync(f.out, { recursive: true });
       const cxs = new Map<string, Counterexample>();
       for (const j of report.jobs) {
@@ -169,11 +170,11 @@ export function mergeCommand(): Command {
       const json = join(f.out, 'merge.json'), md = join(f.out, 'merge.md');
       writeFileSync(json, JSON.stringify(report, null, 1) + '\n');
       writeFileSync(md, renderMarkdown(report, cxs));
-      console.log(textTable(summaryRows(report.jobs)));
-      console.log(partitioned
+      printLine(textTable(summaryRows(report.jobs)));
+      printLine(partitioned
         ? `\nmerged ${files.length} shard(s) of a job partition: ${report.totals.jobs} job(s), each run once, ${report.totals.violations} violation(s), ${report.totals.states} states`
         : `\nmerged ${files.length} swarm shard report(s): ${report.totals.jobs} job(s), ${report.totals.violations} violation(s), ${report.totals.states} distinct states covered (${report.jobs.map(swarmLine).join('; ')})`);
-      console.log(`report: ${md} and ${json}`);
+      printLine(`report: ${md} and ${json}`);
       const verify = report.options.merged === 'verify';
       const undecided = (j: ReportJob) => j.verdict === 'bounded' && !j.violation; // stopped by a bound: exit 4, not 1
       process.exitCode = exitCodeOf(verify ? report.jobs.some((j) => j.asExpected === false && !undecided(j)) : report.totals.violations > 0, report.jobs.some(undecided));

@@ -18,6 +18,7 @@ import { UsageError } from '../model/variants';
 import { guarded } from './explore';
 import { stopOnSignals } from './signals';
 import { EXIT_BOUNDED, EXIT_CLEAN, EXIT_VIOLATION } from './exitcodes';
+import { printErr, printLine } from './print';
 
 interface MutateFlags { file: string[]; op: string[]; operator: Operator[]; maxStates: number; out: string; quiet?: boolean; progress?: boolean; resume?: string }
 
@@ -83,18 +84,18 @@ export function mutateCommand(): Command {
       const tty = process.stderr.isTTY && !f.quiet;
       const stop = stopOnSignals('mutate');
       const done = run?.payload.done ?? [];
-      if (!f.quiet) process.stderr.write(`mutate: started: ${mutants.length} mutants on ${scenarios.length} scenario(s)${run ? `, ${done.length} explored before (resumed)` : ''}\n`);
+      if (!f.quiet) printErr(`mutate: started: ${mutants.length} mutants on ${scenarios.length} scenario(s)${run ? `, ${done.length} explored before (resumed)` : ''}\n`);
       const outcomes = await runMutants(mutants, {
         maxStates: f.maxStates,
         shouldStop: stop.stopped,
         done,
         onMutant: (o, n, total) => {
-          if (f.progress && !f.quiet) process.stderr.write(`mutate: ${n}/${total} ${o.id} ${o.verdict}\n`);
-          else if (tty) process.stderr.write(`\r${n}/${total} ${o.id} ${o.verdict}`.padEnd(80).slice(0, 100));
+          if (f.progress && !f.quiet) printErr(`mutate: ${n}/${total} ${o.id} ${o.verdict}\n`);
+          else if (tty) printErr(`\r${n}/${total} ${o.id} ${o.verdict}`.padEnd(80).slice(0, 100));
         },
       });
       stop.done();
-      if (tty && !f.progress) process.stderr.write('\n');
+      if (tty && !f.progress) printErr('\n');
       const interrupted = stop.signal();
       const ms = performance.now() - t0;
       const report = { ...makeMutationReport(outcomes, scenarios.map((s) => s.name), startedAt, ms),
@@ -103,16 +104,16 @@ export function mutateCommand(): Command {
       writeFileSync(join(f.out, 'mutants.json'), `${JSON.stringify(report, null, 1)}\n`);
       writeFileSync(join(f.out, 'mutants.md'), renderMutationMarkdown(report));
       for (const o of outcomes.filter((x) => x.verdict === 'survived' || x.verdict === 'error'))
-        console.log(`SURVIVED: ${o.id} (${o.where})${o.error ? `: ${o.error}` : ''}`);
-      console.log(summaryLine(report));
+        printLine(`SURVIVED: ${o.id} (${o.where})${o.error ? `: ${o.error}` : ''}`);
+      printLine(summaryLine(report));
       if (interrupted) {
         const payload: MutateRun = { scenarios: JSON.parse(JSON.stringify(scenarios)) as ScenarioSpec[], op: f.op, operator: f.operator, maxStates: f.maxStates,
           mutants: mutants.map((m) => m.id), done: outcomes, ms: Math.round(ms) };
         const file = writeRunCheckpoint(f.out, 'mutate', run?.commandLine ?? commandLine, startedAt, payload);
-        console.log(`interrupted by ${interrupted}: ${outcomes.length} of ${mutants.length} mutants explored (partial report)`);
-        process.stderr.write(`checkpoint: ${file} (${outcomes.length} of ${mutants.length} mutants done; continue with: iommu-check mutate --resume ${file})\n`);
+        printLine(`interrupted by ${interrupted}: ${outcomes.length} of ${mutants.length} mutants explored (partial report)`);
+        printErr(`checkpoint: ${file} (${outcomes.length} of ${mutants.length} mutants done; continue with: iommu-check mutate --resume ${file})\n`);
       }
-      console.log(`report: ${join(f.out, 'mutants.md')}`);
+      printLine(`report: ${join(f.out, 'mutants.md')}`);
       process.exitCode = !report.goalMet ? EXIT_VIOLATION : interrupted ? EXIT_BOUNDED : EXIT_CLEAN;
     }));
 }

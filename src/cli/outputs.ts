@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { FORMATS, isFormat, type Format } from '../report/formats';
 import type { SavedResult } from '../report/view';
+import { printLine } from './print';
 
 /** commander parser of a repeatable, comma-separated --format */
 export function formatList(v: string, prev: Format[] = []): Format[] {
@@ -41,6 +42,6 @@ export function writeOutputs(saved: SavedResult, file: string, outDir: string, n
       written.push(path);
     }
   }
-  if (annotate) for (const a of githubAnnotations(v, relative(process.cwd(), outDir) || '.')) console.log(a);
+  if (annotate) for (const a of githubAnnotations(v, relative(process.cwd(), outDir) || '.')) printLine(a);
   return written;
 }

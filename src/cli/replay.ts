@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { loadCounterexample } from '../explorer/counterexample';
 import { replayCounterexample } from '../explorer/replay';
 import { formatCounterexample } from '../result/format';
+import { printErr, printLine } from './print';
 
 export function replayCommand(): Command {
   return new Command('replay')
@@ -16,14 +17,14 @@ export function replayCommand(): Command {
       const cx = loadCounterexample(file);
       const out = replayCounterexample(cx, file);
       if (out.ignoredSteps > 0)
-        process.stderr.write(`warning: ${file}: the violation came at step ${out.steps.length} of ${cx.schedule.length}; the ${out.ignoredSteps} step(s) after it were not replayed\n`);
+        printErr(`warning: ${file}: the violation came at step ${out.steps.length} of ${cx.schedule.length}; the ${out.ignoredSteps} step(s) after it were not replayed\n`);
       if (!f.quiet) {
-        console.log(`${cx.scenario.name} [${cx.variants.join('+') || 'default'}], ${cx.schedule.length} steps`);
-        console.log(formatCounterexample({ ...out, trace: out.steps }, { ghosts: f.showGhosts }).join('\n'));
+        printLine(`${cx.scenario.name} [${cx.variants.join('+') || 'default'}], ${cx.schedule.length} steps`);
+        printLine(formatCounterexample({ ...out, trace: out.steps }, { ghosts: f.showGhosts }).join('\n'));
       }
       const got = out.violation ? `violation of ${out.violation.invariant}: ${out.violation.message}` : 'no violation';
       const want = cx.violation ? `violation of ${cx.violation.invariant}` : 'no violation';
-      console.log(out.reproduced ? `reproduced: ${got}` : `NOT reproduced: recorded ${want}, replay gave ${got}`);
+      printLine(out.reproduced ? `reproduced: ${got}` : `NOT reproduced: recorded ${want}, replay gave ${got}`);
       process.exitCode = !out.reproduced ? 3 : out.violation ? 1 : 0;
     });
 }

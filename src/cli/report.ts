@@ -8,6 +8,7 @@ import type { Format } from '../report/formats';
 import { FORMAT_HELP, formatList, writeOutputs } from './outputs';
 import { checkOutDir } from './output';
 import { readSaved } from './saved';
+import { printLine } from './print';
 
 export function reportCommand(): Command {
   return new Command('report')
@@ -21,6 +22,6 @@ export function reportCommand(): Command {
       const saved = readSaved(file);
       const name = basename(file).replace(/(\.min)?\.json$/, '');
       if (!name) throw new UsageError(`report: '${file}': no file name`);
-      for (const p of writeOutputs(saved, file, out, name, f.format ?? ['html'])) console.log(p);
+      for (const p of writeOutputs(saved, file, out, name, f.format ?? ['html'])) printLine(p);
     });
 }

@@ -1,7 +1,7 @@
 // Owns resolving the scenarios a command runs on: built-in names (and the stress scenarios, by name only),
 // JSON files, or every built-in; each one's named variants are checked before any job runs.
 import { readFileSync } from 'node:fs';
-import { allScenarios, findScenario } from '../model/scenarios';
+import { allScenarios, findScenario, hasScenario } from '../model/scenarios';
 import { ScenarioError, validateScenario, type ScenarioSpec } from '../model/scenario';
 import { checkScenarioVariants } from '../model/scenario-variants';
 import { COUNTEREXAMPLE_FORMAT } from '../result/format';
@@ -32,7 +32,7 @@ export function loadScenarioFile(file: string): ScenarioSpec {
 
 /** A built-in scenario, or a stress scenario (not in the default run: `list scenarios` marks them). */
 function scenarioNamed(name: string): ScenarioSpec {
-  if (allScenarios().some((s) => s.name === name)) return findScenario(name);
+  if (hasScenario(name)) return findScenario(name);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const stress = (require('../model/scenarios/stress') as typeof import('../model/scenarios/stress')).stressScenarios;
   return stress.find((s) => s.name === name) ?? findScenario(name);

@@ -3,6 +3,7 @@
 // with EXIT_KILLED. Every long-running command (explore, verify, fuzz, mutate, nightly) takes its stop
 // request from here.
 import { EXIT_KILLED } from './exitcodes';
+import { printErr } from './print';
 
 export interface StopRequest {
   /** true once a signal asked the command to stop */
@@ -21,7 +22,7 @@ export function stopOnSignals(name: string): StopRequest {
   const onSignal = (sig: NodeJS.Signals): void => {
     if (got) process.exit(EXIT_KILLED);
     got = sig;
-    process.stderr.write(`\n${name}: ${sig}: stopping, writing what was done (${sig} again to end at once)\n`);
+    printErr(`\n${name}: ${sig}: stopping, writing what was done (${sig} again to end at once)\n`);
   };
   for (const s of SIGNALS) process.on(s, onSignal);
   return {

@@ -20,12 +20,25 @@ import { ioasidScenarios } from './ioasid';
 import { hypScenarios } from './hyp';
 import { viommuScenarios } from './viommu';
 
-const builtins: ScenarioSpec[] = [];
+/** Each scenario as defined, and once asked for, validated. A module's own scenarios (--load) are validated when
+ * defined, so that a bad one is an error at once; the built-ins, checked by the tests, only when a run asks for
+ * them (validating all of them cost a short run's start-up several milliseconds). */
+interface Entry {
+  readonly raw: ScenarioSpec;
+  spec?: ScenarioSpec;
+}
+const entries: Entry[] = [];
+let everything: readonly ScenarioSpec[] | null = null;
+
+function define(s: ScenarioSpec, validateNow: boolean): void {
+  if (entries.some((e) => e.raw.name === s.name)) throw new Error(`scenario ${s.name} defined twice`);
+  entries.push(validateNow ? { raw: s, spec: validateScenario(s) } : { raw: s });
+  everything = null;
+  noteOrigin('scenario', s.name);
+}
 
 export function defineScenario(s: ScenarioSpec): void {
-  if (builtins.some((b) => b.name === s.name)) throw new Error(`scenario ${s.name} defined twice`);
-  builtins.push(validateScenario(s));
-  noteOrigin('scenario', s.name);
+  define(s, true);
 }
 
 [
@@ -33,14 +46,23 @@ export function defineScenario(s: ScenarioSpec): void {
   twoDriversSyncOneQueue, groupMatesAttachDifferentDomains, attachRacingDetachGroupMate, twoFreesOneDomain, fqFlushRacingUnmapSync,
   twoDetachesOneDevice,
   ...svaScenarios, ...ioasidScenarios, ...hypScenarios, ...viommuScenarios,
-].forEach(defineScenario);
+].forEach((s) => define(s, false));
+
+function validated(e: Entry): ScenarioSpec {
+  return (e.spec ??= validateScenario(e.raw));
+}
 
 export function allScenarios(): readonly ScenarioSpec[] {
-  return builtins;
+  return (everything ??= entries.map(validated));
+}
+
+/** Whether a scenario of this name is defined (built in, or by a loaded module). */
+export function hasScenario(name: string): boolean {
+  return entries.some((e) => e.raw.name === name);
 }
 
 export function findScenario(name: string): ScenarioSpec {
-  const s = builtins.find((b) => b.name === name);
-  if (!s) throw new UsageError(`unknown scenario '${name}' (see 'iommu-check list scenarios')`);
-  return s;
+  const e = entries.find((b) => b.raw.name === name);
+  if (!e) throw new UsageError(`unknown scenario '${name}' (see 'iommu-check list scenarios')`);
+  return validated(e);
 }
