@@ -39,6 +39,8 @@ export interface SlotInfo {
 
 export class LayoutBuilder {
   private readonly slotNames: string[] = [];
+  /** per slot, its field's name (the slot's name without its indices) */
+  private readonly slotFields: string[] = [];
   private readonly slotObjects: number[] = [];
   private readonly objectIds = new Map<string, number>();
   readonly objectNames: string[] = [];
@@ -63,9 +65,10 @@ export class LayoutBuilder {
     return id;
   }
 
-  private alloc(name: string, object: string, init: number): number {
+  private alloc(field: string, name: string, object: string, init: number): number {
     const slot = this.slotNames.length;
     this.slotNames.push(name);
+    this.slotFields.push(field);
     this.slotObjects.push(this.object(object));
     this.initial.push(init);
     return slot;
@@ -73,13 +76,13 @@ export class LayoutBuilder {
 
   /** A single slot. */
   scalar(name: string, object: string = name, init = 0): number {
-    return this.alloc(name, object, init);
+    return this.alloc(name, name, object, init);
   }
 
   /** name[i], i < n; objectOf(i) names the shared object slot i belongs to. */
   array(name: string, n: number, objectOf: (i: number) => string, init = 0): Index1 {
     const base = this.size;
-    for (let i = 0; i < n; i++) this.alloc(`${name}[${i}]`, objectOf(i), init);
+    for (let i = 0; i < n; i++) this.alloc(name, `${name}[${i}]`, objectOf(i), init);
     return (i) => base + i;
   }
 
@@ -102,7 +105,7 @@ export class LayoutBuilder {
   /** name[i][j], i < n, j < m. */
   matrix(name: string, n: number, m: number, objectOf: (i: number, j: number) => string, init = 0): Index2 {
     const base = this.size;
-    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) this.alloc(`${name}[${i}][${j}]`, objectOf(i, j), init);
+    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) this.alloc(name, `${name}[${i}][${j}]`, objectOf(i, j), init);
     return (i, j) => base + i * m + j;
   }
 
@@ -110,7 +113,7 @@ export class LayoutBuilder {
   cube(name: string, n: number, m: number, l: number, objectOf: (i: number, j: number, k: number) => string, init = 0): Index3 {
     const base = this.size;
     for (let i = 0; i < n; i++)
-      for (let j = 0; j < m; j++) for (let k = 0; k < l; k++) this.alloc(`${name}[${i}][${j}][${k}]`, objectOf(i, j, k), init);
+      for (let j = 0; j < m; j++) for (let k = 0; k < l; k++) this.alloc(name, `${name}[${i}][${j}][${k}]`, objectOf(i, j, k), init);
     return (i, j, k) => base + (i * m + j) * l + k;
   }
 
@@ -131,11 +134,14 @@ export class LayoutBuilder {
   /** The slots allocated so far whose field is plain (as declared up to now). */
   plainSlots(): number[] {
     const out: number[] = [];
-    this.slotNames.forEach((n, i) => {
-      const f = n.replace(/\[.*$/, '');
-      if ((this.classes.get(f) ?? (f.startsWith('ghost.') ? 'ghost' : 'plain')) === 'plain') out.push(i);
+    this.slotFields.forEach((f, i) => {
+      if (this.classOf(f) === 'plain') out.push(i);
     });
     return out;
+  }
+
+  private classOf(field: string): AccessClass {
+    return this.classes.get(field) ?? (field.startsWith('ghost.') ? 'ghost' : 'plain');
   }
 
   /**
@@ -148,16 +154,11 @@ export class LayoutBuilder {
 
   /** threads: the scenario's thread names, which lock and thread printers name. */
   finish(threads: ThreadNames = []): Layout {
-    const field = (n: string) => n.replace(/\[.*$/, '');
-    const fmt = this.slotNames.map((n) => this.printers.get(field(n)));
-    const cls = Uint8Array.from(this.slotNames, (n) => {
-      const f = field(n);
-      const c = this.classes.get(f) ?? (f.startsWith('ghost.') ? 'ghost' : 'plain');
-      return ACCESS_CLASSES.indexOf(c);
-    });
+    const fmt = this.slotFields.map((f) => this.printers.get(f));
+    const cls = Uint8Array.from(this.slotFields, (f) => ACCESS_CLASSES.indexOf(this.classOf(f)));
     const thresholds = new Int32Array(this.slotNames.length).fill(-1);
     for (const [slot, base] of this.thresholdBase) thresholds[slot] = base;
-    return new Layout(this.slotNames, Int32Array.from(this.slotObjects), this.objectNames, Int32Array.from(this.initial), fmt, thresholds, cls, threads);
+    return new Layout(this.slotNames, Int32Array.from(this.slotObjects), this.objectNames, Int32Array.from(this.initial), fmt, thresholds, cls, threads, this.slotFields);
   }
 }
 
@@ -174,8 +175,10 @@ export class Layout {
     readonly slotClass: Uint8Array = new Uint8Array(slotNames.length),
     /** the scenario's thread names (lock holders, owning threads) */
     readonly threads: ThreadNames = [],
+    /** per slot, its field's name (derived from the slot names when not given) */
+    fieldNames?: readonly string[],
   ) {
-    this.fieldNames = slotNames.map((n) => n.replace(/\[.*$/, ''));
+    this.fieldNames = fieldNames ?? slotNames.map((n) => n.replace(/\[.*$/, ''));
     this.fieldBase = new Int32Array(slotNames.length);
     for (let i = 1; i < slotNames.length; i++)
       this.fieldBase[i] = this.fieldNames[i] === this.fieldNames[i - 1] ? this.fieldBase[i - 1] : i;
