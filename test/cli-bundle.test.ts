@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -74,4 +74,21 @@ test('a bundle older than the compiled sources is not used: the command runs dis
   // an installed package (no tsconfig.json) runs its bundle whatever the files' times
   rmSync(join(pkg, 'tsconfig.json'));
   assert.equal(run(join(pkg, 'bin', 'iommu-check.js'), ['list', 'variants'], env).stdout, 'the bundle ran\n');
+});
+
+test('a short run loads none of the node modules it does not use (stdio streams, child_process, workers, crypto), and the bundle is ASCII', () => {
+  const bundle = readFileSync(join(root, 'dist', 'cli.js'));
+  assert.ok(bundle.every((b) => b < 0x80), 'dist/cli.js is ASCII (bin reads it as Latin-1)');
+  // a preload that says, at exit, which of node's own modules the run loaded
+  const dir = mkdtempSync(join(tmpdir(), 'iommu-check-loads-'));
+  const preload = join(dir, 'loads.js');
+  writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(join(dir, 'loaded'))}, process.moduleLoadList.join('\\n')));\n`);
+  const r = spawnSync(process.execPath, ['--require', preload, bin, 'explore', 'two-instances-share-domain', '--variant', 'sync-one-instance', '-o', join(dir, 'out')],
+    { cwd: root, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') } });
+  assert.equal(r.status, 1, r.stderr); // the violation it finds
+  assert.match(r.stdout, /1 job\(s\), 1 violation\(s\)/);
+  assert.match(r.stderr, /VIOLATION no-stale-tlb-after-sync/);
+  const loaded = readFileSync(join(dir, 'loaded'), 'utf8').split('\n');
+  for (const m of ['NativeModule stream', 'NativeModule child_process', 'NativeModule worker_threads', 'NativeModule crypto', 'NativeModule net'])
+    assert.ok(!loaded.includes(m), `${m} was loaded`);
 });
