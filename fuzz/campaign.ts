@@ -15,6 +15,7 @@ import { drawWeights, scenariosFor, templatesOf } from './templates';
 import { caseArb, variantsArb, type CaseShape, type FuzzCase } from './arbitraries';
 import { execute, DEFAULT_MAX_STEPS } from './execute';
 import { minimize, sizeOf, type CaseSize, type MinimizeOptions } from './minimize';
+import { nowMs } from '../src/explorer/clock';
 
 export interface Shard {
   /** 0-based */
@@ -136,10 +137,10 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
   const maxSteps = o.maxSteps ?? DEFAULT_MAX_STEPS;
   const shrinkBudget = o.shrinkBudget ?? 3000;
   const from = o.resume;
-  const t0 = performance.now() - (from?.ms ?? 0);
+  const t0 = nowMs() - (from?.ms ?? 0);
   let runs = from?.runs ?? 0, invalid = from?.invalid ?? 0, truncated = from?.truncated ?? 0;
   const unattributed: CampaignResult['unattributed'] = from ? [...from.unattributed] : [];
-  const elapsed = () => performance.now() - t0;
+  const elapsed = () => nowMs() - t0;
   const coverage = from ? Coverage.from(from.coverage) : new Coverage();
   const progress = (): Progress => ({ runs, ms: Math.round(elapsed()), runsPerSec: Math.round((runs / Math.max(elapsed(), 1)) * 1000) });
   const done = (stoppedBy: CampaignResult['stoppedBy'], extra: Partial<CampaignResult> = {}): CampaignResult =>

@@ -76,7 +76,7 @@ test('a bundle older than the compiled sources is not used: the command runs dis
   assert.equal(run(join(pkg, 'bin', 'iommu-check.js'), ['list', 'variants'], env).stdout, 'the bundle ran\n');
 });
 
-test('a short run loads none of the node modules it does not use (stdio streams, child_process, workers, crypto), and the bundle is ASCII', () => {
+test('a short run loads none of the node modules it does not use (stdio streams, child_process, workers, crypto, perf_hooks), and the bundle is ASCII', () => {
   const bundle = readFileSync(join(root, 'dist', 'cli.js'));
   assert.ok(bundle.every((b) => b < 0x80), 'dist/cli.js is ASCII (bin reads it as Latin-1)');
   // a preload that says, at exit, which of node's own modules the run loaded
@@ -89,6 +89,6 @@ test('a short run loads none of the node modules it does not use (stdio streams,
   assert.match(r.stdout, /1 job\(s\), 1 violation\(s\)/);
   assert.match(r.stderr, /VIOLATION no-stale-tlb-after-sync/);
   const loaded = readFileSync(join(dir, 'loaded'), 'utf8').split('\n');
-  for (const m of ['NativeModule stream', 'NativeModule child_process', 'NativeModule worker_threads', 'NativeModule crypto', 'NativeModule net'])
+  for (const m of ['NativeModule stream', 'NativeModule child_process', 'NativeModule worker_threads', 'NativeModule crypto', 'NativeModule net', 'NativeModule perf_hooks'])
     assert.ok(!loaded.includes(m), `${m} was loaded`);
 });

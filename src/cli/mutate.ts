@@ -19,6 +19,7 @@ import { guarded } from './explore';
 import { stopOnSignals } from './signals';
 import { EXIT_BOUNDED, EXIT_CLEAN, EXIT_VIOLATION } from './exitcodes';
 import { printErr, printLine } from './print';
+import { nowMs } from '../explorer/clock';
 
 interface MutateFlags { file: string[]; op: string[]; operator: Operator[]; maxStates: number; out: string; quiet?: boolean; progress?: boolean; resume?: string }
 
@@ -80,7 +81,7 @@ export function mutateCommand(): Command {
       if (run && mutants.map((m) => m.id).join('\n') !== run.payload.mutants.join('\n')) {
         throw new UsageError(`--resume: the model's mutants of these scenarios are not the ones the checkpoint '${f.resume}' was taken with (the model changed)`);
       }
-      const t0 = performance.now() - (run?.payload.ms ?? 0), startedAt = run ? new Date(run.startedAt) : new Date();
+      const t0 = nowMs() - (run?.payload.ms ?? 0), startedAt = run ? new Date(run.startedAt) : new Date();
       const tty = process.stderr.isTTY && !f.quiet;
       const stop = stopOnSignals('mutate');
       const done = run?.payload.done ?? [];
@@ -97,7 +98,7 @@ export function mutateCommand(): Command {
       stop.done();
       if (tty && !f.progress) printErr('\n');
       const interrupted = stop.signal();
-      const ms = performance.now() - t0;
+      const ms = nowMs() - t0;
       const report = { ...makeMutationReport(outcomes, scenarios.map((s) => s.name), startedAt, ms),
         ...(interrupted ? { interrupted, mutantsTotal: mutants.length } : {}) };
       mkdirSync(f.out, { recursive: true });

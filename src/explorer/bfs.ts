@@ -9,6 +9,7 @@ import { Limits, SLICE } from './limits';
 import { toEnd, type Sliced } from './slices';
 import { packBfs, unpackBfs, type BfsSnapshot } from './bfssnapshot';
 import { statsOf, type ExploreOptions, type ExploreResult, type Schedule } from './result';
+import { nowMs } from './clock';
 
 export function exploreBfs(m: Model, opts: BfsOptions = {}): BfsResult {
   return toEnd(bfsSearch(m, opts));
@@ -30,7 +31,7 @@ export interface BfsResult extends ExploreResult {
 
 /** The breadth-first search, yielding at the end of each time slice (slices.ts). */
 export function* bfsSearch(m: Model, opts: BfsOptions = {}): Sliced<BfsResult> {
-  const t0 = performance.now();
+  const t0 = nowMs();
   const maxStates = opts.maxStates ?? Infinity;
   const maxDepth = opts.maxDepth ?? Infinity;
   const checkDeadlock = opts.deadlock !== false;

@@ -21,6 +21,7 @@ import { DfsStack } from './dfsstack';
 import { checkSnapshotRoot, rebuildStack, takeSnapshot, type DfsSnapshot } from './dfsresume';
 import { contextKey, dropOverOpsBound, stoppedByOpsBound } from './dfsbounds';
 import { OpenEdges } from './openedges';
+import { nowMs } from './clock';
 
 export type { DfsSnapshot } from './dfsresume';
 
@@ -63,7 +64,7 @@ export function exploreDfs(m: Model, opts: DfsOptions = {}): DfsResult {
 
 /** The full search, yielding at the end of each time slice (slices.ts). */
 export function* dfsSearch(m: Model, opts: DfsOptions = {}): Sliced<DfsResult> {
-  const t0 = performance.now();
+  const t0 = nowMs();
   const maxDepth = opts.maxDepth ?? Infinity;
   const maxPre = opts.maxPreemptions ?? Infinity;
   const maxOps = opts.maxOpsPerThread ?? Infinity;

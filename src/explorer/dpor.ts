@@ -13,6 +13,7 @@ import { toEnd, type Sliced } from './slices';
 import { livelockIn } from './livelock';
 import { SummaryStore } from './summaries';
 import { packSnapshot, unpackReads, unpackSnapshot, type DporSnapshot } from './dporsnapshot';
+import { nowMs } from './clock';
 
 export interface Frame {
   s: Int32Array;
@@ -73,7 +74,7 @@ export interface DporResult extends ExploreResult {
 
 /** The reduced search, yielding at the end of each time slice (slices.ts). */
 export function* dporSearch(m: Model, opts: DporOptions = {}): Sliced<DporResult> {
-  const t0 = performance.now();
+  const t0 = nowMs();
   let seed: Uint32Array[] | undefined = opts.resume ? unpackReads(opts.resume) : undefined;
   for (let round = opts.resume?.round ?? 0; ; round++) {
     const fs = new FootprintSpace(m, seed);
@@ -82,7 +83,7 @@ export function* dporSearch(m: Model, opts: DporOptions = {}): Sliced<DporResult
     // read an object the run had not already treated as visible (else redo it with the larger set)
     // a stop bound ends the search whatever the round: its snapshot carries the round and whether it grew
     if (r && (!fs.grew || r.verdict === 'violation' || r.snapshot)) {
-      const ms = Math.max(performance.now() - t0, 0.001);
+      const ms = Math.max(nowMs() - t0, 0.001);
       return { ...r, stats: { ...r.stats, ms: Math.round(ms), statesPerSec: Math.round((r.stats.states / ms) * 1000), rounds: round + 1 } };
     }
     seed = fs.invReads;
@@ -91,7 +92,7 @@ export function* dporSearch(m: Model, opts: DporOptions = {}): Sliced<DporResult
 
 /** One round; null when cut short because the invariants' read sets grew (`abortOnGrowth`). */
 function* dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions, abortOnGrowth: boolean, round: number, resume?: DporSnapshot): Sliced<DporResult | null> {
-  const t0 = performance.now();
+  const t0 = nowMs();
   const A = m.actors;
   const limits = new Limits(opts, () => summaries.bytes);
   const maxStates = limits.maxStates;

@@ -21,6 +21,7 @@ import type { ShardSpec } from './shard';
 import { swarmSeed } from './swarm';
 import { chooseSearch, type SearchChoice } from './choice';
 import { exploreParallel } from './parallel/search';
+import { nowMs } from './clock';
 
 export interface JobSpec {
   scenario: ScenarioSpec;
@@ -85,10 +86,10 @@ export async function runJobAsync(job: JobSpec, opts: JobOptions = {}): Promise<
   // small jobs end before threads would have started: try PARALLEL_AFTER states in this thread first
   const after = opts.parallelAfter ?? PARALLEL_AFTER;
   if (!resumed && after > 0 && (opts.maxStates === undefined || opts.maxStates > after)) {
-    const t0 = performance.now();
+    const t0 = nowMs();
     const first = await runSliced(jobSearch(job, { ...opts, maxStates: after }));
     if (first.bound !== `${after} states`) return first;
-    if (opts.timeBudgetMs !== undefined) opts = { ...opts, timeBudgetMs: Math.max(1, opts.timeBudgetMs - (performance.now() - t0)) };
+    if (opts.timeBudgetMs !== undefined) opts = { ...opts, timeBudgetMs: Math.max(1, opts.timeBudgetMs - (nowMs() - t0)) };
   }
   const m = buildModel(job.scenario, job.variants, opts.invariants);
   const shape = shapeOf(opts);
@@ -198,10 +199,10 @@ function* fullJob(m: Model, job: JobSpec, opts: JobOptions, probe: boolean): Sli
       chosen = { search: 'full', why, sampled: 0 };
     }
     else {
-      const t0 = performance.now();
+      const t0 = nowMs();
       chosen = chooseSearch(m);
       if (chosen.search === 'reduced') return { chosen };
-      const before = r.stats.ms + (performance.now() - t0);
+      const before = r.stats.ms + (nowMs() - t0);
       r = yield* dfsSearch(m, { ...o, resume: r.snapshot });
       r.stats.ms = Math.round(r.stats.ms + before);
       r.stats.statesPerSec = Math.round((r.stats.states / Math.max(r.stats.ms, 1)) * 1000);

@@ -2,6 +2,7 @@
 // request (SIGINT, SIGTERM), the periodic progress callback and the end of a time slice (slices.ts). poll() is
 // cheap: it looks at the clock every 1024 calls.
 import type { ExploreOptions } from './result';
+import { nowMs } from './clock';
 
 /** poll() looks at the clock, the stop request and the bounds once every this many calls */
 export const POLL_EVERY = 1024;
@@ -18,7 +19,7 @@ export class Limits {
   private readonly maxBytes: number;
   private readonly deadline: number;
   private calls = 0;
-  private readonly t0 = performance.now();
+  private readonly t0 = nowMs();
   private lastProgress = 0;
   private readonly sliceMs: number;
   private nextSlice: number;
@@ -40,7 +41,7 @@ export class Limits {
   poll(statesNow: number | (() => number), transitions: number, depth: number, frontier: number): string | null {
     if ((this.calls++ & (POLL_EVERY - 1)) !== 0) return null; // the first call looks too
     const states = typeof statesNow === 'number' ? statesNow : statesNow();
-    const now = performance.now();
+    const now = nowMs();
     if (this.opts.shouldStop?.()) return 'interrupted';
     if (now > this.deadline) return `time ${Math.round(this.opts.timeBudgetMs! / 1000)} s`;
     const progress = this.opts.onProgress && now - this.lastProgress >= (this.opts.progressEveryMs ?? 1000);

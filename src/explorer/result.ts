@@ -1,6 +1,7 @@
 // Owns what an exploration returns: the verdict, the violation with the schedule that reaches it, the
 // bound that stopped it (if any) and the statistics a report prints.
 import type { ExploreStats } from '../result/format';
+import { nowMs } from './clock';
 export type { Schedule, ExploreStats, ExploreResult } from '../result/format';
 
 export interface ExploreOptions {
@@ -34,7 +35,7 @@ export interface ExploreOptions {
 }
 
 export function statsOf(states: number, transitions: number, maxDepth: number, t0: number, visitedBytes: number, omission: number): ExploreStats {
-  const ms = Math.max(performance.now() - t0, 0.001);
+  const ms = Math.max(nowMs() - t0, 0.001);
   return { states, transitions, maxDepth, ms: Math.round(ms), statesPerSec: Math.round((states / ms) * 1000), visitedBytes, omission };
 }
 

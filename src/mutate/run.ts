@@ -4,6 +4,7 @@
 import { runJobAsync } from '../explorer/job';
 import type { Mutant } from './mutants';
 import { equivalenceReason } from './equivalent';
+import { nowMs } from '../explorer/clock';
 
 export interface MutantOutcome {
   id: string;
@@ -53,20 +54,20 @@ export async function runMutants(mutants: readonly Mutant[], opts: MutateOptions
 }
 
 async function runMutant(mu: Mutant, maxStates: number, shouldStop?: () => boolean): Promise<MutantOutcome> {
-  const t0 = performance.now();
+  const t0 = nowMs();
   const base = { id: mu.id, op: mu.op, subsystem: mu.subsystem, operator: mu.operator, where: mu.where };
   let bounded = false;
   try {
     for (const sc of mu.scenarios) {
       const r = await runJobAsync({ scenario: sc, variants: [mu.variant] }, { maxStates, minimize: false, shortenBudget: 0, checkpoint: false, ...(shouldStop ? { shouldStop } : {}) });
       if (r.violation) {
-        return { ...base, verdict: 'killed', killedBy: { scenario: sc.name, invariant: r.violation.invariant, message: r.violation.message, states: r.stats.states }, ms: performance.now() - t0 };
+        return { ...base, verdict: 'killed', killedBy: { scenario: sc.name, invariant: r.violation.invariant, message: r.violation.message, states: r.stats.states }, ms: nowMs() - t0 };
       }
       if (r.verdict !== 'clean') bounded = true;
     }
   } catch (e) {
-    return { ...base, verdict: 'error', error: (e as Error).message, ms: performance.now() - t0 };
+    return { ...base, verdict: 'error', error: (e as Error).message, ms: nowMs() - t0 };
   }
   const reason = equivalenceReason(mu);
-  return { ...base, verdict: reason ? 'equivalent' : 'survived', ranOn: mu.scenarios.map((s) => s.name), bounded, ...(reason ? { reason } : {}), ms: performance.now() - t0 };
+  return { ...base, verdict: reason ? 'equivalent' : 'survived', ranOn: mu.scenarios.map((s) => s.name), bounded, ...(reason ? { reason } : {}), ms: nowMs() - t0 };
 }

@@ -27,6 +27,7 @@ import { toBase64 } from '../packing';
 import { UsageError } from '../../model/variants';
 import { checkSplit, packEdges, stepGraphOf, unpackEdges, type ParallelSnapshot } from './snapshot';
 import type { OpenEdge } from '../shard';
+import { nowMs } from '../clock';
 
 export type { ParallelInfo } from '../../result/format';
 
@@ -61,7 +62,7 @@ function tableLog2(opts: ExploreOptions, atLeast: number): number {
 
 export async function exploreParallel(job: { scenario: ScenarioSpec; variants: string[] }, invariants: readonly string[] | undefined,
   opts: ExploreOptions & { workers: number; rootsPerWorker?: number; preload?: string[]; tableLog2?: number; resumeParallel?: ParallelResume; model?: Model }): Promise<ParallelResult> {
-  const t0 = performance.now();
+  const t0 = nowMs();
   const m = opts.model ?? buildModel(job.scenario, job.variants, invariants); // the caller's, when it built one
   const deadlock = opts.deadlock !== false, livelock = opts.livelock !== false;
   const resume = opts.resumeParallel?.snapshot;
@@ -73,7 +74,7 @@ export async function exploreParallel(job: { scenario: ScenarioSpec; variants: s
   const info: ParallelInfo = { workers: opts.workers, level: region.level, frontier: region.frontier.length, roots: [] };
   const sequential = (why: string): ParallelResult => ({
     verdict: 'bounded', deferred: true, parallel: { ...info, sequential: why },
-    stats: { states: 0, transitions: 0, maxDepth: 0, ms: Math.round(performance.now() - t0), statesPerSec: 0, visitedBytes: 0, omission: 0 },
+    stats: { states: 0, transitions: 0, maxDepth: 0, ms: Math.round(nowMs() - t0), statesPerSec: 0, visitedBytes: 0, omission: 0 },
   });
   const bad = checkTop(m, region, deadlock);
   if (bad) return sequential('violation in the top region');
@@ -138,14 +139,14 @@ export async function exploreParallel(job: { scenario: ScenarioSpec; variants: s
       Atomics.compareExchange(flags, STOP, GROW, INTERRUPT);
     }
     if (Atomics.load(flags, STOP) === GROW) growTable();
-    if (opts.onProgress && performance.now() - lastProgress >= 50) {
-      lastProgress = performance.now();
-      const secs = (performance.now() - t0) / 1000;
+    if (opts.onProgress && nowMs() - lastProgress >= 50) {
+      lastProgress = nowMs();
+      const secs = (nowMs() - t0) / 1000;
       opts.onProgress({ states: table.size, transitions: 0, depth: 0, frontier: region.frontier.length - Math.min(Atomics.load(flags, NEXT_ROOT), region.frontier.length), secs, statesPerSec: Math.round(table.size / Math.max(secs, 1e-3)), bytes: table.bytes + process.memoryUsage().heapUsed });
     }
   }, 5);
   let outs: WorkerOutput[];
-  const tw = performance.now();
+  const tw = nowMs();
   try {
     const stackOf = (i: number) => (resume?.stacks[i] ? { resume: { ...resume.stacks[i]!, transitions: 0 } } : {});
     outs = await runOnWorkers(Array.from({ length: opts.workers }, (_, i) => ({ ...input, ...stackOf(i), thread: i + 1, tables: channels[i].port2 })),
@@ -158,7 +159,7 @@ export async function exploreParallel(job: { scenario: ScenarioSpec; variants: s
     for (const c of channels) c.port1.close();
   }
   info.tableLog2 = log2;
-  info.searchMs = Math.round(performance.now() - tw);
+  info.searchMs = Math.round(nowMs() - tw);
   const failed = outs.find((o) => o.error);
   if (failed) throw new Error(`parallel search worker failed: ${failed.error}`);
   info.roots = outs.map((o) => o.roots);
@@ -175,15 +176,15 @@ export async function exploreParallel(job: { scenario: ScenarioSpec; variants: s
     // edges a resumed search's earlier part met)
     info.openEdges = region.backEdges.length + earlierEdges.length + outs.reduce((a, o) => a + o.openEdges, 0);
     if (resume?.edgesOverflow || outs.some((o) => o.openEdges >= MAX_OPEN_EDGES)) return sequential('too many edges into states other workers were exploring to check for cycles');
-    const tc = performance.now();
+    const tc = nowMs();
     const cycles = [closesCycle(m, [...region.backEdges, ...earlierEdges], undefined, new StepGraph(m, new Int32Array(stepGraph).slice())), ...outs.map((o) => o.cycle ?? null)];
-    info.cycleCheckMs = Math.round(performance.now() - tc) + Math.max(...outs.map((o) => o.cycleMs ?? 0));
+    info.cycleCheckMs = Math.round(nowMs() - tc) + Math.max(...outs.map((o) => o.cycleMs ?? 0));
     if (cycles.includes(true)) return sequential('a cycle spans workers: the sequential search checks it for livelock');
     if (cycles.includes(null)) return sequential('checking edges between workers for cycles ran out of budget');
   }
   const states = table.size;
   const transitions = workerTransitions + region.top.reduce((a, r) => { const l: number[] = []; m.steps(r.state, l); return a + l.length / 2; }, 0);
-  const ms = Math.max(performance.now() - t0, 0.001);
+  const ms = Math.max(nowMs() - t0, 0.001);
   const resumable = stopped ? {
     snapshot: {
       workers: opts.workers, rootsPerWorker, level: region.level, top: region.top.length, frontier: region.frontier.length,

@@ -13,6 +13,7 @@ import { FingerprintTable } from '../fptable';
 import { closesCycle, type OpenEdge } from '../shard';
 import { StepGraph } from '../stepgraph';
 import { RUN, VIOLATION, TABLE_FULL, ABANDONED, GROW, MAX_OPEN_EDGES, STOP, NEXT_ROOT, SEARCHES_DONE, PAUSED, GROWN, STOPPED, type WorkerInput, type WorkerOutput } from './protocol';
+import { nowMs } from '../clock';
 
 /** This worker's search ended (whatever the reason): its step graphs join the others' (all edges if unknown). */
 function searchDone(control: Int32Array, shared: Int32Array, mine: Int32Array | null): void {
@@ -102,12 +103,12 @@ function run(w: WorkerInput): WorkerOutput {
   let cycle: boolean | null | undefined, cycleMs: number | undefined;
   let keepEdges = !!r.snapshot && !r.violation;
   if (w.livelock && r.verdict === 'clean') {
-    const t = performance.now();
+    const t = nowMs();
     if (!allSearchesDone(control, w.workers)) cycle = null;
     else if (Atomics.load(control, STOPPED) > 0) keepEdges = true;
     else if (openEdges.length >= MAX_OPEN_EDGES) cycle = null;
     else cycle = closesCycle(m, openEdges, undefined, new StepGraph(m, Int32Array.from(sharedSteps, (_, i) => Atomics.load(sharedSteps, i))));
-    if (!keepEdges) cycleMs = Math.round(performance.now() - t);
+    if (!keepEdges) cycleMs = Math.round(nowMs() - t);
   }
   return {
     verdict: r.verdict, ...(r.violation ? { violation: r.violation, schedule: r.schedule } : {}),
