@@ -2,7 +2,7 @@
 // set-up), then single steps of the schedule, keeping each removal only while the same invariant is still
 // violated on replay (re-finding a schedule by a small breadth-first search when a removal breaks it).
 // The result is a smaller scenario + schedule in the ordinary counterexample format.
-import { buildModel, type Model, type Violation } from '../model/model';
+import { buildModel, buildModelLike, type Model, type Violation } from '../model/model';
 import { validateScenario } from '../model/scenario';
 import type { ScenarioSpec } from '../model/scenario';
 import type { Schedule } from './result';
@@ -29,10 +29,13 @@ function stillFails(m: Model, schedule: Schedule, invariant: string): { schedule
   return null;
 }
 
-function tryScenario(sc: ScenarioSpec, variants: readonly string[], schedule: Schedule, invariant: string, budget: number, invariants?: readonly string[]): { m: Model; schedule: Schedule; violation: Violation } | null {
+/** `like`: the current scenario's model, when sc differs from it in operations and set-up only (its System is shared). */
+function tryScenario(sc: ScenarioSpec, variants: readonly string[], schedule: Schedule, invariant: string, budget: number, invariants?: readonly string[],
+  like?: Model): { m: Model; schedule: Schedule; violation: Violation } | null {
   let m: Model;
   try {
-    m = buildModel(validateScenario(sc), variants, invariants);
+    const valid = validateScenario(sc);
+    m = like ? buildModelLike(like, valid, invariants) : buildModel(valid, variants, invariants);
   } catch {
     return null; // the smaller scenario is not valid (a section names a removed thread, the set-up now blocks...)
   }
@@ -55,9 +58,9 @@ export function minimize(scenario: ScenarioSpec, variants: readonly string[], sc
   /** the model of `sc` (built once per scenario kept: a model build is most of a short run's start-up) */
   let model: Model | null = null;
   const current = (): Model => (model ??= buildModel(sc, variants, invariants));
-  /** Keep the smaller scenario when the violation still replays on it. */
-  const attempt = (cand: ScenarioSpec, cs: Schedule): boolean => {
-    const r = tryScenario(cand, variants, cs, inv, budget, invariants);
+  /** Keep the smaller scenario when the violation still replays on it (`sameThreads`: only operations were removed). */
+  const attempt = (cand: ScenarioSpec, cs: Schedule, sameThreads = false): boolean => {
+    const r = tryScenario(cand, variants, cs, inv, budget, invariants, sameThreads ? current() : undefined);
     if (!r) return false;
     sc = cand;
     model = r.m;
@@ -80,12 +83,12 @@ export function minimize(scenario: ScenarioSpec, variants: readonly string[], sc
       const cand: ScenarioSpec = { ...sc, threads: sc.threads.map((th, j) => (j === t ? { ...th, ops } : th)) };
       // compiled ops may expand (unmap_sync = unmap + iotlb_sync): compare by call index via the expansion map
       const cs = sched.filter((_, n) => owner[n] !== k);
-      if (attempt(cand, cs)) removed.ops++;
+      if (attempt(cand, cs, true)) removed.ops++;
     }
   }
   for (let k = (sc.setup ?? []).length - 1; k >= 0; k--) {
     const cand: ScenarioSpec = { ...sc, setup: sc.setup!.filter((_, j) => j !== k) };
-    if (attempt(cand, sched)) removed.ops++;
+    if (attempt(cand, sched, true)) removed.ops++;
   }
   // 3. single steps, last first
   const m = current();

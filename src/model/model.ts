@@ -43,8 +43,13 @@ export class Model {
   private readonly raceOn: boolean;
   private inSignature = false;
 
-  constructor(readonly scenario: ScenarioSpec, readonly variants: VariantSet, invariantFilter?: readonly string[]) {
-    this.sys = new System(scenario, variants);
+  /**
+   * `sameSystem`: a model of a scenario that differs from this one in its threads' operations and set-up only (the
+   * minimizer's smaller candidates), whose System (the layout, the actors) this one shares instead of building its
+   * own: the System depends on the scenario's threads and dimensions, never on what the threads call.
+   */
+  constructor(readonly scenario: ScenarioSpec, readonly variants: VariantSet, invariantFilter?: readonly string[], sameSystem?: Model) {
+    this.sys = sameSystem ? sameSystem.sys : new System(scenario, variants);
     this.opSlots = Int32Array.from({ length: this.sys.threads }, (_, t) => this.sys.opIndex(t));
     this.stepSlots = Int32Array.from({ length: this.sys.threads }, (_, t) => this.sys.stepIndex(t));
     const cache = new Map<string, StepDef[]>();
@@ -460,4 +465,10 @@ const HIDDEN_FIELDS = new Set(['op', 'step', 'local', 'ret', 'preempt', 'ghost.r
 
 export function buildModel(scenario: ScenarioSpec, variantNames: readonly string[] = [], invariants?: readonly string[]): Model {
   return new Model(scenario, new VariantSet(variantNames), invariants);
+}
+
+/** A model of `scenario`, which differs from `like`'s scenario in its threads' operations and set-up only (the same
+ * threads, the same dimensions): it shares like's System and variants. */
+export function buildModelLike(like: Model, scenario: ScenarioSpec, invariants?: readonly string[]): Model {
+  return new Model(scenario, like.variants, invariants, like);
 }
