@@ -12,6 +12,7 @@ import { Limits, SLICE } from './limits';
 import { toEnd, type Sliced } from './slices';
 import { livelockIn } from './livelock';
 import { SummaryStore } from './summaries';
+import { learnInvariantReads } from './dporlearn';
 import { packSnapshot, unpackReads, unpackSnapshot, type DporSnapshot } from './dporsnapshot';
 import { nowMs } from './clock';
 
@@ -53,10 +54,11 @@ function isEmpty(b: Uint32Array): boolean {
 const ABORTED_ROUNDS = 16;
 
 /**
- * Runs the reduced search until the invariants' read sets stop growing. A round in which they grow is cut
- * short at the first growth (reads are learnt in the first states met, so this costs little) and redone with
- * the larger sets; after ABORTED_ROUNDS such rounds, a round runs to its end to learn all it meets. Every
- * round that grew adds at least one read, so this ends. The stats count every round's time.
+ * Runs the reduced search until the invariants' read sets stop growing. The first round starts from the reads
+ * learnt on a few short walks (dporlearn.ts). A round in which they grow is cut short at the first growth and
+ * redone with the larger sets; after ABORTED_ROUNDS such rounds, a round runs to its end to learn all it meets.
+ * Every round that grew adds at least one read, so this ends. The stats count every round's time, and the
+ * learning's.
  */
 export function exploreDpor(m: Model, opts: DporOptions = {}): DporResult {
   return toEnd(dporSearch(m, opts));
@@ -65,6 +67,8 @@ export function exploreDpor(m: Model, opts: DporOptions = {}): DporResult {
 export interface DporOptions extends ExploreOptions {
   /** continue from a snapshot a stop bound left (dporsnapshot.ts) */
   resume?: DporSnapshot;
+  /** the invariants' reads the first round starts from, per atom (default: learnt, dporlearn.ts) */
+  seedReads?: Uint32Array[];
 }
 
 export interface DporResult extends ExploreResult {
@@ -75,7 +79,7 @@ export interface DporResult extends ExploreResult {
 /** The reduced search, yielding at the end of each time slice (slices.ts). */
 export function* dporSearch(m: Model, opts: DporOptions = {}): Sliced<DporResult> {
   const t0 = nowMs();
-  let seed: Uint32Array[] | undefined = opts.resume ? unpackReads(opts.resume) : undefined;
+  let seed: Uint32Array[] = opts.resume ? unpackReads(opts.resume) : opts.seedReads ?? learnInvariantReads(m);
   for (let round = opts.resume?.round ?? 0; ; round++) {
     const fs = new FootprintSpace(m, seed);
     const r = yield* dporOnce(m, fs, opts, round < ABORTED_ROUNDS, round, round === opts.resume?.round ? opts.resume : undefined);
