@@ -4,6 +4,7 @@
 // every transition that writes an object the atom reads, so transitions that can change one atom's value
 // are never reordered, while transitions touching only different atoms stay independent.
 import type { Model, Violation } from '../model/model';
+import { AtomMemo } from './atommemo';
 
 /** Object ids: the layout's objects, then op[t] and pc[t] per thread, then one per invariant atom. */
 export class FootprintSpace {
@@ -23,6 +24,13 @@ export class FootprintSpace {
   private readonly slotObj: Int32Array;
   /** set when an invariant read an object it had not read before (the search is then redone) */
   grew = false;
+  /** per unit, how many times its read set grew (the memo's version of it) */
+  private readonly version: Int32Array;
+  private readonly memo: AtomMemo;
+  /** the state check() is evaluating, read by its proxy */
+  private current: Int32Array = new Int32Array(0);
+  private unit = 0;
+  private readonly proxy: Int32Array;
 
   constructor(readonly m: Model, seed?: Uint32Array[]) {
     const L = m.sys.layout, T = m.threads;
@@ -49,6 +57,34 @@ export class FootprintSpace {
       this.slotObj[m.sys.opIndex(t)] = this.opObj + t;
       this.slotObj[m.sys.stepIndex(t)] = this.pcObj + t;
     }
+    this.version = new Int32Array(units);
+    this.memo = new AtomMemo(this.slotObj, this.invObj);
+    this.proxy = this.recordingView();
+  }
+
+  /** The state being checked as the invariants see it: every slot read is recorded in the current unit's read set. */
+  private recordingView(): Int32Array {
+    const self = this, slotObj = this.slotObj, visOf = this.visOf, invObj = this.invObj;
+    return new Proxy(new Int32Array(0), {
+      get(_, prop) {
+        const target = self.current;
+        if (typeof prop === 'string') {
+          const i = +prop;
+          if (Number.isInteger(i) && i >= 0 && i < target.length) {
+            const o = slotObj[i], bits = self.invReads[self.unit];
+            if ((bits[o >>> 5] & (1 << (o & 31))) === 0) {
+              bits[o >>> 5] |= 1 << (o & 31);
+              setBit(visOf[o], invObj + self.unit);
+              self.version[self.unit]++;
+              self.grew = true;
+            }
+            return target[i];
+          }
+        }
+        const v = Reflect.get(target, prop, target);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
   }
 
   empty(): Uint32Array {
@@ -73,56 +109,31 @@ export class FootprintSpace {
     }
   }
 
-  /** Evaluate the invariants on s (every atom), recording which objects each atom reads; the first violation or null. */
+  /**
+   * Evaluate the invariants on s (every atom), recording which objects each atom reads; the first violation or
+   * null. An atom the memo knows to hold in a state that agrees with s on everything it reads is not evaluated.
+   */
   check(s: Int32Array, each?: (v: Violation) => void): Violation | null {
-    const m = this.m, slotObj = this.slotObj, visOf = this.visOf, invObj = this.invObj;
-    let bits: Uint32Array = this.invReads[0];
-    let unit = 0;
-    const self = this;
-    const proxy = new Proxy(s, {
-      get(target, prop) {
-        if (typeof prop === 'string') {
-          const i = +prop;
-          if (Number.isInteger(i) && i >= 0 && i < target.length) {
-            const o = slotObj[i];
-            if ((bits[o >>> 5] & (1 << (o & 31))) === 0) {
-              bits[o >>> 5] |= 1 << (o & 31);
-              setBit(visOf[o], invObj + unit);
-              self.grew = true;
-            }
-            return target[i];
-          }
-        }
-        const v = Reflect.get(target, prop, target);
-        return typeof v === 'function' ? v.bind(target) : v;
-      },
-    });
+    const m = this.m, memo = this.memo, version = this.version, proxy = this.proxy;
+    this.current = s;
     let first: Violation | null = null;
     for (let k = 0; k < m.invariants.length; k++) {
       const inv = m.invariants[k], n = this.atomCount[k];
-      if (n === 0) {
-        unit = this.unitBase[k];
-        bits = this.invReads[unit];
-        const msg = inv.check(proxy, m);
-        if (msg === null) continue;
+      // an invariant without atoms is one unit, evaluated whole; else every atom is evaluated (each records its
+      // reads), each false atom is one violation (see collect.ts), and the first is the invariant's check() message
+      for (let a = 0; a < Math.max(n, 1); a++) {
+        const unit = (this.unit = this.unitBase[k] + a);
+        if (memo.holds(unit, this.invReads[unit], version[unit], s)) continue;
+        const msg = n === 0 ? inv.check(proxy, m) : inv.checkAtom!(proxy, m, a);
+        if (msg === null) {
+          memo.note(unit, this.invReads[unit], version[unit], s);
+          continue;
+        }
         const v = { invariant: inv.id, message: msg };
         first ??= v;
         if (!each) return v;
         each(v);
-        continue;
       }
-      // every atom is evaluated (each records its reads); each false atom is one violation (see collect.ts),
-      // and the first is the invariant's check() message
-      for (let a = 0; a < n; a++) {
-        unit = this.unitBase[k] + a;
-        bits = this.invReads[unit];
-        const msg = inv.checkAtom!(proxy, m, a);
-        if (msg === null) continue;
-        const v = { invariant: inv.id, message: msg };
-        first ??= v;
-        if (each) each(v);
-      }
-      if (first && !each) return first;
     }
     return first;
   }

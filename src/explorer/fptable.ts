@@ -125,6 +125,16 @@ export class FingerprintTable implements StateStore {
     return this.addFingerprint(a, H.b);
   }
 
+  /** Whether a fingerprint, given as its two halves, is in a search's own table (not shared mode). */
+  has(a: number, b: number): boolean {
+    const t = this.table;
+    for (let i = (a ^ Math.imul(b, 0x9e3779b1)) & this.mask; ; i = (i + 1) & this.mask) {
+      const ka = t[2 * i], kb = t[2 * i + 1];
+      if (ka === 0 && kb === 0) return false;
+      if (ka === a && kb === b) return true;
+    }
+  }
+
   /** Adds a fingerprint given as its two halves (add, and restoring a checkpoint). */
   addFingerprint(a: number, b: number): boolean {
     return this.counter ? this.insertShared(a, b) >= 0 : this.insert(a, b);
