@@ -32,6 +32,10 @@ export interface Frame {
   sumR: Uint32Array[];
   sumW: Uint32Array[];
   top: boolean;
+  /** the union of the footprints of the stack's transitions from the root to this frame's (valid while uCur === cur) */
+  uR: Uint32Array;
+  uW: Uint32Array;
+  uCur: number;
 }
 
 interface Summary {
@@ -123,6 +127,32 @@ function* dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions, abortOnGr
     stats: statsOf(states, transitions, deepest, t0, summaries.bytes, 0),
   });
 
+  /**
+   * Whether a footprint is independent of every transition of the stack's first `upto` frames (then it races none
+   * of them and the scans have nothing to do). The frames' unions are brought up to date from the highest one still
+   * valid: a frame's union changes only when its own transition does, which happens only with it on top.
+   */
+  const independentOfStack = (r: Uint32Array, w: Uint32Array, upto: number): boolean => {
+    if (upto === 0) return true;
+    let i = upto - 1;
+    while (i >= 0 && stack[i].uCur !== stack[i].cur) i--;
+    for (let k = i + 1; k < upto; k++) {
+      const g = stack[k], below = k > 0 ? stack[k - 1] : null;
+      if (below) {
+        g.uR.set(below.uR);
+        g.uW.set(below.uW);
+      } else {
+        g.uR.fill(0);
+        g.uW.fill(0);
+      }
+      orInto(g.uR, g.R[g.cur]);
+      orInto(g.uW, g.W[g.cur]);
+      g.uCur = g.cur;
+    }
+    const u = stack[upto - 1];
+    return !dependent(r, w, u.uR, u.uW);
+  };
+
   // the footprint of the transitions known to happen before p's next step (scratch of raceNext)
   const chainR = fs.empty(), chainW = fs.empty();
   const inChain = new Uint8Array(A);
@@ -143,6 +173,7 @@ function* dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions, abortOnGr
    */
   const raceNext = (p: number, r: Uint32Array, w: Uint32Array, upto: number, from = 0): void => {
     if (isEmpty(r) && isEmpty(w)) return; // a finished thread: nothing to race
+    if (independentOfStack(r, w, upto)) return;
     chainR.fill(0);
     chainW.fill(0);
     inChain.fill(0);
@@ -191,6 +222,7 @@ function* dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions, abortOnGr
   const raceSummary = (p: number, sum: Summary, upto: number): void => {
     const r = sum.R[p], w = sum.W[p];
     if (isEmpty(r) && isEmpty(w)) return;
+    if (independentOfStack(r, w, upto)) return;
     chainR.fill(0);
     chainW.fill(0);
     inChain.fill(0);
@@ -244,7 +276,7 @@ function* dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions, abortOnGr
   const push = (s: Int32Array, key: number): Violation | null => {
     const f: Frame = {
       s, key, choices: [], succs: [], R: [], W: [], backtrack: new Uint8Array(A), done: new Uint8Array(A),
-      cur: -1, ci: 0, sumR: [], sumW: [], top: false,
+      cur: -1, ci: 0, sumR: [], sumW: [], top: false, uR: fs.empty(), uW: fs.empty(), uCur: -2,
     };
     let any = -1;
     for (let p = 0; p < A; p++) {
