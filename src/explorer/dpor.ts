@@ -39,9 +39,8 @@ export interface Frame {
 }
 
 interface Summary {
-  R: Uint32Array[];
-  W: Uint32Array[];
-  top: boolean;
+  readonly R: readonly Uint32Array[];
+  readonly W: readonly Uint32Array[];
 }
 
 function sameBits(a: Uint32Array, b: Uint32Array): boolean {
@@ -311,16 +310,6 @@ function* dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions, abortOnGr
     return null;
   };
 
-  /** Views of a stored summary, per actor. */
-  const unpack = (ref: number): Summary => {
-    const R: Uint32Array[] = [], W: Uint32Array[] = [];
-    for (let q = 0; q < A; q++) {
-      R.push(summaries.actorR(ref, q));
-      W.push(summaries.actorW(ref, q));
-    }
-    return { R, W, top: summaries.topOf(ref) };
-  };
-
   const pop = (): void => {
     const f = stack.pop()!;
     onStack.delete(f.key);
@@ -437,8 +426,8 @@ function* dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions, abortOnGr
     }
     const stored = summaries.ref(key);
     if (stored >= 0) {
-      const sum = unpack(stored);
-      if (sum.top) fullFallback();
+      const sum = summaries.footprintsOf(stored), incomplete = summaries.topOf(stored);
+      if (incomplete) fullFallback();
       else {
         components(sum);
         for (let p = 0; p < A; p++) raceSummary(p, sum, top + 1);
@@ -447,7 +436,7 @@ function* dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions, abortOnGr
         orInto(f.sumR[p], sum.R[p]);
         orInto(f.sumW[p], sum.W[p]);
       }
-      if (sum.top) f.top = true;
+      if (incomplete) f.top = true;
       continue;
     }
     states++;

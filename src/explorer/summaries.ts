@@ -18,6 +18,8 @@ class InternPool {
   private data: Uint32Array;
   private index = new Int32Array(64); // id + 1 by hash, open addressing; 0 = empty
   count = 0;
+  /** how many times the records moved to a larger array (views taken before are then of the old one) */
+  generation = 0;
 
   constructor(readonly len: number) {
     this.data = new Uint32Array(Math.max(len, 1) * 64);
@@ -43,6 +45,7 @@ class InternPool {
       const grown = new Uint32Array(this.data.length * 2);
       grown.set(this.data);
       this.data = grown;
+      this.generation++;
     }
     this.data.set(src.subarray(off, off + len), id * len);
     this.index[j] = id + 1;
@@ -121,6 +124,29 @@ export class SummaryStore {
   ref(key: number): number {
     return this.refs.get(key);
   }
+
+  /** Every actor's R and W in the summary `ref` refers to, as views kept per distinct summary (a revisit allocates
+   * nothing; dropped when the footprint pool moves); read only. */
+  footprintsOf(ref: number): { R: readonly Uint32Array[]; W: readonly Uint32Array[] } {
+    if (this.viewsAt !== this.footprints.generation) {
+      this.views.length = 0;
+      this.viewsAt = this.footprints.generation;
+    }
+    const id = ref >>> 1;
+    let v = this.views[id];
+    if (!v) {
+      const R: Uint32Array[] = [], W: Uint32Array[] = [];
+      for (let q = 0; q < this.actors; q++) {
+        R.push(this.actorR(ref, q));
+        W.push(this.actorW(ref, q));
+      }
+      v = this.views[id] = { R, W };
+    }
+    return v;
+  }
+
+  private readonly views: { R: Uint32Array[]; W: Uint32Array[] }[] = [];
+  private viewsAt = 0;
 
   /** Actor q's R and W in the summary `ref` refers to (views). */
   actorR(ref: number, q: number): Uint32Array {
