@@ -346,6 +346,28 @@ export class Model {
     }
   }
 
+  /**
+   * applyHashed on s itself: s becomes the new state (its halves in hashA/hashB) until undoStep(s) puts the
+   * parent back, before any other step runs. The full search's hot path: most successors were met before, and
+   * undoing a step's few writes costs less than copying the whole state.
+   */
+  stepInPlace(s: Int32Array, actor: number, choice: number, a: number, b: number): void {
+    const w = this.world;
+    w.startHash(a, b);
+    try {
+      this.runStep(s, actor, choice);
+      this.hashA = w.hashA;
+      this.hashB = w.hashB;
+    } finally {
+      w.stopHash();
+    }
+  }
+
+  /** s, changed by the last stepInPlace, is its parent state again. */
+  undoStep(s: Int32Array): void {
+    this.world.undo(s);
+  }
+
   /** Evaluate thread t's enabling condition in s (for its footprint); true when it has a step and may take it. */
   evalEnabled(s: Int32Array, t: number): boolean {
     const cur = this.currentStep(s, t);

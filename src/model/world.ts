@@ -1,6 +1,7 @@
 // Owns the World: the mutable view a step uses on its private copy of a state, with footprint tracking
 // (which shared objects a step read and wrote) for partial-order reduction, counters' thresholds included,
-// and the fingerprint of the state being built, updated write by write (statehash.ts).
+// and the fingerprint of the state being built, updated write by write (statehash.ts), with the writes' old values
+// so that a step run on its parent state itself can be undone.
 import { THRESHOLDS, type Layout } from './layout';
 import { mixA, mixB } from './statehash';
 
@@ -21,6 +22,10 @@ export class World {
   /** with startHash: the fingerprint halves of `a` as it is now */
   hashA = 0;
   hashB = 0;
+  /** with startHash: the slots written since and their values before, in order (undo() puts them back) */
+  private undoSlot = new Int32Array(64);
+  private undoOld = new Int32Array(64);
+  private undoLen = 0;
 
   constructor(readonly layout: Layout) {
     this.a = layout.initial.slice();
@@ -76,6 +81,26 @@ export class World {
     this.hashing = true;
     this.hashA = a;
     this.hashB = b;
+    this.undoLen = 0;
+  }
+
+  /** Puts back in s the values the writes since startHash overwrote (s is the array they were made on). */
+  undo(s: Int32Array): void {
+    const at = this.undoSlot, old = this.undoOld;
+    for (let k = this.undoLen - 1; k >= 0; k--) s[at[k]] = old[k];
+    this.undoLen = 0;
+  }
+
+  private noteUndo(i: number, old: number): void {
+    if (this.undoLen === this.undoSlot.length) {
+      const at = new Int32Array(this.undoLen * 2), was = new Int32Array(this.undoLen * 2);
+      at.set(this.undoSlot);
+      was.set(this.undoOld);
+      this.undoSlot = at;
+      this.undoOld = was;
+    }
+    this.undoSlot[this.undoLen] = i;
+    this.undoOld[this.undoLen++] = old;
   }
 
   stopHash(): void {
@@ -117,6 +142,7 @@ export class World {
       if (old !== v) {
         this.hashA ^= mixA(i, old) ^ mixA(i, v);
         this.hashB ^= mixB(i, old) ^ mixB(i, v);
+        this.noteUndo(i, old);
       }
     }
     this.a[i] = v;
