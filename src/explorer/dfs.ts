@@ -37,7 +37,7 @@ export interface DfsOptions extends ExploreOptions {
   claim?: () => number;
   /** continue from a snapshot (the visited set must be the one it was taken with) */
   resume?: DfsSnapshot;
-  /** called with every state the search checks (shard coverage tests) */
+  /** called with every state the search checks (shard coverage tests; the state is the search's own: copy it to keep it) */
   onState?: (s: Int32Array) => void;
   /** parallel workers: a shared table whose slots carry 'explored' flags, for cycles across workers */
   shared?: FingerprintTable;
@@ -205,7 +205,7 @@ export function* dfsSearch(m: Model, opts: DfsOptions = {}): Sliced<DfsResult> {
     const isNew = shared ? (slot = shared.addSlot(scratch)) >= 0 : visited.add(preemptionBound ? contextKey(scratch, last, pre) : scratch);
     // with a depth bound, a state met before is explored again when met shallower than before
     const again = !isNew && depthMet !== null && !shared && (depthMet.get(key) ?? 0) > depth;
-    const s = isNew || again ? m.keep(scratch) : null;
+    const s = isNew || again ? stack.copyAt(depth, scratch) : null;
     if (inPlace) {
       m.undoStep(parent);
       rememberHash(parent, stack.hashA[top], stack.hashB[top]);
