@@ -41,29 +41,46 @@ export class World {
   }
 
   /**
-   * Run fn on a scratch copy of `a` with no tracking, auditing or hashing (a look at what a step would do, which
-   * leaves no trace in the state being built, its footprint or its fingerprint).
+   * Enter a sandbox: from here to leaveSandbox(), no tracking, auditing or hashing, and writes are ignored (a
+   * look at what a step would do, which leaves no trace in the state being built, its footprint or its
+   * fingerprint). Not nested. A pair of calls rather than a callback: this runs after every thread step while
+   * the data-race check is on, and a closure per step costs more than the look.
    */
-  sandbox<T>(fn: () => T): T {
-    // saved in locals, not an object (this runs after every thread step while the data-race check is on)
-    const a = this.a, tracking = this.tracking, auditing = this.auditing, hashing = this.hashing, dry = this.dry;
-    const readObjects = this.readObjects, writeObjects = this.writeObjects, readSlots = this.readSlots, writeSlots = this.writeSlots;
+  enterSandbox(): void {
+    const saved = this.saved;
+    saved.a = this.a;
+    saved.tracking = this.tracking;
+    saved.auditing = this.auditing;
+    saved.hashing = this.hashing;
+    saved.dry = this.dry;
+    saved.readObjects = this.readObjects;
+    saved.writeObjects = this.writeObjects;
+    saved.readSlots = this.readSlots;
+    saved.writeSlots = this.writeSlots;
     this.tracking = this.auditing = this.hashing = false;
     this.dry = true;
-    try {
-      return fn();
-    } finally {
-      this.a = a;
-      this.tracking = tracking;
-      this.auditing = auditing;
-      this.hashing = hashing;
-      this.dry = dry;
-      this.readObjects = readObjects;
-      this.writeObjects = writeObjects;
-      this.readSlots = readSlots;
-      this.writeSlots = writeSlots;
-    }
   }
+
+  /** Leave the sandbox: everything as enterSandbox() found it (the footprint's epoch moves on). */
+  leaveSandbox(): void {
+    const saved = this.saved;
+    this.a = saved.a;
+    this.tracking = saved.tracking;
+    this.auditing = saved.auditing;
+    this.hashing = saved.hashing;
+    this.dry = saved.dry;
+    this.readObjects = saved.readObjects;
+    this.writeObjects = saved.writeObjects;
+    this.readSlots = saved.readSlots;
+    this.writeSlots = saved.writeSlots;
+    this.epoch++;
+  }
+
+  /** what enterSandbox() saved */
+  private readonly saved = {
+    a: new Int32Array(0) as Int32Array, tracking: false, auditing: false, hashing: false, dry: false,
+    readObjects: [] as number[], writeObjects: [] as number[], readSlots: [] as number[], writeSlots: [] as number[],
+  };
 
   /** In a sandbox, writes are ignored unless a step is run for real (Model.apply on its own copy). */
   dry = false;
