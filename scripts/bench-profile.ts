@@ -24,7 +24,7 @@ function fail(msg: string, code = 1): never {
 
 /** The part of the checker a sampled function belongs to: by function name first, then by its file. */
 const PARTS: [string, (fn: string, url: string) => boolean][] = [
-  ['data-race signature (Model.noteRaceSignature, raceAccesses)', (fn) => /^(noteRaceSignature|raceAccesses|trialCopy|sandbox)$/.test(fn)],
+  ['data-race signature (Model.noteRaceSignature, raceAccesses)', (fn) => /^(noteRaceSignature|raceAccesses|trialCopy|enterSandbox|leaveSandbox)$/.test(fn)],
   ['visited table (fptable.ts)', (_f, url) => /explorer\/fptable/.test(url)],
   ['fingerprints (statehash.ts)', (_f, url) => /model\/statehash/.test(url)],
   ['invariants (src/invariants)', (_f, url) => /\/invariants\//.test(url)],

@@ -1,5 +1,6 @@
 // State fingerprints: the fingerprint a step updates write by write (Model.applyHashed) is the one a full
-// pass over the new state gives, on every built-in and stress scenario; and the halves tell states apart.
+// pass over the new state gives, on every built-in and stress scenario, also for a step taken on its parent and
+// undone (Model.stepInPlace); and the halves tell states apart.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { allScenarios } from '../src/model/scenarios';
@@ -36,6 +37,41 @@ test('a step updates its parent\'s fingerprint to the new state\'s, on random wa
         assert.deepEqual(n, m.apply(s, l[j], l[j + 1]), 'the same state as apply');
         s = n;
         steps++;
+      }
+    }
+  }
+  assert.ok(steps > 10_000, `${steps} steps`);
+});
+
+test('a step taken on its parent state (Model.stepInPlace) gives apply\'s state and fingerprint, and undoStep gives the parent back', () => {
+  let seed = 777, steps = 0;
+  const rand = (n: number): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return (seed >>> 8) % n;
+  };
+  for (const sc of [...allScenarios(), ...stressScenarios]) {
+    const m = buildModel(sc);
+    for (let walk = 0; walk < 20; walk++) {
+      let s = m.initial();
+      let [a, b] = fullHash(s);
+      for (let k = 0; k < 100; k++) {
+        const l: number[] = [];
+        m.steps(s, l);
+        if (l.length === 0) break;
+        const before = s.slice();
+        for (let j = 0; j < l.length; j += 2) {
+          const want = m.apply(before, l[j], l[j + 1]);
+          m.stepInPlace(s, l[j], l[j + 1], a, b);
+          const step = `${sc.name}: ${m.label(before, l[j], l[j + 1]).step}`;
+          assert.deepEqual(s, want, step);
+          assert.deepEqual([m.hashA >>> 0, m.hashB >>> 0], fullHash(want), step);
+          m.undoStep(s);
+          assert.deepEqual(s, before, `${step} undone`);
+          steps++;
+        }
+        const j = 2 * rand(l.length / 2);
+        s = m.apply(s, l[j], l[j + 1]);
+        [a, b] = fullHash(s);
       }
     }
   }

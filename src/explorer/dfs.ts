@@ -38,7 +38,7 @@ export interface DfsOptions extends ExploreOptions {
   claim?: () => number;
   /** continue from a snapshot (the visited set must be the one it was taken with) */
   resume?: DfsSnapshot;
-  /** called with every state the search checks (shard coverage tests) */
+  /** called with every state the search checks (shard coverage tests; the state is the search's own: copy it to keep it) */
   onState?: (s: Int32Array) => void;
   /** parallel workers: a shared table whose slots carry 'explored' flags, for cycles across workers */
   shared?: FingerprintTable;
@@ -85,6 +85,8 @@ export function* dfsSearch(m: Model, opts: DfsOptions = {}): Sliced<DfsResult> {
   const { states, succ, next } = stack;
   const openEdges = shared && checkLivelock ? new OpenEdges(shared, opts.onOpenEdge) : null;
   const orderSeed = opts.orderSeed ?? 0;
+  /** steps are taken on the parent state and undone (Model.stepInPlace) unless an edge check needs both states */
+  const inPlace = !stepGraph && !openEdges;
   let transitions = 0;
   let bound: string | undefined;
   let snapshot: DfsSnapshot | undefined;
@@ -185,17 +187,31 @@ export function* dfsSearch(m: Model, opts: DfsOptions = {}): Sliced<DfsResult> {
         continue;
       }
     }
-    // built in the model's scratch array (most successors were met before): copied only when kept
-    const scratch = m.applyHashed(states[top], actor, choice, stack.hashA[top], stack.hashB[top], true);
+    // built on the parent itself, undone at once (most successors were met before: copied only when kept); the
+    // parallel searches' edge checks read the parent and the successor together, so they build it in the model's
+    // scratch array instead
+    const parent = states[top];
+    let scratch: Int32Array;
+    if (inPlace) {
+      m.stepInPlace(parent, actor, choice, stack.hashA[top], stack.hashB[top]);
+      scratch = parent;
+    } else scratch = m.applyHashed(parent, actor, choice, stack.hashA[top], stack.hashB[top], true);
     const ha = m.hashA, hb = m.hashB;
     rememberHash(scratch, ha, hb);
     transitions++;
     // every edge of the graph is met once, here: the threads' step graphs, for the cycle checks (stepgraph.ts)
-    stepGraph?.note(states[top], scratch, actor);
+    stepGraph?.note(parent, scratch, actor);
     const key = fingerprint(scratch);
     let slot = -1;
     const isNew = shared ? (slot = shared.addSlot(scratch)) >= 0 : visited.add(preemptionBound ? contextKey(scratch, last, pre) : scratch);
-    if (!isNew) {
+    // with a depth bound, a state met before is explored again when met shallower than before
+    const again = !isNew && depthMet !== null && !shared && (depthMet.get(key) ?? 0) > depth;
+    const s = isNew || again ? stack.copyAt(depth, scratch) : null;
+    if (inPlace) {
+      m.undoStep(parent);
+      rememberHash(parent, stack.hashA[top], stack.hashB[top]);
+    }
+    if (s === null) {
       // only a state met before can close a cycle of this stack
       if (checkLivelock && !preemptionBound) {
         const at = stack.frameOf(key);
@@ -205,18 +221,12 @@ export function* dfsSearch(m: Model, opts: DfsOptions = {}): Sliced<DfsResult> {
           continue;
         }
       }
-      if (openEdges) {
-        // another worker may still be below that state: a cycle through this edge is possible when no operation
-        // completes and no counter moves on it (Model.makesProgress); held until this state is done
-        if (!shared!.isDone(-1 - slot) && !m.makesProgress(states[top], scratch, actor)) openEdges.hold(top, m.keep(scratch), -1 - slot, actor);
-        continue;
-      }
-      if (shared || !depthMet) continue;
-      const was = depthMet.get(key);
-      if (was === undefined || was <= depth) continue; // met before at least as shallow
+      // another worker may still be below that state: a cycle through this edge is possible when no operation
+      // completes and no counter moves on it (Model.makesProgress); held until this state is done
+      if (openEdges && !shared!.isDone(-1 - slot) && !m.makesProgress(parent, scratch, actor)) openEdges.hold(top, m.keep(scratch), -1 - slot, actor);
+      continue;
     }
     depthMet?.set(key, depth);
-    const s = m.keep(scratch);
     rememberHash(s, ha, hb);
     const v = check(s, depth);
     if (v) return finish({ violation: v, schedule: path(depth) });

@@ -1,7 +1,9 @@
 // Owns the depth-first search's stack: per frame the state, its key and fingerprint halves, its successor list
 // (actor, choice pairs) and the index of the next one to try, the context-bounding pair (last thread, preemptions
 // used) and, in parallel workers, the state's slot in the shared table. It answers the questions the search asks
-// of its stack: the schedule from the root, the actors enabled in a frame, whether a key is on the stack.
+// of its stack: the schedule from the root, the actors enabled in a frame, whether a key is on the stack. It also
+// owns one state array per depth, reused each time the stack comes back to that depth (a state the search keeps
+// needs no allocation of its own: whoever holds a state beyond its frame copies it).
 import type { Schedule } from './result';
 
 export class DfsStack {
@@ -21,6 +23,16 @@ export class DfsStack {
   /** how many stack keys share each low 12 bits: "not on the stack" at once for nearly every revisit (a Map of
    * the keys cost 10 % of a search); else the stack is scanned */
   private readonly keyCount = new Uint16Array(4096);
+  /** the state array of each depth (frame d's, once a state was copied there) */
+  private readonly own: Int32Array[] = [];
+
+  /** s copied into depth d's own array, for the state pushed next at depth d (valid until the stack is back at d). */
+  copyAt(d: number, s: Int32Array): Int32Array {
+    let a = this.own[d];
+    if (a === undefined || a.length !== s.length) a = this.own[d] = new Int32Array(s.length);
+    a.set(s);
+    return a;
+  }
 
   /** Pushes a frame and returns its (empty) successor list for the caller to fill. */
   push(s: Int32Array, key: number, ha: number, hb: number, last: number, pre: number, slot: number): number[] {

@@ -255,10 +255,10 @@ export class Model {
 
   /** Keep thread t's race signature registers (System.raceSig) those of its next step in a (written when they change). */
   private noteRaceSignature(a: Int32Array, t: number): void {
-    const sig = this.world.sandbox(() => this.raceAccesses(a, t));
+    const sig = this.raceSig, n = this.raceAccesses(a, t);
     const w = this.world, sys = this.sys, bit = 1 << t;
     for (let k = 0; k < RACE_SIGNATURE; k++) {
-      const at = sys.raceSig(t, k), old = a[at], v = k < sig.length ? sig[k] : 0;
+      const at = sys.raceSig(t, k), old = a[at], v = k < n ? sig[k] : 0;
       if (old === v) continue;
       if (old !== 0) {
         const p = sys.plainIndex[(old - 1) >> 1], f = (old - 1) & 1 ? sys.poisedW(p) : sys.poisedR(p);
@@ -272,25 +272,34 @@ export class Model {
     }
   }
 
-  /** The plain slots thread t's next step in s accesses, encoded slot * 2 + (1 if it writes) + 1, writes first. */
-  raceAccesses(s: Int32Array, t: number): number[] {
-    const cur = this.currentStep(s, t);
-    if (!cur) return [];
-    const st = cur.step, L = this.sys.layout;
+  /** raceAccesses' result (its first count entries) */
+  private readonly raceSig = new Int32Array(RACE_SIGNATURE);
+
+  /**
+   * The plain slots thread t's next step in s (the world's state) accesses, encoded slot * 2 + (1 if it writes) + 1,
+   * writes first, at most RACE_SIGNATURE of them: left in raceSig, their count returned. It looks in a sandbox
+   * (World.enterSandbox), so s, the footprint and the fingerprint being built are left as they were.
+   */
+  private raceAccesses(s: Int32Array, t: number): number {
+    const prog = this.programs[t], oi = s[this.opSlots[t]];
+    if (oi >= prog.length) return 0;
+    const op = prog[oi], st = op.steps[s[this.stepSlots[t]]];
     const access = st.access ?? 'one';
-    if (st.hardware || access === 'lock' || access === 'unlock' || access === 'rmw' || access === 'none') return [];
-    const c = this.ctx, saveT = c.t, saveArgs = c.args;
+    if (st.hardware || access === 'lock' || access === 'unlock' || access === 'rmw' || access === 'none') return 0;
+    const c = this.ctx, saveT = c.t, saveArgs = c.args, w = this.world, L = this.sys.layout, sig = this.raceSig;
+    w.enterSandbox();
     try {
       if (st.addr) {
         // the sandbox ignores writes: an address may note a ghost on its way (KASAN's check)
         c.t = t;
-        c.args = cur.op.args;
-        this.world.a = s;
+        c.args = op.args;
+        w.a = s;
         const slot = st.addr(c);
-        return L.accessClass(slot) === 'plain' ? [slot * 2 + (access === 'store' ? 1 : 0) + 1] : [];
+        if (L.accessClass(slot) !== 'plain') return 0;
+        sig[0] = slot * 2 + (access === 'store' ? 1 : 0) + 1;
+        return 1;
       }
       this.inSignature = true;
-      const w = this.world;
       w.dry = false; // the step runs for real, on a copy of its own (apply)
       w.audit(true);
       this.evalEnabled(s, t);
@@ -298,10 +307,13 @@ export class Model {
       const out: number[] = [];
       for (const i of w.writeSlots) if (L.accessClass(i) === 'plain' && !out.includes(i * 2 + 2)) out.push(i * 2 + 2);
       for (const i of w.readSlots) if (L.accessClass(i) === 'plain' && !out.includes(i * 2 + 2) && !out.includes(i * 2 + 1)) out.push(i * 2 + 1);
-      return out.slice(0, RACE_SIGNATURE);
+      const n = Math.min(out.length, RACE_SIGNATURE);
+      for (let k = 0; k < n; k++) sig[k] = out[k];
+      return n;
     } finally {
-      this.world.audit(false);
+      if (this.inSignature) w.audit(false);
       this.inSignature = false;
+      w.leaveSandbox();
       c.t = saveT;
       c.args = saveArgs;
     }
@@ -349,6 +361,28 @@ export class Model {
     } finally {
       w.stopHash();
     }
+  }
+
+  /**
+   * applyHashed on s itself: s becomes the new state (its halves in hashA/hashB) until undoStep(s) puts the
+   * parent back, before any other step runs. The full search's hot path: most successors were met before, and
+   * undoing a step's few writes costs less than copying the whole state.
+   */
+  stepInPlace(s: Int32Array, actor: number, choice: number, a: number, b: number): void {
+    const w = this.world;
+    w.startHash(a, b);
+    try {
+      this.runStep(s, actor, choice);
+      this.hashA = w.hashA;
+      this.hashB = w.hashB;
+    } finally {
+      w.stopHash();
+    }
+  }
+
+  /** s, changed by the last stepInPlace, is its parent state again. */
+  undoStep(s: Int32Array): void {
+    this.world.undo(s);
   }
 
   /** Evaluate thread t's enabling condition in s (for its footprint); true when it has a step and may take it. */

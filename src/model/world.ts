@@ -1,6 +1,7 @@
 // Owns the World: the mutable view a step uses on its private copy of a state, with footprint tracking
 // (which shared objects a step read and wrote) for partial-order reduction, counters' thresholds included,
-// and the fingerprint of the state being built, updated write by write (statehash.ts).
+// and the fingerprint of the state being built, updated write by write (statehash.ts), with the writes' old values
+// so that a step run on its parent state itself can be undone.
 import { THRESHOLDS, type Layout } from './layout';
 import { mixA, mixB } from './statehash';
 
@@ -21,6 +22,10 @@ export class World {
   /** with startHash: the fingerprint halves of `a` as it is now */
   hashA = 0;
   hashB = 0;
+  /** with startHash: the slots written since and their values before, in order (undo() puts them back) */
+  private undoSlot = new Int32Array(64);
+  private undoOld = new Int32Array(64);
+  private undoLen = 0;
 
   constructor(readonly layout: Layout) {
     this.a = layout.initial.slice();
@@ -36,29 +41,46 @@ export class World {
   }
 
   /**
-   * Run fn on a scratch copy of `a` with no tracking, auditing or hashing (a look at what a step would do, which
-   * leaves no trace in the state being built, its footprint or its fingerprint).
+   * Enter a sandbox: from here to leaveSandbox(), no tracking, auditing or hashing, and writes are ignored (a
+   * look at what a step would do, which leaves no trace in the state being built, its footprint or its
+   * fingerprint). Not nested. A pair of calls rather than a callback: this runs after every thread step while
+   * the data-race check is on, and a closure per step costs more than the look.
    */
-  sandbox<T>(fn: () => T): T {
-    // saved in locals, not an object (this runs after every thread step while the data-race check is on)
-    const a = this.a, tracking = this.tracking, auditing = this.auditing, hashing = this.hashing, dry = this.dry;
-    const readObjects = this.readObjects, writeObjects = this.writeObjects, readSlots = this.readSlots, writeSlots = this.writeSlots;
+  enterSandbox(): void {
+    const saved = this.saved;
+    saved.a = this.a;
+    saved.tracking = this.tracking;
+    saved.auditing = this.auditing;
+    saved.hashing = this.hashing;
+    saved.dry = this.dry;
+    saved.readObjects = this.readObjects;
+    saved.writeObjects = this.writeObjects;
+    saved.readSlots = this.readSlots;
+    saved.writeSlots = this.writeSlots;
     this.tracking = this.auditing = this.hashing = false;
     this.dry = true;
-    try {
-      return fn();
-    } finally {
-      this.a = a;
-      this.tracking = tracking;
-      this.auditing = auditing;
-      this.hashing = hashing;
-      this.dry = dry;
-      this.readObjects = readObjects;
-      this.writeObjects = writeObjects;
-      this.readSlots = readSlots;
-      this.writeSlots = writeSlots;
-    }
   }
+
+  /** Leave the sandbox: everything as enterSandbox() found it (the footprint's epoch moves on). */
+  leaveSandbox(): void {
+    const saved = this.saved;
+    this.a = saved.a;
+    this.tracking = saved.tracking;
+    this.auditing = saved.auditing;
+    this.hashing = saved.hashing;
+    this.dry = saved.dry;
+    this.readObjects = saved.readObjects;
+    this.writeObjects = saved.writeObjects;
+    this.readSlots = saved.readSlots;
+    this.writeSlots = saved.writeSlots;
+    this.epoch++;
+  }
+
+  /** what enterSandbox() saved */
+  private readonly saved = {
+    a: new Int32Array(0) as Int32Array, tracking: false, auditing: false, hashing: false, dry: false,
+    readObjects: [] as number[], writeObjects: [] as number[], readSlots: [] as number[], writeSlots: [] as number[],
+  };
 
   /** In a sandbox, writes are ignored unless a step is run for real (Model.apply on its own copy). */
   dry = false;
@@ -76,6 +98,26 @@ export class World {
     this.hashing = true;
     this.hashA = a;
     this.hashB = b;
+    this.undoLen = 0;
+  }
+
+  /** Puts back in s the values the writes since startHash overwrote (s is the array they were made on). */
+  undo(s: Int32Array): void {
+    const at = this.undoSlot, old = this.undoOld;
+    for (let k = this.undoLen - 1; k >= 0; k--) s[at[k]] = old[k];
+    this.undoLen = 0;
+  }
+
+  private noteUndo(i: number, old: number): void {
+    if (this.undoLen === this.undoSlot.length) {
+      const at = new Int32Array(this.undoLen * 2), was = new Int32Array(this.undoLen * 2);
+      at.set(this.undoSlot);
+      was.set(this.undoOld);
+      this.undoSlot = at;
+      this.undoOld = was;
+    }
+    this.undoSlot[this.undoLen] = i;
+    this.undoOld[this.undoLen++] = old;
   }
 
   stopHash(): void {
@@ -117,6 +159,7 @@ export class World {
       if (old !== v) {
         this.hashA ^= mixA(i, old) ^ mixA(i, v);
         this.hashB ^= mixB(i, old) ^ mixB(i, v);
+        this.noteUndo(i, old);
       }
     }
     this.a[i] = v;
