@@ -28,7 +28,7 @@ const PARTS: [string, (fn: string, url: string) => boolean][] = [
   ['visited table (fptable.ts)', (_f, url) => /explorer\/fptable/.test(url)],
   ['fingerprints (statehash.ts)', (_f, url) => /model\/statehash/.test(url)],
   ['invariants (src/invariants)', (_f, url) => /\/invariants\//.test(url)],
-  ['reduction (dpor.ts, footprint.ts, summaries.ts)', (_f, url) => /explorer\/(dpor|footprint|summaries)/.test(url)],
+  ['reduction (dpor*.ts, footprint.ts, summaries.ts, atommemo.ts)', (_f, url) => /explorer\/(dpor|footprint|summaries|atommemo)/.test(url)],
   ['search loop and stack (dfs*.ts, the rest of src/explorer)', (_f, url) => /explorer\//.test(url)],
   ['model steps (model.ts, world.ts, the subsystems\' steps)', (_f, url) => /\/model\//.test(url)],
   ['garbage collector', (fn) => fn === '(garbage collector)'],
