@@ -7,7 +7,10 @@
 // about n / 2^64 for n keys, as the visited set's fingerprints do). A violated atom is never remembered (its
 // message may name more than it read); a read set that grows starts the atom's memo anew.
 import { mixA, mixB } from '../model/statehash';
-import { FingerprintTable, SMALL_TABLE } from './fptable';
+import { FingerprintTable } from './fptable';
+
+/** log2 slots of an atom's table at first: most atoms meet a handful of value combinations (the table doubles) */
+const FIRST_LOG2 = 2;
 
 export class AtomMemo {
   /** per object, its slots */
@@ -23,6 +26,13 @@ export class AtomMemo {
   constructor(slotObj: Int32Array, objects: number) {
     this.objSlots = Array.from({ length: objects }, () => [] as number[]);
     slotObj.forEach((o, i) => this.objSlots[o].push(i));
+  }
+
+  /** Bytes held by the keys' tables. */
+  get bytes(): number {
+    let n = 0;
+    for (const t of this.held) if (t) n += t.bytes;
+    return n;
   }
 
   /** Whether atom u (read set `bits`, at version `ver`) is known to hold in s. */
@@ -43,7 +53,7 @@ export class AtomMemo {
     const out: number[] = [];
     for (let o = 0; o < this.objSlots.length; o++) if ((bits[o >>> 5] & (1 << (o & 31))) !== 0) out.push(...this.objSlots[o]);
     this.slots[u] = Int32Array.from(out);
-    this.held[u] = new FingerprintTable(SMALL_TABLE);
+    this.held[u] = new FingerprintTable(FIRST_LOG2);
     this.version[u] = ver;
   }
 

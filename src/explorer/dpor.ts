@@ -101,7 +101,7 @@ export function* dporSearch(m: Model, opts: DporOptions = {}): Sliced<DporResult
 function* dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions, abortOnGrowth: boolean, round: number, resume?: DporSnapshot): Sliced<DporResult | null> {
   const t0 = nowMs();
   const A = m.actors;
-  const limits = new Limits(opts, () => summaries.bytes);
+  const limits = new Limits(opts, () => summaries.bytes + fs.memoBytes);
   const maxStates = limits.maxStates;
   const checkDeadlock = opts.deadlock !== false;
   const checkLivelock = opts.livelock !== false;
@@ -123,7 +123,7 @@ function* dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions, abortOnGr
     ...(bound && !extra.violation ? { bound } : {}),
     ...extra,
     ...(collect ? { violations: collect.list } : {}),
-    stats: statsOf(states, transitions, deepest, t0, summaries.bytes, 0),
+    stats: statsOf(states, transitions, deepest, t0, summaries.bytes + fs.memoBytes, 0),
   });
 
   /**

@@ -87,6 +87,11 @@ export class FootprintSpace {
     });
   }
 
+  /** Bytes held by the memo of atoms known to hold (atommemo.ts). */
+  get memoBytes(): number {
+    return this.memo.bytes;
+  }
+
   empty(): Uint32Array {
     return new Uint32Array(this.words);
   }
