@@ -92,3 +92,9 @@ test('a short run loads none of the node modules it does not use (stdio streams,
   for (const m of ['NativeModule stream', 'NativeModule child_process', 'NativeModule worker_threads', 'NativeModule crypto', 'NativeModule net', 'NativeModule perf_hooks'])
     assert.ok(!loaded.includes(m), `${m} was loaded`);
 });
+
+test('output to a reader that has gone away ends quietly: no stack trace, the exit code of the run', () => {
+  // `true` exits before node has started: every write meets EPIPE
+  const r = spawnSync('bash', ['-c', `node ${bin} list scenarios | true; echo "exit \${PIPESTATUS[0]}" >&2`], { cwd: root, encoding: 'utf8' });
+  assert.equal(r.stderr, 'exit 0\n');
+});
