@@ -51,8 +51,9 @@ async function stopAndResume(command: string, args: string[], ready: RegExp, sto
   return { ckpt, stopped, stoppedOut, resumed, resumedOut };
 }
 
-// four jobs: two small ones, a large one bounded by --max-states (stopped in it), a small one after it
-const EXPLORE = ['unmap-racing-dma-with-sync', '-f', spin('tlb-p4-t3.json'), '-f', spin('tlb-p3-t2.json'), '--max-states', '300000'];
+// four jobs: two small ones, a large one bounded by --max-states (stopped in it), a small one after it; the large
+// one runs for seconds, so that its progress line (once a second) shows and the signal lands in it
+const EXPLORE = ['unmap-racing-dma-with-sync', '-f', spin('tlb-p5-t3.json'), '-f', spin('tlb-p3-t2.json'), '--max-states', '1000000'];
 /** the progress line of the large job (the small ones end below 2,000 states) */
 const IN_LARGE_JOB = /[1-9]\d{4,} states, \d+ states\/s/;
 
@@ -70,7 +71,7 @@ test('explore over four jobs: SIGINT in the third leaves a run checkpoint; --res
   assert.equal(c.payload.jobs.length, 4);
   assert.equal(c.payload.done.length, 2, 'the two small jobs were done');
   assert.equal(c.payload.left.length, 2);
-  assert.match(c.payload.left[0], /^tlb-pml-p4-t3/);
+  assert.match(c.payload.left[0], /^tlb-pml-p5-t3/);
   assert.equal(json(join(r.stoppedOut, 'explore.json')).jobs[2].bound, 'interrupted', 'the partial report shows the job stopped');
   assert.equal(r.resumed.code, whole.code, r.resumed.stdout + r.resumed.stderr);
   const from = c.payload.current.checkpoint ? `, the next from its checkpoint \\(${c.payload.current.checkpoint.states} states\\)` : '';
@@ -83,7 +84,7 @@ test('explore over four jobs: SIGINT in the third leaves a run checkpoint; --res
 });
 
 test('verify over several jobs: SIGINT, then --resume: the same verdicts, expectations and exit code', async () => {
-  const args = ['unmap-racing-dma-with-sync', '-f', spin('tlb-p4-t3.json'), '-f', spin('tlb-p3-t2.json'), '--max-states', '200000'];
+  const args = ['unmap-racing-dma-with-sync', '-f', spin('tlb-p5-t3.json'), '-f', spin('tlb-p3-t2.json'), '--max-states', '800000'];
   const wholeOut = tmp();
   const whole = await cli(['verify', ...args, '-o', wholeOut]);
   assert.equal(whole.code, 4, 'the large job is undecided');

@@ -226,6 +226,7 @@ async function runAll(input: RunInput, f: ExploreFlags): Promise<JobResult[]> {
       const file = checkpointFile(f, r);
       writeCheckpoint(file, r.checkpoint);
       printErr(`checkpoint: ${file} (${r.checkpoint.states} states; continue with: iommu-check explore --resume ${file})\n`);
+      delete r.checkpoint; // (it holds the search's visited table: the next jobs have the memory)
     } else if (r.verdict === 'bounded' && /^(interrupted|time |memory |\d+ states)/.test(r.bound ?? '') && !f.quiet) {
       printErr('no checkpoint: the bitstate search cannot be resumed\n');
     }

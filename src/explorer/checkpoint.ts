@@ -4,7 +4,7 @@
 // search, its snapshot (dporsnapshot.ts: stack, summaries, round); for the parallel search, its snapshot
 // (parallel/snapshot.ts) and the shared table's fingerprints with their done flags. Loading checks all of it against the search it is
 // asked to continue and fails with one clear UsageError (exit 2) on a corrupt or mismatched file.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { UsageError } from '../model/variants';
 import { validateScenario, type ScenarioSpec } from '../model/scenario';
@@ -13,7 +13,8 @@ import type { DfsSnapshot } from './dfsresume';
 import type { DporSnapshot } from './dporsnapshot';
 import type { BfsSnapshot } from './bfssnapshot';
 import type { ParallelSnapshot } from './parallel/snapshot';
-import { toBase64, wordsOf } from './packing';
+import { wordsOf } from './packing';
+import { VisitedPairs, visitedText } from './visitedpairs';
 import { FingerprintTable, fingerprintKey } from './fptable';
 
 const FORMAT = 'iommu-check-checkpoint/2'; // 2: incremental (Zobrist-style) fingerprints
@@ -44,8 +45,9 @@ export interface Checkpoint {
   search?: 'reduced' | 'bfs' | 'parallel';
   /** the full search's stack */
   snapshot?: DfsSnapshot;
-  /** the visited fingerprints, [a, b] Uint32 pairs, little-endian, base64 (the full search) */
-  visited: string;
+  /** the visited fingerprints, [a, b] Uint32 pairs, little-endian, base64 (the full search): in a checkpoint just
+   * taken, still the search's table, read a chunk at a time when it is written (visitedpairs.ts) */
+  visited: string | VisitedPairs;
   /** the reduced search's snapshot */
   reduced?: DporSnapshot;
   /** the breadth-first search's snapshot (its visited fingerprints are in `visited`) */
@@ -69,7 +71,7 @@ export function shapeOf(o: { maxDepth?: number; maxPreemptions?: number; maxOpsP
 function digestOf(c: Omit<Checkpoint, 'digest' | 'savedAt' | 'stoppedBy'>): string {
   const h = createHash('sha256');
   h.update(JSON.stringify([c.format, c.scenario, c.variants, c.invariants ?? null, c.shape, c.stateWords, c.initial, c.states, c.snapshot]));
-  h.update(c.visited);
+  for (const text of visitedText(c.visited)) h.update(text);
   if (c.search) h.update(JSON.stringify([c.search, c.reduced ?? c.bfs ?? c.parallel ?? null]));
   return h.digest('hex');
 }
@@ -78,7 +80,7 @@ type Job = { scenario: ScenarioSpec; variants: string[] };
 
 /** The checkpoint of a job: its model's identity, the search shape, where to continue (`where`), sealed by a digest. */
 function seal(m: Model, job: Job, invariants: readonly string[] | undefined, shape: SearchShape,
-  visited: { states: number; visited: string }, where: Pick<Checkpoint, 'search' | 'snapshot' | 'reduced' | 'bfs' | 'parallel'>, stoppedBy: string): Checkpoint {
+  visited: { states: number; visited: string | VisitedPairs }, where: Pick<Checkpoint, 'search' | 'snapshot' | 'reduced' | 'bfs' | 'parallel'>, stoppedBy: string): Checkpoint {
   const init = m.initial();
   const body = {
     format: FORMAT, scenario: job.scenario, variants: job.variants, ...(invariants ? { invariants: [...invariants] } : {}),
@@ -87,10 +89,9 @@ function seal(m: Model, job: Job, invariants: readonly string[] | undefined, sha
   return { ...body, digest: digestOf(body), stoppedBy, savedAt: new Date().toISOString() };
 }
 
-/** A visited table's fingerprints as a checkpoint holds them: [a, b] Uint32 pairs, base64. */
-function visitedOf(table: FingerprintTable): { states: number; visited: string } {
-  const fps = table.fingerprints();
-  return { states: fps.length / 2, visited: toBase64(fps) };
+/** A visited table's fingerprints as a checkpoint holds them (read from the table when written). */
+function visitedOf(table: FingerprintTable): { states: number; visited: VisitedPairs } {
+  return { states: table.size, visited: VisitedPairs.ofTable(table) };
 }
 
 export function makeCheckpoint(m: Model, job: Job, invariants: readonly string[] | undefined,
@@ -113,17 +114,41 @@ export function makeBfsCheckpoint(m: Model, job: Job, invariants: readonly strin
 /** A checkpoint of the parallel search: its snapshot and the shared table's pairs (done flags kept). */
 export function makeParallelCheckpoint(m: Model, job: Job, invariants: readonly string[] | undefined,
   shape: SearchShape, visited: Uint32Array, parallel: ParallelSnapshot, stoppedBy: string): Checkpoint {
-  return seal(m, job, invariants, shape, { states: visited.length / 2, visited: toBase64(visited) }, { search: 'parallel', parallel }, stoppedBy);
+  return seal(m, job, invariants, shape, { states: visited.length / 2, visited: VisitedPairs.ofPairs(visited) }, { search: 'parallel', parallel }, stoppedBy);
 }
 
 /** The shared table's pairs of a parallel search's checkpoint, after checking it belongs to this model and shape. */
 export function restoreSharedPairs(c: Checkpoint, m: Model, shape: SearchShape): Uint32Array {
   checkBelongs(c, m, shape);
-  return wordsOf('u32', Buffer.from(c.visited, 'base64'), 2 * c.states, 'the visited fingerprints');
+  return pairsOf(c);
 }
 
+/** A checkpoint's visited pairs, checked against its count of states. */
+function pairsOf(c: Checkpoint): Uint32Array {
+  if (typeof c.visited !== 'string') return c.visited.pairs();
+  const buf = Buffer.from(c.visited, 'base64');
+  if (buf.length !== c.states * 8) throw new UsageError(`--resume: checkpoint holds ${buf.length / 8} fingerprints, expected ${c.states}`);
+  return wordsOf('u32', buf, 2 * c.states, 'the visited fingerprints');
+}
+
+/** Writes the checkpoint as one line of JSON, its visited fingerprints last and a chunk at a time: the text of
+ * the rest ends in `"visited":""}`, the fingerprints go between those quotes. */
 export function writeCheckpoint(file: string, c: Checkpoint): void {
-  writeFileSync(file, JSON.stringify(c) + '\n');
+  const { visited, ...rest } = c;
+  const head = JSON.stringify({ ...rest, visited: '' });
+  const fd = openSync(file, 'w');
+  try {
+    writeAll(fd, head.slice(0, -2));
+    for (const text of visitedText(visited)) writeAll(fd, text);
+    writeAll(fd, '"}\n');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at);
 }
 
 /** Reads and checks a checkpoint file's own consistency (not yet against a model). */
@@ -150,7 +175,7 @@ export function checkedCheckpoint(c: Checkpoint, file: string): Checkpoint {
   const resumable = c.search === 'reduced' ? !!c.reduced && Array.isArray(c.reduced.frames)
     : c.search === 'bfs' ? !!c.bfs && typeof c.bfs.frontier === 'string'
     : c.search === 'parallel' ? !!c.parallel && Array.isArray(c.parallel.stacks) : !!c.snapshot && Array.isArray(c.snapshot.next);
-  if (typeof c.visited !== 'string' || !resumable || digest !== digestOf(body)) {
+  if ((typeof c.visited !== 'string' && !(c.visited instanceof VisitedPairs)) || !resumable || digest !== digestOf(body)) {
     throw new UsageError(`--resume: checkpoint '${file}' is corrupt (its digest does not match its content)`);
   }
   try {
@@ -174,7 +199,5 @@ export function checkBelongs(c: Checkpoint, m: Model, shape: SearchShape): void 
 /** The visited table of a full search's checkpoint, after checking that it belongs to this model and search shape. */
 export function restoreTable(c: Checkpoint, m: Model, shape: SearchShape): FingerprintTable {
   checkBelongs(c, m, shape);
-  const buf = Buffer.from(c.visited, 'base64');
-  if (buf.length !== c.states * 8) throw new UsageError(`--resume: checkpoint holds ${buf.length / 8} fingerprints, expected ${c.states}`);
-  return FingerprintTable.from(wordsOf('u32', buf, 2 * c.states, 'the visited fingerprints'));
+  return FingerprintTable.from(pairsOf(c));
 }

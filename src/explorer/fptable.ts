@@ -203,6 +203,24 @@ export class FingerprintTable implements StateStore {
     return out.subarray(0, w);
   }
 
+  /** The stored fingerprints as fingerprints() lists them, a chunk at a time without a copy of them all (a
+   * checkpoint's file): fills `into` with [a, b] pairs and yields how many words it filled (the last may be short). */
+  *fingerprintChunks(into: Uint32Array, withDone = false): Generator<number> {
+    const t = this.table;
+    const bMask = this.counter && !withDone ? B_BITS : 0xffffffff;
+    let w = 0;
+    for (let i = 0; i < t.length; i += 2) {
+      if (t[i] === 0 && t[i + 1] === 0) continue;
+      into[w++] = t[i];
+      into[w++] = t[i + 1] & bMask;
+      if (w === into.length) {
+        yield w;
+        w = 0;
+      }
+    }
+    if (w > 0) yield w;
+  }
+
   /** Shared mode: adds a pair from fingerprints(true), done flag included (restoring a parallel checkpoint). */
   addFlagged(a: number, b: number): void {
     const k = this.insertShared(a, b & B_BITS);

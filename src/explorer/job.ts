@@ -101,10 +101,14 @@ export async function runJobAsync(job: JobSpec, opts: JobOptions = {}): Promise<
   const { deferred: _d, resumable, ...r } = p;
   const out: JobResult = { scenario: job.scenario.name, variants: job.variants, ...(job.expect ? { expect: job.expect } : {}), ...r };
   if (resumable && opts.checkpoint !== false) {
-    const checkpoint = makeParallelCheckpoint(m, job, opts.invariants, shape, resumable.visited, resumable.snapshot, r.bound ?? 'stop');
-    Object.defineProperty(out, 'checkpoint', { value: checkpoint, enumerable: false }); // not in the report JSON
+    attachCheckpoint(out, makeParallelCheckpoint(m, job, opts.invariants, shape, resumable.visited, resumable.snapshot, r.bound ?? 'stop'));
   }
   return out;
+}
+
+/** The job's checkpoint, kept out of the report JSON; the CLI drops it once written (it may hold the visited table). */
+function attachCheckpoint(out: JobResult, checkpoint: Checkpoint): void {
+  Object.defineProperty(out, 'checkpoint', { value: checkpoint, enumerable: false, configurable: true });
 }
 
 /** Does this job run the full depth-first search (the one that checkpoints, resumes, shards)? */
@@ -138,7 +142,7 @@ export function* jobSearch(job: JobSpec, opts: JobOptions = {}): Sliced<JobResul
   const { checkpoint, ...rest } = r;
   const out: JobResult = { scenario: job.scenario.name, variants: job.variants, ...(job.expect ? { expect: job.expect } : {}), ...rest,
     ...(chosen ? { search: { ran: chosen.search, why: chosen.why } } : {}) };
-  if (checkpoint) Object.defineProperty(out, 'checkpoint', { value: checkpoint, enumerable: false }); // not in the report JSON
+  if (checkpoint) attachCheckpoint(out, checkpoint);
   if (fingerprints) Object.defineProperty(out, 'fingerprints', { value: fingerprints, enumerable: false });
   if (!r.violation || !r.schedule) return out;
   let foundBy = opts.strategy === 'bfs' ? 'explore/bfs (shortest)' : reductionApplies(opts) ? 'explore/dfs+dpor' : 'explore/dfs';

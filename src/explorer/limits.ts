@@ -8,7 +8,8 @@ import { nowMs } from './clock';
 export const POLL_EVERY = 1024;
 
 /** the share of --max-memory a search may use: the rest is room for the garbage collector's lag and for writing
- * the report and the checkpoint (about 1.3 times the visited table) after it stops */
+ * the report and the checkpoint after it stops (the checkpoint reads the visited table a chunk at a time,
+ * visitedpairs.ts, so it needs no room in proportion to the table) */
 export const MEMORY_USABLE = 0.9;
 
 /** poll()'s answer when the search's time slice is up: yield, then go on (not a bound) */
