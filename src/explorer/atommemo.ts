@@ -6,7 +6,7 @@
 // Keys are 64-bit fingerprints of those slots' values (two states that differ there collide with probability
 // about n / 2^64 for n keys, as the visited set's fingerprints do). A violated atom is never remembered (its
 // message may name more than it read); a read set that grows starts the atom's memo anew.
-import { mixA, mixB } from '../model/statehash';
+import { H, hashSlots } from '../model/statehash';
 import { FingerprintTable } from './fptable';
 
 /** log2 slots of an atom's table at first: most atoms meet a handful of value combinations (the table doubles) */
@@ -19,8 +19,6 @@ export class AtomMemo {
   private readonly version: number[] = [];
   private readonly slots: Int32Array[] = [];
   private readonly held: FingerprintTable[] = [];
-  private ka = 0;
-  private kb = 0;
 
   /** slotObj: each slot's object as the invariants see it; objects: how many there are. */
   constructor(slotObj: Int32Array, objects: number) {
@@ -38,15 +36,15 @@ export class AtomMemo {
   /** Whether atom u (read set `bits`, at version `ver`) is known to hold in s. */
   holds(u: number, bits: Uint32Array, ver: number, s: Int32Array): boolean {
     if (this.version[u] !== ver) return false;
-    this.key(u, s);
-    return this.held[u].has(this.ka, this.kb);
+    hashSlots(s, this.slots[u]);
+    return this.held[u].has(H.a, H.b);
   }
 
   /** Atom u, with read set `bits` at version `ver` (after its evaluation), holds in s. */
   note(u: number, bits: Uint32Array, ver: number, s: Int32Array): void {
     if (this.version[u] !== ver) this.restart(u, bits, ver);
-    this.key(u, s);
-    this.held[u].addFingerprint(this.ka, this.kb);
+    hashSlots(s, this.slots[u]);
+    this.held[u].addFingerprint(H.a, H.b);
   }
 
   private restart(u: number, bits: Uint32Array, ver: number): void {
@@ -55,17 +53,5 @@ export class AtomMemo {
     this.slots[u] = Int32Array.from(out);
     this.held[u] = new FingerprintTable(FIRST_LOG2);
     this.version[u] = ver;
-  }
-
-  private key(u: number, s: Int32Array): void {
-    const slots = this.slots[u];
-    let a = 0, b = 0;
-    for (let k = 0; k < slots.length; k++) {
-      const i = slots[k], v = s[i];
-      a ^= mixA(i, v);
-      b ^= mixB(i, v);
-    }
-    this.ka = a >>> 0;
-    this.kb = b >>> 0;
   }
 }

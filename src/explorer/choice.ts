@@ -11,6 +11,7 @@
 // within 26 states, against up to 317), and cost a third of its 500 states on the independent ones.
 import type { Model } from '../model/model';
 import { dependent, orInto } from './footprint';
+import { seededIndex } from './seeded';
 
 /** Walks sampled, and the most steps of one. */
 export const SAMPLE_WALKS = 4;
@@ -33,7 +34,8 @@ export function chooseSearch(m: Model): SearchChoice {
   const find = (x: number): number => (group[x] === x ? x : (group[x] = find(group[x])));
   const threadGroups = (): number => new Set(Array.from({ length: T }, (_, t) => find(t))).size;
   const r = new Uint32Array(words), w = new Uint32Array(words);
-  let sampled = 0, x = 0x2545f491; // a fixed seed: the same walks every run
+  const pick = seededIndex(0x2545f491);
+  let sampled = 0;
   walks: for (let walk = 0; walk < SAMPLE_WALKS; walk++) {
     let s = m.initial();
     for (let d = 0; d < SAMPLE_WALK_STEPS; d++) {
@@ -55,8 +57,7 @@ export function chooseSearch(m: Model): SearchChoice {
         for (let q = p + 1; q < A; q++) if (find(p) !== find(q) && dependent(R[p], W[p], R[q], W[q])) group[find(p)] = find(q);
       if (T < 2 || threadGroups() === 1) break walks;
       if (next.length === 0) break;
-      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-      s = next[(x >>> 8) % next.length];
+      s = next[pick(next.length)];
     }
   }
   const groups = T < 2 ? 1 : threadGroups();

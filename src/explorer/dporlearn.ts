@@ -8,6 +8,7 @@
 import type { Model } from '../model/model';
 import { FingerprintTable, SMALL_TABLE } from './fptable';
 import { FootprintSpace } from './footprint';
+import { seededIndex } from './seeded';
 
 /** Random walks, and the most steps of one. A few walks to the end meet the reads first met deep in the graph,
  * which cost whole rounds; shallow ones cost little (a round is cut short at the first growth), and learning more
@@ -27,15 +28,14 @@ export function learnInvariantReads(m: Model): Uint32Array[] {
   };
   look(m.initial());
   const list: number[] = [];
-  let x = 0x9e3779b9; // a fixed seed: the same walks every run
+  const pick = seededIndex(0x9e3779b9);
   for (let w = 0; w < LEARN_WALKS; w++) {
     let s = m.initial();
     for (let d = 0; d < LEARN_WALK_STEPS; d++) {
       list.length = 0;
       m.steps(s, list);
       if (list.length === 0) break;
-      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-      const k = (x >>> 8) % (list.length / 2);
+      const k = pick(list.length / 2);
       s = m.apply(s, list[2 * k], list[2 * k + 1]);
       look(s);
     }

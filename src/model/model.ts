@@ -345,28 +345,21 @@ export class Model {
    * state is built in one array the model reuses, valid until the next such call: keep() copies it.
    */
   applyHashed(s: Int32Array, actor: number, choice: number, a: number, b: number, inScratch = false): Int32Array {
-    const w = this.world;
     let into: Int32Array;
     if (inScratch) {
       if (this.scratch?.length !== s.length) this.scratch = new Int32Array(s.length);
       into = this.scratch;
       into.set(s);
     } else into = this.copy(s);
-    w.startHash(a, b);
-    try {
-      const n = this.runStep(into, actor, choice);
-      this.hashA = w.hashA;
-      this.hashB = w.hashB;
-      return n;
-    } finally {
-      w.stopHash();
-    }
+    this.stepInPlace(into, actor, choice, a, b);
+    return into;
   }
 
   /**
-   * applyHashed on s itself: s becomes the new state (its halves in hashA/hashB) until undoStep(s) puts the
-   * parent back, before any other step runs. The full search's hot path: most successors were met before, and
-   * undoing a step's few writes costs less than copying the whole state.
+   * The step taken on s itself, for a state whose fingerprint halves are a and b: s becomes the new state (its
+   * halves in hashA/hashB, updated write by write) until undoStep(s) puts the parent back, before any other step
+   * runs. The full search's hot path: most successors were met before, and undoing a step's few writes costs less
+   * than copying the whole state. applyHashed is this step on a copy.
    */
   stepInPlace(s: Int32Array, actor: number, choice: number, a: number, b: number): void {
     const w = this.world;

@@ -1,8 +1,8 @@
-// Owns state fingerprints (their one home, imported directly by the searches): two independent 32-bit hashes of a
-// state's words (a 64-bit fingerprint), each the xor over the slots of a mix of (slot, value) — mixA for half a,
-// mixB for half b — (Zobrist-style, as in "Incremental hashing for SPIN", Nguyen & Ruys 2008), so that a step
-// that writes k slots updates its parent's fingerprint with 4k mixes instead of hashing the whole state again
-// (World.startHash). Hand-written on purpose: states are Int32Arrays hashed in the hot loop, and the hashing
+// Owns state fingerprints (their one home, imported directly by the searches; also keys over part of a state):
+// two independent 32-bit hashes of a state's words (a 64-bit fingerprint), each the xor over the slots of a mix of
+// (slot, value) — mixA for half a, mixB for half b — (Zobrist-style, as in "Incremental hashing for SPIN", Nguyen &
+// Ruys 2008), so that a step that writes k slots updates its parent's fingerprint with 4k mixes instead of hashing
+// the whole state again (World.startHash). Hand-written on purpose: states are Int32Arrays hashed in the hot loop, and the hashing
 // libraries on npm hash bytes or strings behind a call boundary that costs more than the hash. The last state's
 // halves are remembered for the next request about the same array (the searches take a state's fingerprint,
 // then add the same, unmodified, state to the visited set).
@@ -43,6 +43,20 @@ export function hash2(s: Int32Array): void {
   H.a = a >>> 0;
   H.b = b >>> 0;
   last = s;
+}
+
+/** Both hashes of the values of s at the given slots only, into H (a key over part of a state: atommemo.ts); H then
+ * holds no state's fingerprint, so nothing is remembered. */
+export function hashSlots(s: Int32Array, slots: Int32Array): void {
+  last = null;
+  let a = 0, b = 0;
+  for (let k = 0; k < slots.length; k++) {
+    const i = slots[k], v = s[i];
+    a ^= mixA(i, v);
+    b ^= mixB(i, v);
+  }
+  H.a = a >>> 0;
+  H.b = b >>> 0;
 }
 
 /** s's halves are a and b (computed incrementally by its maker): the next request about s needs no pass. */
