@@ -16,6 +16,7 @@ import { checkOutDir, jobFileName, minimizedPath, writeRun } from './output';
 import { summaryRows, textTable } from '../report/table';
 import { formatCounterexample } from '../result/format';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from '../explorer/checkpoint';
+import { loadRecordedModules } from './load';
 import { DISPLAY_OPTIONS, isRunCheckpoint, readRunCheckpoint, refuseRunOptions, resumedOut, writeRunCheckpoint, type RunCheckpoint } from './runcheckpoint';
 import { makePayload, resumeOptions, usableCheckpoint, validJobRun, type JobRunPayload } from './jobrun';
 import { UsageError } from '../model/variants';
@@ -302,7 +303,7 @@ export function exploreCommand(): Command {
       }
       if (f.resume) {
         if (names.length || f.file.length || f.variant.length || f.invariant) throw new UsageError('--resume takes the scenario, variants and invariants from the checkpoint: give no scenario, --file, --variant or --invariant');
-        const c = readCheckpoint(f.resume);
+        const c = readCheckpoint(f.resume, loadRecordedModules);
         const job = { scenario: c.scenario, variants: c.variants };
         // a parallel search's checkpoint continues on its own workers
         const workers = f.workers ?? (c.search === 'parallel' ? c.parallel!.workers : undefined);

@@ -1,7 +1,7 @@
 // Owns the run checkpoint: the one file (<out>/checkpoints/<command>.ckpt.json) that a run of many units of
 // work (explore or verify over several jobs, fuzz's chunks, mutate's mutants) writes when a signal stops it, so
 // that `<command> --resume FILE` continues the same run. The envelope holds the command, the command line, when
-// the run started and a payload each command defines (its options, the work done with its results, where the
+// the run started, the users' modules it had loaded (--load; loaded again, unchanged, on --resume) and a payload each command defines (its options, the work done with its results, where the
 // unit in progress stood, what is left), sealed by a digest; reading it checks format, digest and command and
 // fails with one clear UsageError (exit 2) on a corrupt, foreign or mismatched file. It also says which options a
 // resumed run may still be given (where and how it reports, not what it does).
@@ -10,6 +10,8 @@ import { createHash } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../model/variants';
+import { loadedModules, type ModuleRef } from '../model/origin';
+import { loadRecordedModules } from './load';
 
 export const RUN_CHECKPOINT_FORMAT = 'iommu-check-run-checkpoint/1';
 
@@ -22,13 +24,17 @@ export interface RunCheckpoint<P> {
   commandLine: string;
   startedAt: string;
   payload: P;
+  /** the users' modules (--load) the run had loaded: a resumed run loads them again, unchanged */
+  modules?: ModuleRef[];
   /** sha256 of the fields above: detects an edited or truncated file */
   digest: string;
   savedAt: string;
 }
 
-function digestOf(c: Pick<RunCheckpoint<unknown>, 'format' | 'command' | 'commandLine' | 'startedAt' | 'payload'>): string {
-  return createHash('sha256').update(JSON.stringify([c.format, c.command, c.commandLine, c.startedAt, c.payload])).digest('hex');
+function digestOf(c: Pick<RunCheckpoint<unknown>, 'format' | 'command' | 'commandLine' | 'startedAt' | 'payload' | 'modules'>): string {
+  const fields: unknown[] = [c.format, c.command, c.commandLine, c.startedAt, c.payload];
+  if (c.modules) fields.push(c.modules);
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }
 
 /** The command line that continues a run from its checkpoint `file`. */
@@ -51,7 +57,8 @@ export function runCheckpointPath(out: string, command: RunCommand): string {
 
 /** Writes the run checkpoint of `command` into `out`; returns its path. */
 export function writeRunCheckpoint<P>(out: string, command: RunCommand, commandLine: string, startedAt: Date, payload: P): string {
-  const body = { format: RUN_CHECKPOINT_FORMAT, command, commandLine, startedAt: startedAt.toISOString(), payload } as const;
+  const modules = loadedModules().map((r) => ({ path: r.path, sha256: r.sha256 }));
+  const body = { format: RUN_CHECKPOINT_FORMAT, command, commandLine, startedAt: startedAt.toISOString(), payload, ...(modules.length ? { modules } : {}) } as const;
   const c: RunCheckpoint<P> = { ...body, digest: digestOf(body), savedAt: new Date().toISOString() };
   const file = runCheckpointPath(out, command);
   mkdirSync(join(out, 'checkpoints'), { recursive: true });
@@ -85,8 +92,8 @@ export function isRunCheckpoint(file: string): boolean {
 }
 
 /**
- * Reads a run checkpoint of `command`, checking its format, digest and command; `valid` checks the payload's
- * shape (false: corrupt).
+ * Reads a run checkpoint of `command`, checking its format, digest and command, and loads the users' modules it
+ * was taken with; `valid` checks the payload's shape (false: corrupt).
  */
 export function readRunCheckpoint<P>(file: string, command: RunCommand, valid: (p: unknown) => p is P): RunCheckpoint<P> {
   const c = parse(file) as unknown as RunCheckpoint<P>;
@@ -101,6 +108,7 @@ export function readRunCheckpoint<P>(file: string, command: RunCommand, valid: (
   const corrupt = () => new UsageError(`--resume: checkpoint '${file}' is corrupt (its digest does not match its content)`);
   if (typeof digest !== 'string' || digest !== digestOf(body)) throw corrupt();
   if (c.command !== command) throw new UsageError(`--resume: '${file}' is the checkpoint of a \`${c.command}\` run: continue it with \`${resumeCommand(c.command, file)}\``);
+  if (c.modules) loadRecordedModules(c.modules, file); // before the payload's scenarios are read
   if (!valid(c.payload)) throw corrupt();
   return c;
 }

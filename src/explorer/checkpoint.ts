@@ -1,5 +1,5 @@
-// Owns checkpoints of a stopped search: a JSON file holding the job (scenario, variants, invariants), the
-// options that shape the state space, and where to continue: for the full depth-first search, the stack as
+// Owns checkpoints of a stopped search: a JSON file holding the job (scenario, variants, invariants), the users'
+// modules it was run with (--load: path and sha256, loaded again on --resume), the options that shape the state space, and where to continue: for the full depth-first search, the stack as
 // choice indices with the schedule that validates them and the visited fingerprints (base64); for the reduced
 // search, its snapshot (dporsnapshot.ts: stack, summaries, round); for the parallel search, its snapshot
 // (parallel/snapshot.ts) and the shared table's fingerprints with their done flags. Loading checks all of it against the search it is
@@ -16,6 +16,7 @@ import type { ParallelSnapshot } from './parallel/snapshot';
 import { wordsOf } from './packing';
 import { VisitedPairs, visitedText } from './visitedpairs';
 import { FingerprintTable, fingerprintKey } from './fptable';
+import { loadedModules, type ModuleRef } from '../model/origin';
 
 const FORMAT = 'iommu-check-checkpoint/2'; // 2: incremental (Zobrist-style) fingerprints
 
@@ -35,6 +36,8 @@ export interface Checkpoint {
   variants: string[];
   invariants?: string[];
   shape: SearchShape;
+  /** the users' modules (--load) loaded when it was taken: a resumed run loads them again, unchanged */
+  modules?: ModuleRef[];
   /** words per state and the initial state's fingerprint: detect a changed model or hash */
   stateWords: number;
   initial: string;
@@ -71,6 +74,7 @@ export function shapeOf(o: { maxDepth?: number; maxPreemptions?: number; maxOpsP
 function digestOf(c: Omit<Checkpoint, 'digest' | 'savedAt' | 'stoppedBy'>): string {
   const h = createHash('sha256');
   h.update(JSON.stringify([c.format, c.scenario, c.variants, c.invariants ?? null, c.shape, c.stateWords, c.initial, c.states, c.snapshot]));
+  if (c.modules) h.update(JSON.stringify(c.modules));
   for (const text of visitedText(c.visited)) h.update(text);
   if (c.search) h.update(JSON.stringify([c.search, c.reduced ?? c.bfs ?? c.parallel ?? null]));
   return h.digest('hex');
@@ -84,6 +88,7 @@ function seal(m: Model, job: Job, invariants: readonly string[] | undefined, sha
   const init = m.initial();
   const body = {
     format: FORMAT, scenario: job.scenario, variants: job.variants, ...(invariants ? { invariants: [...invariants] } : {}),
+    ...(loadedModules().length ? { modules: loadedModules().map((r) => ({ path: r.path, sha256: r.sha256 })) } : {}),
     shape, stateWords: init.length, initial: fingerprintKey(init), ...visited, ...where,
   };
   return { ...body, digest: digestOf(body), stoppedBy, savedAt: new Date().toISOString() };
@@ -151,8 +156,11 @@ function writeAll(fd: number, text: string): void {
   for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at);
 }
 
-/** Reads and checks a checkpoint file's own consistency (not yet against a model). */
-export function readCheckpoint(file: string): Checkpoint {
+/** Loads the users' modules a checkpoint was taken with (cli/load.ts: each unchanged), before its scenario is read. */
+export type LoadRecorded = (modules: readonly ModuleRef[], file: string) => void;
+
+/** Reads and checks a checkpoint file's own consistency (not yet against a model); `load` loads its modules. */
+export function readCheckpoint(file: string, load?: LoadRecorded): Checkpoint {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -165,11 +173,11 @@ export function readCheckpoint(file: string): Checkpoint {
   } catch {
     throw new UsageError(`--resume: '${file}' is not a checkpoint (not JSON)`);
   }
-  return checkedCheckpoint(c, file);
+  return checkedCheckpoint(c, file, load);
 }
 
 /** Checks a parsed checkpoint's own consistency (`file` names where it came from in the errors). */
-export function checkedCheckpoint(c: Checkpoint, file: string): Checkpoint {
+export function checkedCheckpoint(c: Checkpoint, file: string, load?: LoadRecorded): Checkpoint {
   if (!c || typeof c !== 'object' || c.format !== FORMAT) throw new UsageError(`--resume: '${file}' is not an ${FORMAT} file (or one written by another version)`);
   const { digest, savedAt: _s, stoppedBy: _b, ...body } = c;
   const resumable = c.search === 'reduced' ? !!c.reduced && Array.isArray(c.reduced.frames)
@@ -178,6 +186,7 @@ export function checkedCheckpoint(c: Checkpoint, file: string): Checkpoint {
   if ((typeof c.visited !== 'string' && !(c.visited instanceof VisitedPairs)) || !resumable || digest !== digestOf(body)) {
     throw new UsageError(`--resume: checkpoint '${file}' is corrupt (its digest does not match its content)`);
   }
+  if (c.modules && load) load(c.modules, file);
   try {
     c.scenario = validateScenario(c.scenario);
   } catch (e) {
