@@ -40,6 +40,8 @@ test('a job checkpoint of a run with --load: --resume alone loads the module and
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(counts(resumed, 'explore.json'), counts(whole, 'explore.json'));
 
+  const moved = join(tmp(), 'moved.ts');
+  copyFileSync(mod, moved);
   appendFileSync(mod, '\n// changed after the checkpoint\n');
   const changed = run(['explore', '--resume', ckpt, '-q', '-o', tmp()]);
   assert.equal(changed.code, 2);
@@ -49,6 +51,8 @@ test('a job checkpoint of a run with --load: --resume alone loads the module and
   const gone = run(['explore', '--resume', ckpt, '-q', '-o', tmp()]);
   assert.equal(gone.code, 2);
   assert.match(gone.stderr, /taken with --load .*tlbi-before-clear\.ts, which is gone/);
+  const there = run(['explore', '--resume', ckpt, '--load', moved, '-q', '-o', tmp()]);
+  assert.equal(there.code, 0, `the same module from where it is now: ${there.stderr}`);
 });
 
 test('a run checkpoint of a run with --load (SIGINT among two jobs): --resume alone ends as the uninterrupted run', async () => {

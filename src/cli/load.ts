@@ -40,17 +40,17 @@ export function loadModules(files: readonly string[]): readonly ModuleRef[] {
 }
 
 /**
- * A resumed run's modules: the ones its checkpoint (`file`) was taken with, loaded again when the command line did
- * not load them already. Each must still be there and unchanged (its sha256): the checkpoint's states are of the
- * module as it was.
+ * A resumed run's modules: the ones its checkpoint (`file`) was taken with, loaded again from where they were when
+ * the command line did not load the same content (its sha256) already. Each must be unchanged: the checkpoint's
+ * states are of the module as it was.
  */
 export function loadRecordedModules(modules: unknown, file: string): void {
   const refs = modules as ModuleRef[];
   if (!Array.isArray(refs) || !refs.every((r) => r && typeof r.path === 'string' && typeof r.sha256 === 'string'))
     throw new UsageError(`--resume: checkpoint '${file}' is corrupt (its list of loaded modules)`);
   for (const ref of refs) {
-    if (loadedModules().some((m) => m.path === ref.path && m.sha256 === ref.sha256)) continue;
-    if (!existsSync(ref.path)) throw new UsageError(`--resume: the checkpoint was taken with --load ${ref.path}, which is gone`);
+    if (loadedModules().some((m) => m.sha256 === ref.sha256)) continue; // given with --load (from wherever it is now)
+    if (!existsSync(ref.path)) throw new UsageError(`--resume: the checkpoint was taken with --load ${ref.path}, which is gone (give --load with where it is now)`);
     const now = createHash('sha256').update(readFileSync(ref.path)).digest('hex');
     if (now !== ref.sha256) throw new UsageError(`--resume: ${ref.path} has changed since the checkpoint was taken (its states are of the module as it was): restore it, or start the run again`);
     loadModules([ref.path]);
