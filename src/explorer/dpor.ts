@@ -272,25 +272,48 @@ function* dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions, abortOnGr
     return fallback;
   };
 
+  /** each depth's frame, reused by the next state pushed there (its arrays emptied): no frame lives off the stack */
+  const frames: Frame[] = [];
+  const frameAt = (depth: number): Frame => {
+    let f = frames[depth];
+    if (f === undefined) {
+      const each = <T>(make: () => T): T[] => Array.from({ length: A }, make);
+      f = frames[depth] = {
+        s: null as unknown as Int32Array, key: 0, choices: each(() => []), succs: each(() => []), R: each(fs.empty.bind(fs)),
+        W: each(fs.empty.bind(fs)), backtrack: new Uint8Array(A), done: new Uint8Array(A), cur: -1, ci: 0,
+        sumR: each(fs.empty.bind(fs)), sumW: each(fs.empty.bind(fs)), top: false, uR: fs.empty(), uW: fs.empty(), uCur: -2,
+      };
+      return f;
+    }
+    f.backtrack.fill(0);
+    f.done.fill(0);
+    f.cur = -1;
+    f.ci = 0;
+    f.top = false;
+    f.uCur = -2;
+    for (let p = 0; p < A; p++) {
+      f.choices[p].length = 0;
+      f.succs[p].length = 0;
+      f.R[p].fill(0);
+      f.W[p].fill(0);
+    }
+    return f;
+  };
+
   const push = (s: Int32Array, key: number): Violation | null => {
-    const f: Frame = {
-      s, key, choices: [], succs: [], R: [], W: [], backtrack: new Uint8Array(A), done: new Uint8Array(A),
-      cur: -1, ci: 0, sumR: [], sumW: [], top: false, uR: fs.empty(), uW: fs.empty(), uCur: -2,
-    };
+    const f = frameAt(stack.length);
+    f.s = s;
+    f.key = key;
     let any = -1;
     for (let p = 0; p < A; p++) {
-      const ch: number[] = [], su: Int32Array[] = [];
+      const ch = f.choices[p], su = f.succs[p];
       const fp = m.actorFootprint(s, p, ch, su);
-      const r = fs.empty(), w = fs.empty();
+      const r = f.R[p], w = f.W[p];
       let completes = false;
       if (p < m.threads) for (const n of su) if (n[m.sys.opIndex(p)] !== s[m.sys.opIndex(p)]) completes = true;
       fs.fill(r, w, fp.reads, fp.writes, p, completes);
-      f.choices.push(ch);
-      f.succs.push(su);
-      f.R.push(r);
-      f.W.push(w);
-      f.sumR.push(r.slice());
-      f.sumW.push(w.slice());
+      f.sumR[p].set(r);
+      f.sumW[p].set(w);
       if (ch.length > 0 && any < 0) any = p;
     }
     const n = stack.length;
