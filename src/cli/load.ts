@@ -28,7 +28,7 @@ export function loadModules(files: readonly string[]): readonly ModuleRef[] {
         throw new UsageError(`--load ${file}: ${(e as Error).message}`);
       }
     }
-    const ref: ModuleRef = { path, sha256: createHash('sha256').update(readFileSync(path)).digest('hex') };
+    const ref: ModuleRef = { path, sha256: sha256Of(path) };
     try {
       loadingFrom(ref, () => requireUserModule(path));
     } catch (e) {
@@ -51,10 +51,14 @@ export function loadRecordedModules(modules: unknown, file: string): void {
   for (const ref of refs) {
     if (loadedModules().some((m) => m.sha256 === ref.sha256)) continue; // given with --load (from wherever it is now)
     if (!existsSync(ref.path)) throw new UsageError(`--resume: the checkpoint was taken with --load ${ref.path}, which is gone (give --load with where it is now)`);
-    const now = createHash('sha256').update(readFileSync(ref.path)).digest('hex');
-    if (now !== ref.sha256) throw new UsageError(`--resume: ${ref.path} has changed since the checkpoint was taken (its states are of the module as it was): restore it, or start the run again`);
+    if (sha256Of(ref.path) !== ref.sha256) throw new UsageError(`--resume: ${ref.path} has changed since the checkpoint was taken (its states are of the module as it was): restore it, or start the run again`);
     loadModules([ref.path]);
   }
+}
+
+/** A module's content hash, as --load records it. */
+function sha256Of(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
 function firstLine(e: unknown): string {

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../model/variants';
-import { loadedModules, type ModuleRef } from '../model/origin';
+import { recordedModules, type ModuleRef } from '../model/origin';
 import { loadRecordedModules } from './load';
 
 export const RUN_CHECKPOINT_FORMAT = 'iommu-check-run-checkpoint/1';
@@ -57,7 +57,7 @@ export function runCheckpointPath(out: string, command: RunCommand): string {
 
 /** Writes the run checkpoint of `command` into `out`; returns its path. */
 export function writeRunCheckpoint<P>(out: string, command: RunCommand, commandLine: string, startedAt: Date, payload: P): string {
-  const modules = loadedModules().map((r) => ({ path: r.path, sha256: r.sha256 }));
+  const modules = recordedModules();
   const body = { format: RUN_CHECKPOINT_FORMAT, command, commandLine, startedAt: startedAt.toISOString(), payload, ...(modules.length ? { modules } : {}) } as const;
   const c: RunCheckpoint<P> = { ...body, digest: digestOf(body), savedAt: new Date().toISOString() };
   const file = runCheckpointPath(out, command);

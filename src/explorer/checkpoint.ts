@@ -16,7 +16,7 @@ import type { ParallelSnapshot } from './parallel/snapshot';
 import { wordsOf } from './packing';
 import { VisitedPairs, visitedText } from './visitedpairs';
 import { FingerprintTable, fingerprintKey } from './fptable';
-import { loadedModules, type ModuleRef } from '../model/origin';
+import { recordedModules, type ModuleRef } from '../model/origin';
 
 const FORMAT = 'iommu-check-checkpoint/2'; // 2: incremental (Zobrist-style) fingerprints
 
@@ -85,10 +85,10 @@ type Job = { scenario: ScenarioSpec; variants: string[] };
 /** The checkpoint of a job: its model's identity, the search shape, where to continue (`where`), sealed by a digest. */
 function seal(m: Model, job: Job, invariants: readonly string[] | undefined, shape: SearchShape,
   visited: { states: number; visited: string | VisitedPairs }, where: Pick<Checkpoint, 'search' | 'snapshot' | 'reduced' | 'bfs' | 'parallel'>, stoppedBy: string): Checkpoint {
-  const init = m.initial();
+  const init = m.initial(), modules = recordedModules();
   const body = {
     format: FORMAT, scenario: job.scenario, variants: job.variants, ...(invariants ? { invariants: [...invariants] } : {}),
-    ...(loadedModules().length ? { modules: loadedModules().map((r) => ({ path: r.path, sha256: r.sha256 })) } : {}),
+    ...(modules.length ? { modules } : {}),
     shape, stateWords: init.length, initial: fingerprintKey(init), ...visited, ...where,
   };
   return { ...body, digest: digestOf(body), stoppedBy, savedAt: new Date().toISOString() };

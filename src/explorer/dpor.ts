@@ -278,10 +278,11 @@ function* dporOnce(m: Model, fs: FootprintSpace, opts: ExploreOptions, abortOnGr
     let f = frames[depth];
     if (f === undefined) {
       const each = <T>(make: () => T): T[] => Array.from({ length: A }, make);
+      const sets = () => each(() => fs.empty());
       f = frames[depth] = {
-        s: null as unknown as Int32Array, key: 0, choices: each(() => []), succs: each(() => []), R: each(fs.empty.bind(fs)),
-        W: each(fs.empty.bind(fs)), backtrack: new Uint8Array(A), done: new Uint8Array(A), cur: -1, ci: 0,
-        sumR: each(fs.empty.bind(fs)), sumW: each(fs.empty.bind(fs)), top: false, uR: fs.empty(), uW: fs.empty(), uCur: -2,
+        s: null as unknown as Int32Array, key: 0, choices: each(() => []), succs: each(() => []), R: sets(), W: sets(),
+        backtrack: new Uint8Array(A), done: new Uint8Array(A), cur: -1, ci: 0, sumR: sets(), sumW: sets(), top: false,
+        uR: fs.empty(), uW: fs.empty(), uCur: -2,
       };
       return f;
     }

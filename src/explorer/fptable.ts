@@ -192,19 +192,14 @@ export class FingerprintTable implements StateStore {
    * mode with `withDone`, b keeps its done flag (a checkpoint of the parallel search, see addFlagged). */
   fingerprints(withDone = false): Uint32Array {
     const out = new Uint32Array(2 * this.size);
-    let w = 0;
-    const t = this.table;
-    const bMask = this.counter && !withDone ? B_BITS : 0xffffffff;
-    for (let i = 0; i < t.length; i += 2) {
-      if (t[i] === 0 && t[i + 1] === 0) continue;
-      out[w++] = t[i];
-      out[w++] = t[i + 1] & bMask;
-    }
-    return out.subarray(0, w);
+    // one chunk as large as the whole set: its first (and only) yield says how much was filled
+    for (const n of this.fingerprintChunks(out, withDone)) return out.subarray(0, n);
+    return out;
   }
 
-  /** The stored fingerprints as fingerprints() lists them, a chunk at a time without a copy of them all (a
-   * checkpoint's file): fills `into` with [a, b] pairs and yields how many words it filled (the last may be short). */
+  /** The stored fingerprints in slot order, a chunk at a time without a copy of them all (a checkpoint's file;
+   * fingerprints() is one chunk of them all): fills `into` with [a, b] pairs and yields how many words it filled
+   * (the last may be short). */
   *fingerprintChunks(into: Uint32Array, withDone = false): Generator<number> {
     const t = this.table;
     const bMask = this.counter && !withDone ? B_BITS : 0xffffffff;

@@ -43,3 +43,8 @@ export function loadingFrom<T>(ref: ModuleRef, fn: () => T): T {
 export function loadedModules(): readonly ModuleRef[] {
   return loaded;
 }
+
+/** The loaded modules as a checkpoint records them (plain copies: path and sha256), empty when none. */
+export function recordedModules(): ModuleRef[] {
+  return loaded.map((r) => ({ path: r.path, sha256: r.sha256 }));
+}
